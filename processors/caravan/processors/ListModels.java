@@ -1,0 +1,40 @@
+package caravan.processors;
+
+import caravan.api.Json;
+import caravan.catalog.ModelCatalog;
+import caravan.catalog.ProviderRoutes;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * {@code GET /v1/models} in OpenAI's list format: for every provider route, the catalog's models as
+ * {@code provider/model}, owned by that provider.
+ */
+public final class ListModels implements Processor {
+
+    private final ModelCatalog catalog;
+
+    public ListModels(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        ObjectNode list = Json.MAPPER.createObjectNode();
+        list.put("object", "list");
+        ArrayNode data = list.putArray("data");
+        for (String provider : ProviderRoutes.names(exchange.getContext())) {
+            for (String model : catalog.modelsOf(provider)) {
+                data.addObject()
+                        .put("id", provider + "/" + model)
+                        .put("object", "model")
+                        .put("created", 0)
+                        .put("owned_by", provider);
+            }
+        }
+        exchange.getMessage().setBody(Json.MAPPER.writeValueAsBytes(list));
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+}

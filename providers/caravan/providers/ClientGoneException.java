@@ -1,0 +1,14 @@
+package caravan.providers;
+
+import caravan.api.ErrorType;
+import caravan.api.GatewayException;
+
+/** The client closed its connection before the answer ended; nothing more can be sent to it. */
+final class ClientGoneException extends GatewayException {
+
+    static final ClientGoneException INSTANCE = new ClientGoneException();
+
+    private ClientGoneException() {
+        super(499, ErrorType.INVALID_REQUEST, "client_closed_request", null, "The client closed the connection.");
+    }
+}

@@ -1,0 +1,89 @@
+package caravan.providers;
+
+import java.util.List;
+
+import caravan.api.ChatChunk;
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.Reply;
+import caravan.api.Variables;
+import caravan.providers.echo.EchoAnswers;
+import io.vertx.core.Vertx;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+/** Answers in-process with {@link EchoAnswers}; streams go out chunk by chunk, {@code chunkDelayMs} apart. */
+final class EchoProducer extends DefaultAsyncProducer {
+
+    private final long chunkDelayMs;
+    private final Vertx vertx;
+
+    EchoProducer(ProviderEndpoint endpoint) {
+        super(endpoint);
+        this.chunkDelayMs = endpoint.getChunkDelayMs();
+        this.vertx = endpoint.getComponent().vertx();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+            String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+            if (!request.stream()) {
+                ChatResponse response = EchoAnswers.answer(request, model);
+                exchange.setVariable(Variables.RESPONSE, response);
+                exchange.setVariable(Variables.USAGE, response.usage());
+                callback.done(true);
+                return true;
+            }
+            List<ChatChunk> chunks = EchoAnswers.stream(request, model);
+            exchange.setVariable(Variables.USAGE, chunks.get(chunks.size() - 1).usage());
+            Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
+            if (chunkDelayMs <= 0) {
+                chunks.forEach(reply::sendChunk);
+                reply.completeStream(chunks.get(chunks.size() - 1).usage());
+                callback.done(true);
+                return true;
+            }
+            new PacedStream(exchange, callback, reply, chunks).next(0);
+            return false;
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+    }
+
+    /** Sends one chunk per timer tick; stops when the client goes away. */
+    private final class PacedStream {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final Reply reply;
+        private final List<ChatChunk> chunks;
+        private volatile boolean cancelled;
+
+        PacedStream(Exchange exchange, AsyncCallback callback, Reply reply, List<ChatChunk> chunks) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.reply = reply;
+            this.chunks = chunks;
+            reply.onClientClosed(() -> cancelled = true);
+        }
+
+        void next(int index) {
+            vertx.setTimer(chunkDelayMs, id -> {
+                if (cancelled) {
+                    exchange.setException(ClientGoneException.INSTANCE);
+                    callback.done(false);
+                } else if (index < chunks.size()) {
+                    reply.sendChunk(chunks.get(index));
+                    next(index + 1);
+                } else {
+                    reply.completeStream(chunks.get(chunks.size() - 1).usage());
+                    callback.done(false);
+                }
+            });
+        }
+    }
+}

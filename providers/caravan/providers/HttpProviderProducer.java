@@ -1,0 +1,86 @@
+package caravan.providers;
+
+import caravan.api.ChatRequest;
+import caravan.api.Reply;
+import caravan.api.Variables;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls an HTTP provider through its codec with the Vert.x client: non-blocking, keep-alive connections
+ * pooled per provider. A provider that needs a key and has none is answered by echo while the stand-in
+ * is enabled, so the gateway can be tried without keys.
+ */
+final class HttpProviderProducer extends DefaultAsyncProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpProviderProducer.class);
+
+    private final ProviderEndpoint endpoint;
+    private final ProviderCodec codec;
+    private final UpstreamSettings settings;
+    private EchoProducer standIn;
+    private HttpClient client;
+
+    HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec) {
+        super(endpoint);
+        this.endpoint = endpoint;
+        this.codec = codec;
+        this.settings = endpoint.settings();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (endpoint.standsInWithEcho()) {
+            LOG.warn("Provider '{}' has no API key: the echo provider answers its calls (x-caravan-provider: echo). "
+                    + "Set its key to call the real provider.", settings.provider());
+            standIn = new EchoProducer(endpoint);
+            return;
+        }
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.getConnectTimeoutMs()))
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setTcpNoDelay(true)
+                .setVerifyHost(true);
+        client = endpoint.getComponent().vertx()
+                .createHttpClient(options, new PoolOptions().setHttp1MaxSize(endpoint.getMaxConnections()));
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            if (standIn != null) {
+                exchange.setVariable(Variables.PROVIDER, "echo");
+                return standIn.process(exchange, callback);
+            }
+            ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+            String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+            UpstreamRequest upstream = codec.encodeRequest(request, model, settings);
+            Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
+            new UpstreamCall(exchange, callback, reply, codec, settings.provider(), endpoint.getUpstreamTimeoutMs(),
+                    endpoint.getComponent().vertx())
+                    .start(client, upstream, request.stream());
+            return false;
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package caravan.providers;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+
+/**
+ * Translates between the canonical form (OpenAI Chat Completions) and one provider's wire format. Plain
+ * Java, no Camel types, so each codec is tested against recorded provider payloads alone. A provider is
+ * one Kamelet (what users configure) plus one codec (what it speaks).
+ */
+public interface ProviderCodec {
+
+    /** The HTTP request that asks the provider for {@code request}'s answer from {@code upstreamModel}. */
+    UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings);
+
+    /** Decodes a whole (non-streamed) 2xx answer; a body that cannot be read is a 502. */
+    ChatResponse decodeResponse(byte[] body);
+
+    /** A decoder for one streamed answer. */
+    StreamDecoder newStreamDecoder();
+
+    /** Maps an error answer to what the client sees: 4xx pass through with the upstream's message, 5xx become 502. */
+    GatewayException decodeError(int status, byte[] body, String retryAfter);
+}

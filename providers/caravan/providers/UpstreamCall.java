@@ -1,0 +1,224 @@
+package caravan.providers;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.api.Reply;
+import caravan.api.Variables;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+
+/**
+ * One call to an HTTP provider, from connect to the last byte, completing its exchange exactly once.
+ * A whole answer is decoded into {@code response}; a stream is decoded chunk by chunk straight into the
+ * client's {@link Reply}, pausing the upstream while the client reads slower, and cancelled when the
+ * client goes away. Failures become {@link GatewayException}s: refused or broken connections 502,
+ * timeouts 504, upstream errors as the codec maps them; after the first streamed byte, an error event.
+ */
+final class UpstreamCall {
+
+    private final Exchange exchange;
+    private final AsyncCallback callback;
+    private final Reply reply;
+    private final ProviderCodec codec;
+    private final String provider;
+    private final long timeoutMs;
+    private final Vertx vertx;
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile HttpClientRequest request;
+    private long wholeCallTimer = -1;
+
+    UpstreamCall(Exchange exchange, AsyncCallback callback, Reply reply, ProviderCodec codec, String provider,
+                 long timeoutMs, Vertx vertx) {
+        this.exchange = exchange;
+        this.callback = callback;
+        this.reply = reply;
+        this.codec = codec;
+        this.provider = provider;
+        this.timeoutMs = timeoutMs;
+        this.vertx = vertx;
+    }
+
+    void start(HttpClient client, UpstreamRequest upstream, boolean stream) {
+        // idle timeout: the wait for the first byte and, for a stream, between chunks
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(upstream.url())
+                .setIdleTimeout(timeoutMs);
+        upstream.headers().forEach(options::putHeader);
+        reply.upstreamStarted();
+        reply.onClientClosed(this::cancelForGoneClient);
+        client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                fail(toGatewayException(connected.cause()));
+                return;
+            }
+            request = connected.result();
+            if (completed.get()) {
+                request.reset();
+                return;
+            }
+            if (!stream) {
+                wholeCallTimer = vertx.setTimer(timeoutMs, id -> request.reset(0,
+                        new TimeoutException("whole call")));
+            }
+            request.send(Buffer.buffer(upstream.body())).onComplete(answered -> {
+                if (answered.failed()) {
+                    fail(toGatewayException(answered.cause()));
+                } else {
+                    onResponse(answered.result(), stream);
+                }
+            });
+        });
+    }
+
+    private void onResponse(HttpClientResponse response, boolean stream) {
+        int status = response.statusCode();
+        if (status >= 300) {
+            String retryAfter = response.getHeader("Retry-After");
+            response.body().onComplete(body -> fail(body.succeeded()
+                    ? codec.decodeError(status, body.result().getBytes(), retryAfter)
+                    : toGatewayException(body.cause())));
+        } else if (!stream) {
+            response.body().onComplete(this::onWholeBody);
+        } else {
+            relayStream(response);
+        }
+    }
+
+    private void onWholeBody(AsyncResult<Buffer> body) {
+        if (body.failed()) {
+            fail(toGatewayException(body.cause()));
+            return;
+        }
+        try {
+            ChatResponse decoded = codec.decodeResponse(body.result().getBytes());
+            exchange.setVariable(Variables.RESPONSE, decoded);
+            exchange.setVariable(Variables.USAGE, decoded.usage());
+            succeed();
+        } catch (GatewayException e) {
+            fail(e);
+        }
+    }
+
+    private void relayStream(HttpClientResponse response) {
+        StreamDecoder decoder = codec.newStreamDecoder();
+        response.handler(bytes -> {
+            if (completed.get()) {
+                return;
+            }
+            try {
+                decoder.decode(bytes.getBytes(), reply::sendChunk);
+            } catch (GatewayException e) {
+                failStream(e);
+                return;
+            }
+            if (reply.writeQueueFull()) {
+                response.pause();
+                reply.onDrain(response::resume);
+            }
+        });
+        response.exceptionHandler(t -> failStream(toGatewayException(t)));
+        response.endHandler(v -> {
+            try {
+                decoder.finish(reply::sendChunk);
+            } catch (GatewayException e) {
+                failStream(e);
+                return;
+            }
+            if (!decoder.endOfStream()) {
+                failStream(GatewayException.upstreamUnavailable(
+                        "The stream from provider '" + provider + "' ended before the answer was complete.", null));
+                return;
+            }
+            if (decoder.usage() != null) {
+                exchange.setVariable(Variables.USAGE, decoder.usage());
+            }
+            if (completed.compareAndSet(false, true)) {
+                finishTiming();
+                reply.completeStream(decoder.usage());
+                callback.done(false);
+            }
+        });
+    }
+
+    /** A failed stream: an error event if the client already got bytes; otherwise a plain failure (failover may still help). */
+    private void failStream(GatewayException error) {
+        if (completed.get()) {
+            return;
+        }
+        if (request != null) {
+            request.reset();
+        }
+        if (reply.committed()) {
+            reply.failStream(error);
+        }
+        fail(error);
+    }
+
+    private void cancelForGoneClient() {
+        if (completed.compareAndSet(false, true)) {
+            finishTiming();
+            if (request != null) {
+                request.reset();
+            }
+            exchange.setException(ClientGoneException.INSTANCE);
+            callback.done(false);
+        }
+    }
+
+    private void succeed() {
+        if (completed.compareAndSet(false, true)) {
+            finishTiming();
+            callback.done(false);
+        }
+    }
+
+    private void fail(GatewayException error) {
+        if (completed.compareAndSet(false, true)) {
+            finishTiming();
+            exchange.setException(error);
+            callback.done(false);
+        }
+    }
+
+    private void finishTiming() {
+        reply.upstreamFinished();
+        if (wholeCallTimer >= 0) {
+            vertx.cancelTimer(wholeCallTimer);
+        }
+    }
+
+    private GatewayException toGatewayException(Throwable failure) {
+        if (failure instanceof GatewayException gateway) {
+            return gateway;
+        }
+        if (failure instanceof io.netty.channel.ConnectTimeoutException) {
+            return GatewayException.upstreamTimeout("Timed out connecting to provider '" + provider + "'.");
+        }
+        if (failure instanceof TimeoutException) {
+            return GatewayException.upstreamTimeout("Provider '" + provider + "' did not answer within " + timeoutMs + " ms.");
+        }
+        if (failure instanceof ConnectException) {
+            return GatewayException.upstreamUnavailable("Could not connect to provider '" + provider + "' (connection refused).",
+                    failure);
+        }
+        if (failure instanceof UnknownHostException) {
+            return GatewayException.upstreamUnavailable("Could not resolve the host of provider '" + provider + "'.", failure);
+        }
+        return GatewayException.upstreamUnavailable("The connection to provider '" + provider
+                + "' failed before the answer was complete.", failure);
+    }
+}

@@ -1,0 +1,159 @@
+package caravan.providers.echo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import caravan.api.ChatChunk;
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.Json;
+import caravan.api.Usage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/**
+ * The built-in {@code echo} provider's answers: the text of the last user message, repeated back in the
+ * real Chat Completions format (a whole completion, or the chunk sequence of a stream ending with the
+ * usage chunk). Token counts are real o200k counts of the text. Deterministic apart from {@code id} and
+ * {@code created}, so it serves for trying the gateway without keys and for tests.
+ */
+public final class EchoAnswers {
+
+    private static final String FINGERPRINT = "fp_caravan_echo";
+
+    private EchoAnswers() {
+    }
+
+    public static ChatResponse answer(ChatRequest request, String model) {
+        String text = lastUserText(request.messages());
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("id", newId());
+        json.put("object", "chat.completion");
+        json.put("created", System.currentTimeMillis() / 1000);
+        json.put("model", model);
+        json.put("system_fingerprint", FINGERPRINT);
+        ObjectNode choice = json.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        message.put("content", text);
+        message.putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", "stop");
+        Usage usage = usage(request, text);
+        writeUsage(json, usage);
+        return new ChatResponse(json, null, usage);
+    }
+
+    /** The chunks of a streamed answer: role, one chunk per word, finish reason, usage. */
+    public static List<ChatChunk> stream(ChatRequest request, String model) {
+        String text = lastUserText(request.messages());
+        String id = newId();
+        long created = System.currentTimeMillis() / 1000;
+        List<ChatChunk> chunks = new ArrayList<>();
+        ObjectNode first = chunk(id, created, model);
+        first.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
+                .putObject("delta").put("role", "assistant").put("content", "");
+        chunks.add(new ChatChunk(first, null, null));
+        for (String piece : pieces(text)) {
+            ObjectNode content = chunk(id, created, model);
+            content.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
+                    .putObject("delta").put("content", piece);
+            chunks.add(new ChatChunk(content, null, null));
+        }
+        ObjectNode finish = chunk(id, created, model);
+        ObjectNode finishChoice = finish.withArray("choices").addObject().put("index", 0);
+        finishChoice.putObject("delta");
+        finishChoice.put("finish_reason", "stop");
+        chunks.add(new ChatChunk(finish, null, null));
+        Usage usage = usage(request, text);
+        ObjectNode usageChunk = chunk(id, created, model);
+        usageChunk.putArray("choices");
+        writeUsage(usageChunk, usage);
+        chunks.add(new ChatChunk(usageChunk, null, usage));
+        return chunks;
+    }
+
+    private static ObjectNode chunk(String id, long created, String model) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("id", id);
+        json.put("object", "chat.completion.chunk");
+        json.put("created", created);
+        json.put("model", model);
+        json.put("system_fingerprint", FINGERPRINT);
+        return json;
+    }
+
+    /** Words with the space before them, so the pieces join back into the text exactly. */
+    static List<String> pieces(String text) {
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i < text.length(); i++) {
+            if (text.charAt(i) == ' ' && text.charAt(i - 1) != ' ') {
+                pieces.add(text.substring(start, i));
+                start = i;
+            }
+        }
+        if (start < text.length()) {
+            pieces.add(text.substring(start));
+        }
+        return pieces;
+    }
+
+    static String lastUserText(ArrayNode messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode message = messages.get(i);
+            if ("user".equals(message.path("role").asText())) {
+                return text(message.get("content"));
+            }
+        }
+        return "";
+    }
+
+    private static String text(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            if ("text".equals(part.path("type").asText())) {
+                text.append(part.path("text").asText());
+            }
+        }
+        return text.toString();
+    }
+
+    /** OpenAI's own accounting: 3 tokens per message plus its content and role, 3 more to prime the reply. */
+    private static Usage usage(ChatRequest request, String reply) {
+        Encoding encoding = Tokenizer.ENCODING;
+        long prompt = 3;
+        for (JsonNode message : request.messages()) {
+            prompt += 3 + encoding.countTokens(message.path("role").asText()) + encoding.countTokens(text(message.get("content")));
+        }
+        return new Usage(prompt, encoding.countTokens(reply), 0, 0, 0);
+    }
+
+    private static void writeUsage(ObjectNode json, Usage usage) {
+        ObjectNode node = json.putObject("usage");
+        node.put("prompt_tokens", usage.inputTokens());
+        node.put("completion_tokens", usage.outputTokens());
+        node.put("total_tokens", usage.totalTokens());
+    }
+
+    private static String newId() {
+        return "chatcmpl-echo-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */
+    private static final class Tokenizer {
+        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    }
+}

@@ -1,0 +1,203 @@
+package caravan.providers.openai;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import caravan.api.ChatChunk;
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.ErrorType;
+import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.api.Usage;
+import caravan.providers.ProviderCodec;
+import caravan.providers.StreamDecoder;
+import caravan.providers.UpstreamRequest;
+import caravan.providers.UpstreamSettings;
+import caravan.providers.sse.SseReader;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The OpenAI Chat Completions wire format, spoken by OpenAI and by every OpenAI-compatible server
+ * (vLLM, Ollama, Mistral, Groq, Together, ...). The canonical form is this format, so the codec mostly
+ * passes bytes through: it only rewrites the request when the upstream model name differs or a stream
+ * must ask for usage, and it keeps the upstream's answer bytes for an OpenAI client.
+ */
+public final class OpenAiCodec implements ProviderCodec {
+
+    @Override
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+        // usage is always asked for, so every stream can be accounted; the client sees it only if it asked
+        boolean askForUsage = request.stream() && !request.includeUsage();
+        boolean unchanged = upstreamModel.equals(request.model()) && !askForUsage && request.clientBytes() != null;
+        byte[] body = unchanged ? request.clientBytes() : rewrite(request.json(), upstreamModel, askForUsage);
+        Map<String, String> headers = new LinkedHashMap<>(4);
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
+        if (settings.hasApiKey()) {
+            headers.put("Authorization", "Bearer " + settings.apiKey());
+        }
+        return new UpstreamRequest(settings.baseUrl() + "/chat/completions", headers, body);
+    }
+
+    @Override
+    public ChatResponse decodeResponse(byte[] body) {
+        ObjectNode json = parseObject(body);
+        if (json == null || !json.has("choices")) {
+            throw GatewayException.upstreamUnavailable("The upstream answered with a body that is not a chat completion.", null);
+        }
+        return new ChatResponse(json, body, Usage.fromOpenAi(json.get("usage")));
+    }
+
+    @Override
+    public StreamDecoder newStreamDecoder() {
+        return new OpenAiStreamDecoder();
+    }
+
+    @Override
+    public GatewayException decodeError(int status, byte[] body, String retryAfter) {
+        return errorFrom(status, parseObject(body), retryAfter);
+    }
+
+    /**
+     * OpenAI's {@code {"error":{message,type,param,code}}}, or the flatter shapes some compatible servers
+     * use ({@code {"error":"..."}}, vLLM's {@code {"object":"error","message":...}}).
+     */
+    static GatewayException errorFrom(int status, ObjectNode json, String retryAfter) {
+        JsonNode error = json == null ? null : json.get("error");
+        JsonNode fields = error != null && error.isObject() ? error : json;
+        String message = error != null && error.isTextual() ? error.asText() : text(fields, "message");
+        if (message == null) {
+            message = "The upstream provider answered HTTP " + status + ".";
+        }
+        String type = text(fields, "type");
+        String code = text(fields, "code");
+        String param = text(fields, "param");
+        if (status >= 500) {
+            return new GatewayException(502, ErrorType.UPSTREAM.wireName(), code == null ? "upstream_error" : code, param,
+                    message, retryAfter, null);
+        }
+        return new GatewayException(status, type == null ? defaultType(status) : type, code, param, message, retryAfter, null);
+    }
+
+    private static String defaultType(int status) {
+        return switch (status) {
+            case 401 -> ErrorType.AUTHENTICATION.wireName();
+            case 403 -> ErrorType.PERMISSION.wireName();
+            case 404 -> ErrorType.NOT_FOUND.wireName();
+            case 429 -> ErrorType.RATE_LIMIT.wireName();
+            default -> ErrorType.INVALID_REQUEST.wireName();
+        };
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+    }
+
+    static ObjectNode parseObject(byte[] body) {
+        try {
+            return body == null || body.length == 0 ? null : Json.MAPPER.readTree(body) instanceof ObjectNode o ? o : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Writes the request with another model name and, for streams, {@code include_usage}; other fields as they came. */
+    private static byte[] rewrite(ObjectNode json, String model, boolean askForUsage) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator generator = Json.FACTORY.createGenerator(out)) {
+            generator.writeStartObject();
+            for (Map.Entry<String, JsonNode> field : json.properties()) {
+                String name = field.getKey();
+                if ("model".equals(name)) {
+                    generator.writeStringField("model", model);
+                } else if (!(askForUsage && "stream_options".equals(name))) {
+                    generator.writeFieldName(name);
+                    Json.MAPPER.writeTree(generator, field.getValue());
+                }
+            }
+            if (askForUsage) {
+                ObjectNode options = json.path("stream_options") instanceof ObjectNode given ? given.deepCopy()
+                        : Json.MAPPER.createObjectNode();
+                options.put("include_usage", true);
+                generator.writeFieldName("stream_options");
+                Json.MAPPER.writeTree(generator, options);
+            }
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** SSE {@code data:} events, each a chunk, until {@code data: [DONE]}. */
+    private static final class OpenAiStreamDecoder implements StreamDecoder, SseReader.Listener {
+
+        private static final byte[] DONE = "[DONE]".getBytes();
+
+        private final SseReader reader = new SseReader();
+        private Consumer<ChatChunk> out;
+        private boolean done;
+        private Usage usage;
+
+        @Override
+        public void decode(byte[] bytes, Consumer<ChatChunk> out) {
+            this.out = out;
+            reader.feed(bytes, this);
+        }
+
+        @Override
+        public void finish(Consumer<ChatChunk> out) {
+            this.out = out;
+            reader.finish(this);
+        }
+
+        @Override
+        public void onEvent(String event, byte[] data) {
+            if (java.util.Arrays.equals(data, DONE)) {
+                done = true;
+                return;
+            }
+            ObjectNode json = parseObject(data);
+            if (json == null) {
+                throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
+            }
+            JsonNode error = json.get("error");
+            if (error != null && !error.isNull() || "error".equals(event)) {
+                throw errorFrom(502, json, null);
+            }
+            Usage reported = Usage.fromOpenAi(json.get("usage"));
+            if (reported != null) {
+                usage = reported;
+            }
+            // a payload spread over several data lines must be re-framed, not copied
+            out.accept(new ChatChunk(json, indexOf(data, (byte) '\n') < 0 ? data : null, reported));
+        }
+
+        @Override
+        public boolean endOfStream() {
+            return done;
+        }
+
+        @Override
+        public Usage usage() {
+            return usage;
+        }
+
+        private static int indexOf(byte[] bytes, byte b) {
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == b) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

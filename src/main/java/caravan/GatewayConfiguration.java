@@ -1,0 +1,105 @@
+package caravan;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import caravan.catalog.ModelCatalog;
+import caravan.edge.EdgeEngine;
+import caravan.edge.EdgeServer;
+import caravan.processors.Authenticate;
+import caravan.processors.ListModels;
+import caravan.processors.ParseChatCompletion;
+import caravan.processors.Readiness;
+import caravan.processors.ResolveTarget;
+import caravan.processors.Respond;
+import caravan.providers.ProviderComponent;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds what the YAML routes refer to: the HTTP edge behind {@code platform-http:}, the {@code provider:}
+ * component the Kamelets call, and the processors the routes name ({@code ref: authenticate}, ...).
+ * Settings come from {@code application.properties}, each overridable by its environment variable.
+ */
+final class GatewayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    private final Path workDir;
+
+    GatewayConfiguration(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        String masterKey = properties.resolveProperty("gateway.master-key").orElse("");
+        boolean authenticated = !masterKey.isBlank();
+        String configuredHost = properties.resolveProperty("gateway.host").orElse("");
+        int eventLoops = Integer.parseInt(properties.resolveProperty("gateway.event-loops").orElse("0"));
+        if (eventLoops <= 0) {
+            eventLoops = Runtime.getRuntime().availableProcessors();
+        }
+
+        EdgeServer server = new EdgeServer(
+                listenHost(authenticated, configuredHost),
+                Integer.parseInt(properties.resolveProperty("gateway.port").orElse("8080")),
+                eventLoops,
+                Long.parseLong(properties.resolveProperty("gateway.max-body-bytes").orElse("16777216")));
+        // no redelivery and no error logging per route: failover policies own retries, and the edge answers
+        // every failure in the client's dialect (logging only the unexpected ones)
+        context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
+        // a context service starts before the routes; a port in use fails the whole start
+        context.addService(server, true, true);
+
+        String standIn = properties.resolveProperty("gateway.echo-stand-in").orElse("auto");
+        boolean echoStandIn = "auto".equalsIgnoreCase(standIn) ? !authenticated : Boolean.parseBoolean(standIn);
+
+        ModelCatalog catalog = readCatalog();
+        Registry registry = context.getRegistry();
+        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new EdgeEngine(server));
+        registry.bind("vertx", server.vertx());
+        registry.bind("provider", new ProviderComponent(server.vertx(), echoStandIn));
+        registry.bind("authenticate", new Authenticate(masterKey));
+        registry.bind("parseChatCompletion", new ParseChatCompletion());
+        registry.bind("resolveTarget", new ResolveTarget(catalog));
+        registry.bind("respond", new Respond());
+        registry.bind("listModels", new ListModels(catalog));
+        registry.bind("readiness", new Readiness());
+    }
+
+    /** Without a master key nobody may reach the gateway from another machine. */
+    private static String listenHost(boolean authenticated, String configuredHost) throws IOException {
+        if (authenticated) {
+            return configuredHost.isBlank() ? "0.0.0.0" : configuredHost;
+        }
+        LOG.warn("GATEWAY_MASTER_KEY is not set: the gateway is unauthenticated and listens on 127.0.0.1 only.");
+        if (!configuredHost.isBlank() && !InetAddress.getByName(configuredHost).isLoopbackAddress()) {
+            LOG.warn("GATEWAY_HOST={} is ignored until GATEWAY_MASTER_KEY is set.", configuredHost);
+        }
+        return "127.0.0.1";
+    }
+
+    private ModelCatalog readCatalog() throws IOException {
+        Path file = workDir.resolve("models.yaml");
+        if (Files.isRegularFile(file)) {
+            return ModelCatalog.read(Files.newInputStream(file));
+        }
+        InputStream packaged = GatewayConfiguration.class.getResourceAsStream("/models.yaml");
+        if (packaged == null) {
+            throw new IllegalStateException("models.yaml is missing from the classpath");
+        }
+        return ModelCatalog.read(packaged);
+    }
+}

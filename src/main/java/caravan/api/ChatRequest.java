@@ -1,0 +1,70 @@
+package caravan.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The canonical request: an OpenAI Chat Completions body, parsed once at the edge. The Jackson tree is
+ * kept whole, so fields the gateway does not know reach OpenAI-compatible upstreams untouched; the few
+ * fields the gateway decides on are read once into typed fields. When the client spoke OpenAI, the bytes
+ * it sent are kept too, so an unchanged request is forwarded without serialising it again.
+ */
+public final class ChatRequest {
+
+    private final ObjectNode json;
+    private final byte[] clientBytes;
+    private final String model;
+    private final boolean stream;
+    private final boolean includeUsage;
+
+    /**
+     * @param json        a validated Chat Completions body
+     * @param clientBytes the bytes the client sent, when {@code json} is their exact parse; else null
+     */
+    public ChatRequest(ObjectNode json, byte[] clientBytes) {
+        this.json = json;
+        this.clientBytes = clientBytes;
+        this.model = json.path("model").asText();
+        this.stream = json.path("stream").asBoolean(false);
+        this.includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
+    }
+
+    public ObjectNode json() {
+        return json;
+    }
+
+    /** The client's own bytes of {@link #json()}, or null when the request was translated. */
+    public byte[] clientBytes() {
+        return clientBytes;
+    }
+
+    /** The model (or named route) the client asked for, as it wrote it. */
+    public String model() {
+        return model;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** Whether the client asked for the usage chunk at the end of a stream. */
+    public boolean includeUsage() {
+        return includeUsage;
+    }
+
+    public ArrayNode messages() {
+        return (ArrayNode) json.get("messages");
+    }
+
+    public String user() {
+        JsonNode user = json.get("user");
+        return user == null || user.isNull() ? null : user.asText();
+    }
+
+    /** The request's {@code metadata} object, or null. */
+    public ObjectNode metadata() {
+        JsonNode metadata = json.get("metadata");
+        return metadata instanceof ObjectNode object ? object : null;
+    }
+}

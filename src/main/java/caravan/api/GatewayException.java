@@ -1,0 +1,87 @@
+package caravan.api;
+
+/**
+ * A failure the gateway answers its client with: an HTTP status and the fields of an OpenAI error body.
+ * Each inbound dialect renders it in its own shape. Messages never carry internals (stack traces, class
+ * names, keys); an upstream's own message is kept as the upstream wrote it.
+ *
+ * <p>Stack traces are not captured: these are expected outcomes on the hot path, not bugs.
+ */
+public class GatewayException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String param;
+    private final String retryAfter;
+
+    public GatewayException(int status, ErrorType type, String code, String param, String message) {
+        this(status, type.wireName(), code, param, message, null, null);
+    }
+
+    public GatewayException(int status, ErrorType type, String code, String param, String message,
+                            String retryAfter, Throwable cause) {
+        this(status, type.wireName(), code, param, message, retryAfter, cause);
+    }
+
+    /** @param type an {@code error.type} as the upstream wrote it, or an {@link ErrorType#wireName()} */
+    public GatewayException(int status, String type, String code, String param, String message,
+                            String retryAfter, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+        this.retryAfter = retryAfter;
+    }
+
+    public static GatewayException badRequest(String message, String param, String code) {
+        return new GatewayException(400, ErrorType.INVALID_REQUEST, code, param, message);
+    }
+
+    public static GatewayException invalidApiKey(String message) {
+        return new GatewayException(401, ErrorType.INVALID_REQUEST, "invalid_api_key", null, message);
+    }
+
+    public static GatewayException notFound(String message, String param, String code) {
+        return new GatewayException(404, ErrorType.INVALID_REQUEST, code, param, message);
+    }
+
+    public static GatewayException bodyTooLarge(long limit) {
+        return new GatewayException(413, ErrorType.INVALID_REQUEST, "request_too_large", null,
+                "The request body is larger than this gateway accepts (" + limit + " bytes).");
+    }
+
+    public static GatewayException upstreamUnavailable(String message, Throwable cause) {
+        return new GatewayException(502, ErrorType.UPSTREAM, "upstream_unavailable", null, message, null, cause);
+    }
+
+    public static GatewayException upstreamTimeout(String message) {
+        return new GatewayException(504, ErrorType.TIMEOUT, "upstream_timeout", null, message);
+    }
+
+    public static GatewayException internal(String message, Throwable cause) {
+        return new GatewayException(500, ErrorType.API, "internal_error", null, message, null, cause);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    /** The upstream's {@code Retry-After}, passed on with a 429 or 503; null otherwise. */
+    public String retryAfter() {
+        return retryAfter;
+    }
+}

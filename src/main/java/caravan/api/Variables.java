@@ -1,0 +1,29 @@
+package caravan.api;
+
+/**
+ * The exchange variables that routes and processors share: the whole contract between the YAML flow and
+ * the Java steps. YAML reads them as {@code ${variable.provider}}; Java as
+ * {@code exchange.getVariable(Variables.PROVIDER, String.class)}. Nothing passes state through headers.
+ */
+public final class Variables {
+
+    /** {@link ChatRequest}: the inbound request, parsed once at the edge. */
+    public static final String REQUEST = "request";
+    /** {@link Dialect}: the API shape the client spoke; its answer and errors are encoded in it. */
+    public static final String DIALECT = "dialect";
+    /** {@link Reply}: the client connection, in the inbound dialect; streams are written through it. */
+    public static final String REPLY = "reply";
+    /** String: the tenant the caller's key belongs to. */
+    public static final String TENANT = "tenant";
+    /** String: the provider that serves the call, e.g. {@code openai}. */
+    public static final String PROVIDER = "provider";
+    /** String: the model name the provider is asked for, e.g. {@code gpt-4o-mini}. */
+    public static final String UPSTREAM_MODEL = "upstreamModel";
+    /** {@link ChatResponse}: the provider's whole answer (not set for streams). */
+    public static final String RESPONSE = "response";
+    /** {@link Usage}: the tokens the call consumed, once known. */
+    public static final String USAGE = "usage";
+
+    private Variables() {
+    }
+}

@@ -1,0 +1,84 @@
+package caravan.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * What the gateway knows about models without asking anyone: which provider serves a bare model name
+ * ({@code gpt-4o-mini} → {@code openai}) and which models each provider lists in {@code GET /v1/models}.
+ * Read from {@code models.yaml}: a file in the working directory wins over the copy in the jar.
+ */
+public final class ModelCatalog {
+
+    private final Map<String, ProviderModels> providers;
+    private final List<Map.Entry<Pattern, String>> bareNames = new ArrayList<>();
+
+    ModelCatalog(Map<String, ProviderModels> providers) {
+        this.providers = providers;
+        providers.forEach((provider, models) -> models.bareNames()
+                .forEach(glob -> bareNames.add(Map.entry(glob(glob), provider))));
+    }
+
+    public static ModelCatalog read(InputStream yaml) {
+        try (yaml) {
+            ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            File file = mapper.readValue(yaml, File.class);
+            return new ModelCatalog(file.providers == null ? Map.of() : file.providers);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the model catalog", e);
+        }
+    }
+
+    /** The provider that serves a model name written without a provider prefix, or null. */
+    public String providerOfBareName(String model) {
+        for (Map.Entry<Pattern, String> entry : bareNames) {
+            if (entry.getKey().matcher(model).matches()) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The models listed for a provider (possibly none: a self-hosted server serves what it loaded). */
+    public List<String> modelsOf(String provider) {
+        ProviderModels models = providers.get(provider);
+        return models == null ? List.of() : models.models();
+    }
+
+    private static Pattern glob(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : glob.split("\\*", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    /** One provider's entry of {@code models.yaml}. */
+    public record ProviderModels(@JsonProperty("bareNames") List<String> bareNames,
+                                 @JsonProperty("models") List<String> models) {
+        public ProviderModels {
+            bareNames = bareNames == null ? List.of() : List.copyOf(bareNames);
+            models = models == null ? List.of() : List.copyOf(models);
+        }
+    }
+
+    private static final class File {
+        @JsonProperty("providers")
+        LinkedHashMap<String, ProviderModels> providers;
+    }
+}

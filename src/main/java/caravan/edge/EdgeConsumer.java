@@ -1,0 +1,141 @@
+package caravan.edge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import caravan.api.Variables;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.Method;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one {@code platform-http} path: reads the body (bounded by the server's limit), builds the
+ * exchange with the request headers as message headers, and runs the route asynchronously on the event
+ * loop that received the request. When the route completes, its {@link HttpReply} writes the answer
+ * (unless a stream already did). The consumer never blocks and never leaves an exchange unanswered.
+ */
+final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer, Suspendable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeConsumer.class);
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)\\}");
+
+    private final EdgeServer server;
+    private final List<Route> routes = new ArrayList<>();
+
+    EdgeConsumer(PlatformHttpEndpoint endpoint, Processor processor, EdgeServer server) {
+        super(endpoint, processor);
+        this.server = server;
+    }
+
+    @Override
+    public PlatformHttpEndpoint getEndpoint() {
+        return (PlatformHttpEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        PlatformHttpEndpoint endpoint = getEndpoint();
+        String path = PATH_PARAMETER.matcher(endpoint.getPath()).replaceAll(":$1");
+        if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
+            path += "*";
+        }
+        Route route = server.router().route(path);
+        Set<Method> methods = Method.parseList(endpoint.getHttpMethodRestrict());
+        if (!methods.equals(Method.getAll())) {
+            methods.forEach(method -> route.method(HttpMethod.valueOf(method.name())));
+        }
+        route.handler(BodyHandler.create(false).setBodyLimit(server.maxBodyBytes()))
+                .handler(this::handle);
+        routes.add(route);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        routes.forEach(Route::remove);
+        routes.clear();
+        super.doStop();
+    }
+
+    private void handle(RoutingContext ctx) {
+        if (isSuspended()) {
+            EdgeServer.sendError(ctx, new caravan.api.GatewayException(503, caravan.api.ErrorType.API,
+                    "unavailable", null, "The gateway is shutting down."));
+            return;
+        }
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        HttpReply reply = new HttpReply(ctx.response(), exchange);
+        exchange.setVariable(Variables.REPLY, reply);
+        try {
+            exchange.setIn(toMessage(ctx, exchange));
+            createUoW(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+            complete(exchange, reply);
+            return;
+        }
+        try {
+            getAsyncProcessor().process(exchange, doneSync -> complete(exchange, reply));
+        } catch (Throwable t) {
+            // the async contract says process() does not throw; if it does, answer rather than hang
+            exchange.setException(t instanceof Exception e ? e : new RuntimeException(t));
+            complete(exchange, reply);
+        }
+    }
+
+    private void complete(Exchange exchange, HttpReply reply) {
+        try {
+            reply.finish(exchange);
+        } catch (RuntimeException e) {
+            LOG.error("Failed to write the answer of {}", exchange.getExchangeId(), e);
+            reply.abort();
+        } finally {
+            doneUoW(exchange);
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private static Message toMessage(RoutingContext ctx, Exchange exchange) {
+        HttpServerRequest request = ctx.request();
+        HttpMessage message = new HttpMessage(exchange, request, ctx.response());
+        Map<String, Object> headers = message.getHeaders();
+        for (Map.Entry<String, String> header : request.headers()) {
+            // the request's own Content-Type/Length describe its body, not the answer the route builds
+            String name = header.getKey();
+            if (!"Content-Type".equalsIgnoreCase(name) && !"Content-Length".equalsIgnoreCase(name)) {
+                headers.putIfAbsent(name, header.getValue());
+            }
+        }
+        for (Map.Entry<String, String> parameter : ctx.pathParams().entrySet()) {
+            headers.put(parameter.getKey(), parameter.getValue());
+        }
+        headers.put(Exchange.HTTP_METHOD, request.method().name());
+        headers.put(Exchange.HTTP_PATH, ctx.normalizedPath());
+        headers.put(Exchange.HTTP_URI, request.uri());
+        if (request.query() != null) {
+            headers.put(Exchange.HTTP_QUERY, request.query());
+        }
+        RequestBody body = ctx.body();
+        message.setBody(body == null || body.buffer() == null ? null : body.buffer().getBytes());
+        return message;
+    }
+}

@@ -1,0 +1,216 @@
+package caravan.edge;
+
+import caravan.api.ChatChunk;
+import caravan.api.ChatRequest;
+import caravan.api.Dialect;
+import caravan.api.GatewayException;
+import caravan.api.Reply;
+import caravan.api.Usage;
+import caravan.api.Variables;
+import caravan.dialect.openai.OpenAiDialect;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The answer to one HTTP call, written exactly once: a stream chunk by chunk while a provider produces it,
+ * or, when the route completes, the message body or the error the exchange failed with, in the dialect
+ * the client spoke. Every answer carries the {@code x-caravan-*} headers.
+ */
+final class HttpReply implements Reply {
+
+    static final String PROVIDER_HEADER = "x-caravan-provider";
+    static final String MODEL_HEADER = "x-caravan-model";
+    static final String OVERHEAD_HEADER = "x-caravan-overhead-ms";
+
+    private final HttpServerResponse response;
+    private final Exchange exchange;
+    private final long receivedAt = System.nanoTime();
+    private long upstreamStartedAt;
+    private long upstreamNanos;
+    private Dialect.StreamEncoder streamEncoder;
+    private boolean ended;
+
+    HttpReply(HttpServerResponse response, Exchange exchange) {
+        this.response = response;
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void upstreamStarted() {
+        upstreamStartedAt = System.nanoTime();
+    }
+
+    @Override
+    public void upstreamFinished() {
+        if (upstreamStartedAt != 0) {
+            upstreamNanos += System.nanoTime() - upstreamStartedAt;
+            upstreamStartedAt = 0;
+        }
+    }
+
+    @Override
+    public boolean committed() {
+        return response.headWritten();
+    }
+
+    @Override
+    public void sendChunk(ChatChunk chunk) {
+        if (ended) {
+            return;
+        }
+        byte[] event = streamEncoder().encode(chunk);
+        if (event != null) {
+            writeStreamHead();
+            response.write(Buffer.buffer(event));
+        }
+    }
+
+    @Override
+    public void completeStream(Usage usage) {
+        if (ended) {
+            return;
+        }
+        writeStreamHead();
+        ended = true;
+        response.end(Buffer.buffer(streamEncoder().end(usage)));
+    }
+
+    @Override
+    public void failStream(GatewayException error) {
+        if (ended) {
+            return;
+        }
+        if (!response.headWritten()) {
+            sendError(error);
+            return;
+        }
+        ended = true;
+        response.end(Buffer.buffer(streamEncoder().error(error)));
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return response.writeQueueFull();
+    }
+
+    @Override
+    public void onDrain(Runnable resume) {
+        response.drainHandler(v -> resume.run());
+    }
+
+    @Override
+    public void onClientClosed(Runnable cancel) {
+        response.closeHandler(v -> {
+            if (!ended) {
+                ended = true;
+                cancel.run();
+            }
+        });
+    }
+
+    /** Writes whatever the completed route left to say; a stream that already ended needs nothing. */
+    void finish(Exchange completed) {
+        if (ended || response.ended() || response.closed()) {
+            return;
+        }
+        Exception failure = completed.getException();
+        if (failure != null) {
+            failStream(Errors.toGatewayException(failure, completed));
+        } else if (response.headWritten()) {
+            failStream(GatewayException.internal("The answer stream stopped before it was complete.", null));
+        } else {
+            sendMessage(completed.getMessage());
+        }
+    }
+
+    /** Drops the connection when not even an error can be written. */
+    void abort() {
+        ended = true;
+        if (!response.closed()) {
+            response.reset();
+        }
+    }
+
+    private void sendMessage(Message message) {
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        response.setStatusCode(status == null ? 200 : status);
+        response.putHeader("Content-Type", contentType == null ? "application/json" : contentType);
+        writeGatewayHeaders();
+        ended = true;
+        Object body = message.getBody();
+        if (body == null) {
+            response.end();
+        } else if (body instanceof byte[] bytes) {
+            response.end(Buffer.buffer(bytes));
+        } else if (body instanceof Buffer buffer) {
+            response.end(buffer);
+        } else if (body instanceof String text) {
+            response.end(text);
+        } else {
+            response.end(Buffer.buffer(message.getBody(byte[].class)));
+        }
+    }
+
+    private void sendError(GatewayException error) {
+        ended = true;
+        response.setStatusCode(error.status());
+        response.putHeader("Content-Type", "application/json");
+        if (error.retryAfter() != null) {
+            response.putHeader("Retry-After", error.retryAfter());
+        }
+        writeGatewayHeaders();
+        response.end(Buffer.buffer(dialect().encodeError(error)));
+    }
+
+    private void writeStreamHead() {
+        if (response.headWritten()) {
+            return;
+        }
+        response.setStatusCode(200);
+        response.putHeader("Content-Type", "text/event-stream; charset=utf-8");
+        response.putHeader("Cache-Control", "no-cache");
+        writeGatewayHeaders();
+        response.setChunked(true);
+    }
+
+    private void writeGatewayHeaders() {
+        String provider = exchange.getVariable(Variables.PROVIDER, String.class);
+        if (provider != null) {
+            response.putHeader(PROVIDER_HEADER, provider);
+        }
+        String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+        if (model != null) {
+            response.putHeader(MODEL_HEADER, model);
+        }
+        response.putHeader(OVERHEAD_HEADER, millis(overheadNanos()));
+    }
+
+    /** Time spent in the gateway so far: everything since the request arrived but the upstream waits. */
+    private long overheadNanos() {
+        long now = System.nanoTime();
+        long upstream = upstreamNanos + (upstreamStartedAt == 0 ? 0 : now - upstreamStartedAt);
+        return Math.max(0, now - receivedAt - upstream);
+    }
+
+    private Dialect dialect() {
+        Dialect dialect = exchange.getVariable(Variables.DIALECT, Dialect.class);
+        return dialect == null ? OpenAiDialect.INSTANCE : dialect;
+    }
+
+    private Dialect.StreamEncoder streamEncoder() {
+        if (streamEncoder == null) {
+            streamEncoder = dialect().newStreamEncoder(exchange.getVariable(Variables.REQUEST, ChatRequest.class));
+        }
+        return streamEncoder;
+    }
+
+    /** Milliseconds with two decimals, without the cost of String.format on every answer. */
+    static String millis(long nanos) {
+        long hundredths = nanos / 10_000;
+        long fraction = hundredths % 100;
+        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
+    }
+}
