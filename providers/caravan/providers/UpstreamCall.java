@@ -39,6 +39,8 @@ final class UpstreamCall {
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile HttpClientRequest request;
     private long wholeCallTimer = -1;
+    private long idleTimer = -1;
+    private volatile long lastChunkAt;
 
     UpstreamCall(Exchange exchange, AsyncCallback callback, Reply reply, ProviderCodec codec, String provider,
                  long timeoutMs, Vertx vertx) {
@@ -115,10 +117,13 @@ final class UpstreamCall {
 
     private void relayStream(HttpClientResponse response) {
         StreamDecoder decoder = codec.newStreamDecoder();
+        lastChunkAt = System.nanoTime();
+        watchForSilence();
         response.handler(bytes -> {
             if (completed.get()) {
                 return;
             }
+            lastChunkAt = System.nanoTime();
             try {
                 decoder.decode(bytes.getBytes(), reply::sendChunk);
             } catch (GatewayException e) {
@@ -154,18 +159,40 @@ final class UpstreamCall {
         });
     }
 
+    /**
+     * The client's idle timeout stops guarding once the response head arrived, so a stream that falls
+     * silent is watched here: one timer per window, re-armed from the time of the last chunk.
+     */
+    private void watchForSilence() {
+        long silentNanos = System.nanoTime() - lastChunkAt;
+        long remainingMs = timeoutMs - silentNanos / 1_000_000;
+        if (remainingMs <= 0) {
+            failStream(GatewayException.upstreamTimeout("Provider '" + provider + "' sent nothing for " + timeoutMs
+                    + " ms in the middle of a stream."));
+            return;
+        }
+        idleTimer = vertx.setTimer(remainingMs, id -> {
+            if (!completed.get()) {
+                watchForSilence();
+            }
+        });
+    }
+
     /** A failed stream: an error event if the client already got bytes; otherwise a plain failure (failover may still help). */
     private void failStream(GatewayException error) {
-        if (completed.get()) {
+        // claimed first: resetting the upstream below fires its exception handler synchronously
+        if (!completed.compareAndSet(false, true)) {
             return;
+        }
+        finishTiming();
+        if (reply.committed()) {
+            reply.failStream(error);
         }
         if (request != null) {
             request.reset();
         }
-        if (reply.committed()) {
-            reply.failStream(error);
-        }
-        fail(error);
+        exchange.setException(error);
+        callback.done(false);
     }
 
     private void cancelForGoneClient() {
@@ -198,6 +225,9 @@ final class UpstreamCall {
         reply.upstreamFinished();
         if (wholeCallTimer >= 0) {
             vertx.cancelTimer(wholeCallTimer);
+        }
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
         }
     }
 

@@ -1,0 +1,105 @@
+package caravan.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway as its users run it: {@code java -jar target/caravan.jar} in a directory of its own
+ * (so the routes and Kamelets packaged in the jar are used), configured by environment variables only.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    final int port;
+
+    private GatewayProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    static GatewayProcess start(Path workDir, int port, Map<String, String> environment) throws IOException {
+        Path log = Files.createTempFile("caravan-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-jar", jar().toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_") || name.endsWith("_API_KEY")
+                || name.endsWith("_BASE_URL"));
+        builder.environment().put("GATEWAY_PORT", String.valueOf(port));
+        builder.environment().putAll(environment);
+        return new GatewayProcess(builder.start(), log, port);
+    }
+
+    /** Waits until {@code /readyz} answers 200, failing with the gateway's log if it does not. */
+    GatewayProcess awaitReady() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("The gateway exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(url("/readyz")))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYetListening) {
+                // keep polling until the deadline
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("The gateway was not ready within 30 s:\n" + output());
+    }
+
+    /** Waits for the process to exit by itself and returns its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("The gateway did not exit within 30 s:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("caravan.jar", "target/caravan.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No gateway jar at " + jar + ": run mvn package first");
+        }
+        return jar;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,61 @@
+package caravan.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads an SSE body event by event, as a client would, so a test can act between events. */
+public final class Sse implements AutoCloseable {
+
+    private final BufferedReader reader;
+
+    public Sse(InputStream body) {
+        this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    }
+
+    /** The data of the next event, or null at the end of the body. */
+    public String next() {
+        try {
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        return data.toString();
+                    }
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                }
+            }
+            return data.isEmpty() ? null : data.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every remaining event's data. */
+    public List<String> rest() {
+        List<String> events = new ArrayList<>();
+        for (String event = next(); event != null; event = next()) {
+            events.add(event);
+        }
+        return events;
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
