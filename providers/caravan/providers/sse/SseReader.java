@@ -21,9 +21,17 @@ public final class SseReader {
     private final ByteArrayOutputStream data = new ByteArrayOutputStream(512);
     private boolean hasData;
     private String event;
+    private boolean started;
 
     public void feed(byte[] bytes, Listener listener) {
         int start = 0;
+        if (!started && bytes.length > 0) {
+            started = true;
+            // the grammar allows one UTF-8 byte order mark before the first line
+            if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+                start = 3;
+            }
+        }
         for (int i = 0; i < bytes.length; i++) {
             byte b = bytes[i];
             if (b != '\n' && b != '\r') {

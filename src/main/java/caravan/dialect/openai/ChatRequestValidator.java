@@ -128,8 +128,11 @@ final class ChatRequestValidator {
                 throw invalidType(partAt, "an object", part);
             }
             JsonNode type = part.get("type");
-            if (type == null || !type.isTextual()) {
+            if (type == null || type.isNull()) {
                 throw missing(partAt + ".type");
+            }
+            if (!type.isTextual()) {
+                throw invalidType(partAt + ".type", "a string", type);
             }
             switch (type.asText()) {
                 case "text" -> {
