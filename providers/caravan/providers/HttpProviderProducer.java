@@ -1,5 +1,8 @@
 package caravan.providers;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import caravan.api.ChatRequest;
 import caravan.api.Reply;
 import caravan.api.Variables;
@@ -25,7 +28,10 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     private final ProviderCodec codec;
     private final UpstreamSettings settings;
     private EchoProducer standIn;
-    private HttpClient client;
+    private HttpClientOptions clientOptions;
+    private PoolOptions poolOptions;
+    /** One client per event loop: a pooled connection is then always served by the loop that asks for it. */
+    private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
 
     HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec) {
         super(endpoint);
@@ -43,23 +49,30 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             standIn = new EchoProducer(endpoint);
             return;
         }
-        HttpClientOptions options = new HttpClientOptions()
+        clientOptions = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.getConnectTimeoutMs()))
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)
                 .setTcpNoDelay(true)
                 .setVerifyHost(true);
-        client = endpoint.getComponent().vertx()
-                .createHttpClient(options, new PoolOptions().setHttp1MaxSize(endpoint.getMaxConnections()));
+        poolOptions = new PoolOptions().setHttp1MaxSize(endpoint.getMaxConnections());
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (client != null) {
-            client.close();
-            client = null;
-        }
+        clients.values().forEach(HttpClient::close);
+        clients.clear();
         super.doStop();
+    }
+
+    /**
+     * A Vert.x client pool hands a free connection to any caller, and a connection made by another event
+     * loop answers on that loop, so each answer would cross threads. Keeping one client per loop keeps the
+     * client connection, the upstream connection and the route on one thread.
+     */
+    private HttpClient client() {
+        return clients.computeIfAbsent(Thread.currentThread(),
+                thread -> endpoint.getComponent().vertx().createHttpClient(clientOptions, poolOptions));
     }
 
     @Override
@@ -75,7 +88,7 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
             new UpstreamCall(exchange, callback, reply, codec, settings.provider(), endpoint.getUpstreamTimeoutMs(),
                     endpoint.getComponent().vertx())
-                    .start(client, upstream, request.stream());
+                    .start(client(), upstream, request.stream());
             return false;
         } catch (RuntimeException e) {
             exchange.setException(e);

@@ -9,7 +9,9 @@ import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
 import caravan.api.Reply;
 import caravan.api.Variables;
+import caravan.net.BodyCollector;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -28,6 +30,9 @@ import org.apache.camel.Exchange;
  * timeouts 504, upstream errors as the codec maps them; after the first streamed byte, an error event.
  */
 final class UpstreamCall {
+
+    /** A whole (non-streamed) answer larger than this is refused rather than held in memory. */
+    private static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
 
     private final Exchange exchange;
     private final AsyncCallback callback;
@@ -76,7 +81,7 @@ final class UpstreamCall {
                 wholeCallTimer = vertx.setTimer(timeoutMs, id -> request.reset(0,
                         new TimeoutException("whole call")));
             }
-            request.send(Buffer.buffer(upstream.body())).onComplete(answered -> {
+            request.send(BodyCollector.wrap(upstream.body())).onComplete(answered -> {
                 if (answered.failed()) {
                     fail(toGatewayException(answered.cause()));
                 } else {
@@ -90,14 +95,19 @@ final class UpstreamCall {
         int status = response.statusCode();
         if (status >= 300) {
             String retryAfter = response.getHeader("Retry-After");
-            response.body().onComplete(body -> fail(body.succeeded()
+            wholeBody(response).onComplete(body -> fail(body.succeeded()
                     ? codec.decodeError(status, body.result().getBytes(), retryAfter)
                     : toGatewayException(body.cause())));
         } else if (!stream) {
-            response.body().onComplete(this::onWholeBody);
+            wholeBody(response).onComplete(this::onWholeBody);
         } else {
             relayStream(response);
         }
+    }
+
+    private static Future<Buffer> wholeBody(HttpClientResponse response) {
+        return BodyCollector.collect(response, BodyCollector.declaredLength(response.getHeader("Content-Length")),
+                MAX_ANSWER_BYTES);
     }
 
     private void onWholeBody(AsyncResult<Buffer> body) {

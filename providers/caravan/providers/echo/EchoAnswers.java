@@ -47,7 +47,7 @@ public final class EchoAnswers {
         choice.put("finish_reason", "stop");
         Usage usage = usage(request, text);
         writeUsage(json, usage);
-        return new ChatResponse(json, null, usage);
+        return ChatResponse.of(json, usage);
     }
 
     /** The chunks of a streamed answer: role, one chunk per word, finish reason, usage. */
@@ -59,23 +59,23 @@ public final class EchoAnswers {
         ObjectNode first = chunk(id, created, model);
         first.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
                 .putObject("delta").put("role", "assistant").put("content", "");
-        chunks.add(new ChatChunk(first, null, null));
+        chunks.add(ChatChunk.of(first, null));
         for (String piece : pieces(text)) {
             ObjectNode content = chunk(id, created, model);
             content.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
                     .putObject("delta").put("content", piece);
-            chunks.add(new ChatChunk(content, null, null));
+            chunks.add(ChatChunk.of(content, null));
         }
         ObjectNode finish = chunk(id, created, model);
         ObjectNode finishChoice = finish.withArray("choices").addObject().put("index", 0);
         finishChoice.putObject("delta");
         finishChoice.put("finish_reason", "stop");
-        chunks.add(new ChatChunk(finish, null, null));
+        chunks.add(ChatChunk.of(finish, null));
         Usage usage = usage(request, text);
         ObjectNode usageChunk = chunk(id, created, model);
         usageChunk.putArray("choices");
         writeUsage(usageChunk, usage);
-        chunks.add(new ChatChunk(usageChunk, null, usage));
+        chunks.add(ChatChunk.of(usageChunk, usage));
         return chunks;
     }
 

@@ -20,7 +20,11 @@ import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
 import caravan.providers.sse.SseReader;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,6 +34,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * must ask for usage, and it keeps the upstream's answer bytes for an OpenAI client.
  */
 public final class OpenAiCodec implements ProviderCodec {
+
+    /** Reads one value inside a document being parsed; the mapper's trailing-token check would reject the rest. */
+    private static final ObjectReader EMBEDDED_VALUE = Json.MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
@@ -46,13 +54,39 @@ public final class OpenAiCodec implements ProviderCodec {
         return new UpstreamRequest(settings.baseUrl() + "/chat/completions", headers, body);
     }
 
+    /**
+     * Checks that the body is a chat completion and reads its usage in one streaming pass; the tree is
+     * built later only if a step needs it (an OpenAI client gets these bytes as they are).
+     */
     @Override
     public ChatResponse decodeResponse(byte[] body) {
-        ObjectNode json = parseObject(body);
-        if (json == null || !json.has("choices")) {
-            throw GatewayException.upstreamUnavailable("The upstream answered with a body that is not a chat completion.", null);
+        try (JsonParser parser = Json.FACTORY.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notACompletion();
+            }
+            boolean choices = false;
+            Usage usage = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+                    usage = Usage.fromOpenAi(EMBEDDED_VALUE.readTree(parser));
+                } else {
+                    choices |= "choices".equals(field) && value == JsonToken.START_ARRAY;
+                    parser.skipChildren();
+                }
+            }
+            if (!choices || parser.nextToken() != null) {
+                throw notACompletion();
+            }
+            return ChatResponse.ofCompletionBytes(body, usage);
+        } catch (IOException e) {
+            throw notACompletion();
         }
-        return new ChatResponse(json, body, Usage.fromOpenAi(json.get("usage")));
+    }
+
+    private static GatewayException notACompletion() {
+        return GatewayException.upstreamUnavailable("The upstream answered with a body that is not a chat completion.", null);
     }
 
     @Override
@@ -159,26 +193,55 @@ public final class OpenAiCodec implements ProviderCodec {
             reader.finish(this);
         }
 
+        /**
+         * Scans the chunk without building its tree: only an error, the usage and whether {@code choices}
+         * is empty matter here; a later step that needs the content builds the tree then.
+         */
         @Override
         public void onEvent(String event, byte[] data) {
             if (java.util.Arrays.equals(data, DONE)) {
                 done = true;
                 return;
             }
-            ObjectNode json = parseObject(data);
-            if (json == null) {
-                throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
+            boolean hasChoices = false;
+            Usage reported = null;
+            try (JsonParser parser = Json.FACTORY.createParser(data)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw notJson();
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if ("error".equals(field) && value != JsonToken.VALUE_NULL || "error".equals(event)) {
+                        throw errorFrom(502, parseObject(data), null);
+                    }
+                    if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+                        reported = Usage.fromOpenAi(EMBEDDED_VALUE.readTree(parser));
+                    } else if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
+                        for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                            hasChoices = true;
+                            parser.skipChildren();
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                if (parser.nextToken() != null) {
+                    throw notJson();
+                }
+            } catch (IOException e) {
+                throw notJson();
             }
-            JsonNode error = json.get("error");
-            if (error != null && !error.isNull() || "error".equals(event)) {
-                throw errorFrom(502, json, null);
-            }
-            Usage reported = Usage.fromOpenAi(json.get("usage"));
             if (reported != null) {
                 usage = reported;
             }
-            // a payload spread over several data lines must be re-framed, not copied
-            out.accept(new ChatChunk(json, indexOf(data, (byte) '\n') < 0 ? data : null, reported));
+            // a payload spread over several data lines is re-framed from its tree, not copied
+            out.accept(indexOf(data, (byte) '\n') < 0 ? ChatChunk.ofChunkBytes(data, hasChoices, reported)
+                    : ChatChunk.of(parseObject(data), reported));
+        }
+
+        private static GatewayException notJson() {
+            return GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
         }
 
         @Override

@@ -1,18 +1,67 @@
 package caravan.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One canonical stream event: an OpenAI {@code chat.completion.chunk}. Like {@link ChatResponse}, it keeps
- * the upstream's bytes when they are that chunk verbatim. {@code usage} is set on the chunk that carries
- * the call's token counts.
+ * One canonical stream event: an OpenAI {@code chat.completion.chunk}. Like {@link ChatResponse}, it
+ * keeps the upstream's bytes when they are that chunk verbatim, and then builds its Jackson tree only if
+ * a step asks for it. {@code usage} is set on the chunk that carries the call's token counts.
  */
-public record ChatChunk(ObjectNode json, byte[] upstreamBytes, Usage usage) {
+public final class ChatChunk {
+
+    private final byte[] upstreamBytes;
+    private final Usage usage;
+    private final boolean hasChoices;
+    private ObjectNode json;
+
+    private ChatChunk(ObjectNode json, byte[] upstreamBytes, Usage usage, boolean hasChoices) {
+        this.json = json;
+        this.upstreamBytes = upstreamBytes;
+        this.usage = usage;
+        this.hasChoices = hasChoices;
+    }
+
+    /** A chunk a codec built or translated. */
+    public static ChatChunk of(ObjectNode json, Usage usage) {
+        JsonNode choices = json.get("choices");
+        return new ChatChunk(json, null, usage, choices != null && !choices.isEmpty());
+    }
+
+    /**
+     * An upstream's own chunk bytes, as already scanned: whether its {@code choices} are non-empty, and
+     * the usage it reports.
+     */
+    public static ChatChunk ofChunkBytes(byte[] bytes, boolean hasChoices, Usage usage) {
+        return new ChatChunk(null, bytes, usage, hasChoices);
+    }
+
+    public ObjectNode json() {
+        if (json == null) {
+            try {
+                json = (ObjectNode) Json.MAPPER.readTree(upstreamBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return json;
+    }
+
+    /** The upstream's bytes of this chunk, or null when it was translated. */
+    public byte[] upstreamBytes() {
+        return upstreamBytes;
+    }
+
+    /** The call's usage when this chunk reports it, else null. */
+    public Usage usage() {
+        return usage;
+    }
 
     /** The usage-only chunk OpenAI sends last when asked for {@code stream_options.include_usage}. */
     public boolean usageOnly() {
-        JsonNode choices = json.get("choices");
-        return usage != null && (choices == null || choices.isEmpty());
+        return usage != null && !hasChoices;
     }
 }

@@ -1,19 +1,64 @@
 package caravan.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The canonical whole answer: an OpenAI {@code chat.completion} object. {@code upstreamBytes} holds the
- * provider's own bytes when they already are that object (an OpenAI-compatible upstream), so an OpenAI
- * client gets them unchanged; it is null when a codec translated the answer.
+ * The canonical whole answer: an OpenAI {@code chat.completion} object. When the provider's own bytes
+ * already are that object (an OpenAI-compatible upstream), they are kept and an OpenAI client gets them
+ * unchanged; the Jackson tree is then built only if a step asks for it. A codec that translated the
+ * answer gives the tree and no bytes.
  */
-public record ChatResponse(ObjectNode json, byte[] upstreamBytes, Usage usage) {
+public final class ChatResponse {
+
+    private final byte[] upstreamBytes;
+    private final Usage usage;
+    private ObjectNode json;
+
+    private ChatResponse(ObjectNode json, byte[] upstreamBytes, Usage usage) {
+        this.json = json;
+        this.upstreamBytes = upstreamBytes;
+        this.usage = usage;
+    }
+
+    /** An answer a codec built or translated. */
+    public static ChatResponse of(ObjectNode json, Usage usage) {
+        return new ChatResponse(json, null, usage);
+    }
+
+    /** An upstream's own {@code chat.completion} bytes, already checked to be one, with the usage they report. */
+    public static ChatResponse ofCompletionBytes(byte[] bytes, Usage usage) {
+        return new ChatResponse(null, bytes, usage);
+    }
+
+    public ObjectNode json() {
+        if (json == null) {
+            try {
+                json = (ObjectNode) Json.MAPPER.readTree(upstreamBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return json;
+    }
+
+    /** The upstream's bytes of this answer, or null when it was translated. */
+    public byte[] upstreamBytes() {
+        return upstreamBytes;
+    }
+
+    /** The tokens the call consumed; null when the provider reported none. */
+    public Usage usage() {
+        return usage;
+    }
 
     public String id() {
-        return json.path("id").asText(null);
+        return json().path("id").asText(null);
     }
 
     public String model() {
-        return json.path("model").asText(null);
+        return json().path("model").asText(null);
     }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,6 +25,8 @@ public final class ModelCatalog {
 
     private final Map<String, ProviderModels> providers;
     private final List<Map.Entry<Pattern, String>> bareNames = new ArrayList<>();
+    /** Bare names already resolved (empty: served by nobody); bounded, since clients choose the names. */
+    private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
 
     ModelCatalog(Map<String, ProviderModels> providers) {
         this.providers = providers;
@@ -43,12 +47,16 @@ public final class ModelCatalog {
 
     /** The provider that serves a model name written without a provider prefix, or null. */
     public String providerOfBareName(String model) {
-        for (Map.Entry<Pattern, String> entry : bareNames) {
-            if (entry.getKey().matcher(model).matches()) {
-                return entry.getValue();
-            }
+        Optional<String> known = resolved.get(model);
+        if (known != null) {
+            return known.orElse(null);
         }
-        return null;
+        Optional<String> provider = bareNames.stream().filter(entry -> entry.getKey().matcher(model).matches())
+                .map(Map.Entry::getValue).findFirst();
+        if (resolved.size() < 4096) {
+            resolved.put(model, provider);
+        }
+        return provider.orElse(null);
     }
 
     /** The models listed for a provider (possibly none: a self-hosted server serves what it loaded). */

@@ -7,12 +7,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import caravan.api.Variables;
+import caravan.net.BodyCollector;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -63,8 +64,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         if (!methods.equals(Method.getAll())) {
             methods.forEach(method -> route.method(HttpMethod.valueOf(method.name())));
         }
-        route.handler(BodyHandler.create(false).setBodyLimit(server.maxBodyBytes()))
-                .handler(this::handle);
+        route.handler(this::readBody);
         routes.add(route);
     }
 
@@ -75,7 +75,34 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         super.doStop();
     }
 
-    private void handle(RoutingContext ctx) {
+    private void readBody(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long limit = server.maxBodyBytes();
+        long declared = BodyCollector.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+        if (declared > limit) {
+            rejectTooLarge(ctx, limit);
+            return;
+        }
+        BodyCollector.collect(request, declared, limit).onComplete(body -> {
+            if (body.succeeded()) {
+                handle(ctx, body.result());
+            } else if (body.cause() instanceof BodyCollector.BodyTooLargeException) {
+                rejectTooLarge(ctx, limit);
+            } else {
+                ctx.response().reset();
+            }
+        });
+        // the router pauses the request until a handler is ready for its body
+        request.resume();
+    }
+
+    private static void rejectTooLarge(RoutingContext ctx, long limit) {
+        // the rest of the body is not read: the connection cannot be reused
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        EdgeServer.sendError(ctx, caravan.api.GatewayException.bodyTooLarge(limit));
+    }
+
+    private void handle(RoutingContext ctx, Buffer body) {
         if (isSuspended()) {
             EdgeServer.sendError(ctx, new caravan.api.GatewayException(503, caravan.api.ErrorType.API,
                     "unavailable", null, "The gateway is shutting down."));
@@ -86,7 +113,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         HttpReply reply = new HttpReply(ctx.response(), exchange);
         exchange.setVariable(Variables.REPLY, reply);
         try {
-            exchange.setIn(toMessage(ctx, exchange));
+            exchange.setIn(toMessage(ctx, exchange, body));
             createUoW(exchange);
         } catch (Exception e) {
             exchange.setException(e);
@@ -114,7 +141,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         }
     }
 
-    private static Message toMessage(RoutingContext ctx, Exchange exchange) {
+    private static Message toMessage(RoutingContext ctx, Exchange exchange, Buffer body) {
         HttpServerRequest request = ctx.request();
         HttpMessage message = new HttpMessage(exchange, request, ctx.response());
         Map<String, Object> headers = message.getHeaders();
@@ -134,8 +161,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         if (request.query() != null) {
             headers.put(Exchange.HTTP_QUERY, request.query());
         }
-        RequestBody body = ctx.body();
-        message.setBody(body == null || body.buffer() == null ? null : body.buffer().getBytes());
+        message.setBody(body.length() == 0 ? null : body.getBytes());
         return message;
     }
 }

@@ -8,6 +8,7 @@ import caravan.api.Reply;
 import caravan.api.Usage;
 import caravan.api.Variables;
 import caravan.dialect.openai.OpenAiDialect;
+import caravan.net.BodyCollector;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
@@ -63,7 +64,7 @@ final class HttpReply implements Reply {
         byte[] event = streamEncoder().encode(chunk);
         if (event != null) {
             writeStreamHead();
-            response.write(Buffer.buffer(event));
+            response.write(BodyCollector.wrap(event));
         }
     }
 
@@ -74,7 +75,7 @@ final class HttpReply implements Reply {
         }
         writeStreamHead();
         ended = true;
-        response.end(Buffer.buffer(streamEncoder().end(usage)));
+        response.end(BodyCollector.wrap(streamEncoder().end(usage)));
     }
 
     @Override
@@ -87,7 +88,7 @@ final class HttpReply implements Reply {
             return;
         }
         ended = true;
-        response.end(Buffer.buffer(streamEncoder().error(error)));
+        response.end(BodyCollector.wrap(streamEncoder().error(error)));
     }
 
     @Override
@@ -144,13 +145,13 @@ final class HttpReply implements Reply {
         if (body == null) {
             response.end();
         } else if (body instanceof byte[] bytes) {
-            response.end(Buffer.buffer(bytes));
+            response.end(BodyCollector.wrap(bytes));
         } else if (body instanceof Buffer buffer) {
             response.end(buffer);
         } else if (body instanceof String text) {
             response.end(text);
         } else {
-            response.end(Buffer.buffer(message.getBody(byte[].class)));
+            response.end(BodyCollector.wrap(message.getBody(byte[].class)));
         }
     }
 
@@ -162,7 +163,7 @@ final class HttpReply implements Reply {
             response.putHeader("Retry-After", error.retryAfter());
         }
         writeGatewayHeaders();
-        response.end(Buffer.buffer(dialect().encodeError(error)));
+        response.end(BodyCollector.wrap(dialect().encodeError(error)));
     }
 
     private void writeStreamHead() {

@@ -182,7 +182,7 @@ class OpenAiDialectTest {
         StreamEncoder encoder = dialect.newStreamEncoder(streamRequest(""));
         ObjectNode json = parse("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}");
 
-        byte[] event = encoder.encode(new ChatChunk(json, null, null));
+        byte[] event = encoder.encode(ChatChunk.of(json, null));
 
         assertThat(new String(event, StandardCharsets.UTF_8)).isEqualTo("data: " + json + "\n\n");
     }
@@ -203,12 +203,12 @@ class OpenAiDialectTest {
     private static ChatChunk usageOnlyChunk() {
         String text = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
                 + "\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":8,\"total_tokens\":27}}";
-        return new ChatChunk(parse(text), bytes(text), new Usage(19, 8, 0, 0, 0));
+        return ChatChunk.ofChunkBytes(bytes(text), false, new Usage(19, 8, 0, 0, 0));
     }
 
     private static ChatChunk contentChunk() {
         String text = "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}";
-        return new ChatChunk(parse(text), bytes(text), null);
+        return ChatChunk.ofChunkBytes(bytes(text), true, null);
     }
 
     private static ObjectNode parse(String json) {
