@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import caravan.api.ChatRequest;
+import caravan.api.ErrorType;
+import caravan.api.GatewayException;
 import caravan.api.Reply;
 import caravan.api.Variables;
 import io.vertx.core.http.HttpClient;
@@ -33,18 +35,18 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     /** One client per event loop: a pooled connection is then always served by the loop that asks for it. */
     private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
 
-    HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec) {
+    HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec, UpstreamSettings settings) {
         super(endpoint);
         this.endpoint = endpoint;
         this.codec = codec;
-        this.settings = endpoint.settings();
+        this.settings = settings;
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (endpoint.standsInWithEcho()) {
-            LOG.warn("Provider '{}' has no API key: the echo provider answers its calls (x-caravan-provider: echo). "
+        if (endpoint.standsInWithEcho(codec, settings)) {
+            LOG.warn("Provider '{}' has no credentials: the echo provider answers its calls (x-caravan-provider: echo). "
                     + "Set its key to call the real provider.", settings.provider());
             standIn = new EchoProducer(endpoint);
             return;
@@ -81,6 +83,10 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             if (standIn != null) {
                 exchange.setVariable(Variables.PROVIDER, "echo");
                 return standIn.process(exchange, callback);
+            }
+            if (!UpstreamSettings.present(settings.baseUrl())) {
+                throw new GatewayException(502, ErrorType.UPSTREAM, "provider_not_configured", null,
+                        "Provider '" + settings.provider() + "' is not configured: it has no endpoint.");
             }
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);

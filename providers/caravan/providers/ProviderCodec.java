@@ -22,4 +22,14 @@ public interface ProviderCodec {
 
     /** Maps an error answer to what the client sees: 4xx pass through with the upstream's message, 5xx become 502. */
     GatewayException decodeError(int status, byte[] body, String retryAfter);
+
+    /** The base URL to use when none is configured (e.g. derived from the region), or null when one is required. */
+    default String defaultBaseUrl(UpstreamSettings settings) {
+        return null;
+    }
+
+    /** Whether the settings hold what this provider authenticates with. */
+    default boolean hasCredentials(UpstreamSettings settings) {
+        return settings.hasApiKey();
+    }
 }

@@ -1,6 +1,5 @@
 package caravan.providers;
 
-import caravan.providers.openai.OpenAiCodec;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
@@ -9,10 +8,17 @@ import org.apache.camel.support.DefaultEndpoint;
 /** One configured provider: its codec, where it lives, its credentials and its timeouts. */
 public final class ProviderEndpoint extends DefaultEndpoint {
 
+    static final String CODEC_PATH = "META-INF/services/caravan/codec/";
+
     private final String provider;
     private String codec = "openai";
     private String baseUrl;
     private String apiKey;
+    private String apiVersion;
+    private String region;
+    private String accessKey;
+    private String secretKey;
+    private String sessionToken;
     private boolean keyRequired;
     private long connectTimeoutMs = 5_000;
     private long upstreamTimeoutMs = 600_000;
@@ -34,10 +40,8 @@ public final class ProviderEndpoint extends DefaultEndpoint {
         if ("echo".equals(codec)) {
             return new EchoProducer(this);
         }
-        if (baseUrl == null || baseUrl.isBlank()) {
-            throw new IllegalArgumentException("Provider '" + provider + "' needs a baseUrl");
-        }
-        return new HttpProviderProducer(this, codec());
+        ProviderCodec wireFormat = codec();
+        return new HttpProviderProducer(this, wireFormat, settings(wireFormat));
     }
 
     @Override
@@ -45,26 +49,35 @@ public final class ProviderEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("provider: endpoints are called, they do not consume");
     }
 
+    /**
+     * Codecs are found by name as Camel finds components: {@code META-INF/services/caravan/codec/<name>}
+     * names the class. A new wire format is one class and one such file; nothing else is registered.
+     */
     private ProviderCodec codec() {
-        return switch (codec) {
-            case "openai" -> new OpenAiCodec();
-            default -> throw new IllegalArgumentException("Provider '" + provider + "' names an unknown codec '" + codec
-                    + "' (known: openai, echo)");
-        };
+        return getCamelContext().getCamelContextExtension().getFactoryFinder(CODEC_PATH)
+                .newInstance(codec, ProviderCodec.class)
+                .orElseThrow(() -> new IllegalArgumentException("Provider '" + provider + "' names an unknown codec '"
+                        + codec + "': no " + CODEC_PATH + codec + " on the classpath"));
     }
 
-    UpstreamSettings settings() {
-        return new UpstreamSettings(provider, baseUrl, apiKey);
+    private UpstreamSettings settings(ProviderCodec wireFormat) {
+        UpstreamSettings configured = new UpstreamSettings(provider, baseUrl, apiKey, apiVersion, region, accessKey,
+                secretKey, sessionToken);
+        if (UpstreamSettings.present(baseUrl)) {
+            return configured;
+        }
+        return new UpstreamSettings(provider, wireFormat.defaultBaseUrl(configured), apiKey, apiVersion, region,
+                accessKey, secretKey, sessionToken);
     }
 
     /**
-     * A provider that needs a key, has none and still points at its (https) cloud endpoint can only
-     * answer 401: echo answers instead while the stand-in is enabled. A base URL pointed elsewhere (a
-     * local server, a test double) is called as configured.
+     * A provider that needs credentials, has none and still points at its (https) cloud endpoint, or at
+     * no endpoint at all, can only fail: echo answers instead while the stand-in is enabled. A base URL
+     * pointed elsewhere (a local server, a test double) is called as configured.
      */
-    boolean standsInWithEcho() {
-        return getComponent().echoStandIn() && keyRequired && (apiKey == null || apiKey.isBlank())
-                && baseUrl != null && baseUrl.startsWith("https://");
+    boolean standsInWithEcho(ProviderCodec wireFormat, UpstreamSettings settings) {
+        return getComponent().echoStandIn() && keyRequired && !wireFormat.hasCredentials(settings)
+                && (!UpstreamSettings.present(settings.baseUrl()) || settings.baseUrl().startsWith("https://"));
     }
 
     public String getProvider() {
@@ -93,6 +106,46 @@ public final class ProviderEndpoint extends DefaultEndpoint {
 
     public void setApiKey(String apiKey) {
         this.apiKey = apiKey;
+    }
+
+    public String getApiVersion() {
+        return apiVersion;
+    }
+
+    public void setApiVersion(String apiVersion) {
+        this.apiVersion = apiVersion;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    public String getAccessKey() {
+        return accessKey;
+    }
+
+    public void setAccessKey(String accessKey) {
+        this.accessKey = accessKey;
+    }
+
+    public String getSecretKey() {
+        return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+        this.secretKey = secretKey;
+    }
+
+    public String getSessionToken() {
+        return sessionToken;
+    }
+
+    public void setSessionToken(String sessionToken) {
+        this.sessionToken = sessionToken;
     }
 
     public boolean isKeyRequired() {

@@ -46,7 +46,7 @@ public final class EchoAnswers {
         choice.putNull("logprobs");
         choice.put("finish_reason", "stop");
         Usage usage = usage(request, text);
-        writeUsage(json, usage);
+        usage.writeOpenAi(json);
         return ChatResponse.of(json, usage);
     }
 
@@ -74,7 +74,7 @@ public final class EchoAnswers {
         Usage usage = usage(request, text);
         ObjectNode usageChunk = chunk(id, created, model);
         usageChunk.putArray("choices");
-        writeUsage(usageChunk, usage);
+        usage.writeOpenAi(usageChunk);
         chunks.add(ChatChunk.of(usageChunk, usage));
         return chunks;
     }
@@ -139,13 +139,6 @@ public final class EchoAnswers {
             prompt += 3 + encoding.countTokens(message.path("role").asText()) + encoding.countTokens(text(message.get("content")));
         }
         return new Usage(prompt, encoding.countTokens(reply), 0, 0, 0);
-    }
-
-    private static void writeUsage(ObjectNode json, Usage usage) {
-        ObjectNode node = json.putObject("usage");
-        node.put("prompt_tokens", usage.inputTokens());
-        node.put("completion_tokens", usage.outputTokens());
-        node.put("total_tokens", usage.totalTokens());
     }
 
     private static String newId() {

@@ -43,7 +43,7 @@ public final class Caravan {
             main.configure().setRoutesReloadDirectoryRecursive(true);
             main.configure().setRoutesReloadPattern("*.yaml");
         } else {
-            main.configure().setRoutesIncludePattern("classpath:routes/**/*.yaml");
+            main.configure().setRoutesIncludePattern(PackagedRoutes.includePattern());
         }
         Path kamelets = workDir.resolve("kamelets");
         main.addInitialProperty("camel.component.kamelet.location",

@@ -1,6 +1,7 @@
 package caravan.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Tokens one call consumed, in separate buckets. {@code inputTokens} counts every prompt token, cache
@@ -17,16 +18,39 @@ public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, l
         return inputTokens + outputTokens;
     }
 
-    /** Reads an OpenAI {@code usage} object; null when the node is absent or null. */
+    /**
+     * Reads an OpenAI {@code usage} object; null when the node is absent or null.
+     * {@code prompt_tokens_details.cache_creation_tokens} is the gateway's own field for cache writes,
+     * which OpenAI does not report.
+     */
     public static Usage fromOpenAi(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return null;
         }
+        JsonNode prompt = usage.path("prompt_tokens_details");
         return new Usage(
                 usage.path("prompt_tokens").asLong(),
                 usage.path("completion_tokens").asLong(),
-                usage.path("prompt_tokens_details").path("cached_tokens").asLong(),
-                0,
+                prompt.path("cached_tokens").asLong(),
+                prompt.path("cache_creation_tokens").asLong(),
                 usage.path("completion_tokens_details").path("reasoning_tokens").asLong());
+    }
+
+    /** Writes this usage as the {@code usage} field of a canonical (OpenAI-shaped) answer or chunk. */
+    public void writeOpenAi(ObjectNode parent) {
+        ObjectNode usage = parent.putObject("usage");
+        usage.put("prompt_tokens", inputTokens);
+        usage.put("completion_tokens", outputTokens);
+        usage.put("total_tokens", totalTokens());
+        if (cacheReadTokens > 0 || cacheWriteTokens > 0) {
+            ObjectNode prompt = usage.putObject("prompt_tokens_details");
+            prompt.put("cached_tokens", cacheReadTokens);
+            if (cacheWriteTokens > 0) {
+                prompt.put("cache_creation_tokens", cacheWriteTokens);
+            }
+        }
+        if (reasoningTokens > 0) {
+            usage.putObject("completion_tokens_details").put("reasoning_tokens", reasoningTokens);
+        }
     }
 }
