@@ -1,0 +1,53 @@
+package caravan.providers.cohere;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.providers.ProviderCodec;
+import caravan.providers.StreamDecoder;
+import caravan.providers.UpstreamRequest;
+import caravan.providers.UpstreamSettings;
+
+/**
+ * Cohere's Chat API v2 ({@code POST /v2/chat}): requests are translated from the canonical (OpenAI)
+ * form by {@link CohereRequestEncoder}, whole answers back by {@link CohereAnswerDecoder}, streams event
+ * by event by {@link CohereStreamDecoder}, and error bodies by {@link CohereErrors}.
+ */
+public final class CohereCodec implements ProviderCodec {
+
+    static final String DEFAULT_BASE_URL = "https://api.cohere.com";
+
+    @Override
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+        Map<String, String> headers = new LinkedHashMap<>(4);
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
+        if (settings.hasApiKey()) {
+            headers.put("Authorization", "Bearer " + settings.apiKey());
+        }
+        return new UpstreamRequest(settings.baseUrl() + "/v2/chat", headers, CohereRequestEncoder.encode(request, upstreamModel));
+    }
+
+    @Override
+    public ChatResponse decodeResponse(byte[] body) {
+        return CohereAnswerDecoder.decode(body);
+    }
+
+    @Override
+    public StreamDecoder newStreamDecoder() {
+        return new CohereStreamDecoder();
+    }
+
+    @Override
+    public GatewayException decodeError(int status, byte[] body, String retryAfter) {
+        return CohereErrors.fromStatus(status, body, retryAfter);
+    }
+
+    @Override
+    public String defaultBaseUrl(UpstreamSettings settings) {
+        return DEFAULT_BASE_URL;
+    }
+}

@@ -1,0 +1,82 @@
+package caravan.providers.gemini;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.providers.ProviderCodec;
+import caravan.providers.StreamDecoder;
+import caravan.providers.UpstreamRequest;
+import caravan.providers.UpstreamSettings;
+
+/**
+ * The Google Gemini API ({@code generateContent}, and {@code streamGenerateContent?alt=sse} for streams).
+ * The request is translated from the canonical Chat Completions form ({@link GeminiRequestBody}), the
+ * answer back into it ({@link GeminiAnswers}, {@link GeminiStreamDecoder}), Google's error envelope into
+ * the gateway's errors ({@link GeminiErrors}). The key travels in the {@code x-goog-api-key} header: Google
+ * also accepts {@code ?key=}, but a URL ends up in access logs and error messages.
+ */
+public final class GeminiCodec implements ProviderCodec {
+
+    static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
+    /** v1beta carries everything the codec maps (system instructions, tools, JSON schemas, thoughts). */
+    static final String DEFAULT_API_VERSION = "v1beta";
+
+    @Override
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+        byte[] body = GeminiRequestBody.encode(request);
+        Map<String, String> headers = new LinkedHashMap<>(4);
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
+        if (settings.hasApiKey()) {
+            headers.put("x-goog-api-key", settings.apiKey());
+        }
+        return new UpstreamRequest(url(settings, upstreamModel, request.stream()), headers, body);
+    }
+
+    private static String url(UpstreamSettings settings, String model, boolean stream) {
+        String version = settings.apiVersion() == null || settings.apiVersion().isBlank() ? DEFAULT_API_VERSION
+                : settings.apiVersion();
+        // without alt=sse Google streams one JSON array, which cannot be decoded element by element as it arrives
+        String method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
+        return settings.baseUrl() + "/" + version + "/" + modelResource(model) + method;
+    }
+
+    /** {@code gemini-2.5-flash}, {@code models/gemini-2.5-flash} and {@code tunedModels/mine} each name a resource. */
+    static String modelResource(String model) {
+        String collection = "models";
+        String name = model;
+        if (model.startsWith("models/")) {
+            name = model.substring("models/".length());
+        } else if (model.startsWith("tunedModels/")) {
+            collection = "tunedModels";
+            name = model.substring("tunedModels/".length());
+        }
+        // the name is one path segment: a client's model string must not reach another path or the query
+        return collection + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public ChatResponse decodeResponse(byte[] body) {
+        return GeminiAnswers.decode(body);
+    }
+
+    @Override
+    public StreamDecoder newStreamDecoder() {
+        return new GeminiStreamDecoder();
+    }
+
+    @Override
+    public GatewayException decodeError(int status, byte[] body, String retryAfter) {
+        return GeminiErrors.decode(status, body, retryAfter);
+    }
+
+    @Override
+    public String defaultBaseUrl(UpstreamSettings settings) {
+        return DEFAULT_BASE_URL;
+    }
+}

@@ -1,0 +1,160 @@
+package caravan.providers.gemini;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import caravan.api.ChatChunk;
+import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.api.Usage;
+import caravan.providers.StreamDecoder;
+import caravan.providers.sse.SseReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code streamGenerateContent?alt=sse}: each {@code data:} event is a whole {@code GenerateContentResponse}
+ * holding the next parts, translated into OpenAI chunks as it arrives. Per choice: a role chunk first,
+ * then text, reasoning and tool calls (Gemini sends a function call whole, so one delta carries its id,
+ * name and all its arguments), then a chunk with the finish reason. Gemini sends no {@code [DONE]}: the
+ * answer is complete once a candidate reported a finish reason. Each event repeats the usage so far;
+ * when the body ends, the last one goes out as the usage-only chunk.
+ */
+final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
+
+    private final SseReader reader = new SseReader();
+    private final long created = System.currentTimeMillis() / 1000;
+    /** Per candidate index: how far its choice got. */
+    private final Map<Integer, Choice> choices = new HashMap<>();
+    private Consumer<ChatChunk> out;
+    private String id;
+    private String responseId;
+    private String model;
+    private boolean done;
+    private Usage usage;
+
+    private static final class Choice {
+        int toolCalls;
+        boolean finished;
+    }
+
+    @Override
+    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
+        this.out = out;
+        reader.feed(bytes, this);
+    }
+
+    @Override
+    public void finish(Consumer<ChatChunk> out) {
+        this.out = out;
+        reader.finish(this);
+        if (done) {
+            ObjectNode chunk = chunk();
+            chunk.putArray("choices");
+            Usage reported = usage == null ? Usage.NONE : usage;
+            reported.writeOpenAi(chunk);
+            out.accept(ChatChunk.of(chunk, reported));
+        }
+    }
+
+    @Override
+    public void onEvent(String event, byte[] data) {
+        JsonNode response = GeminiAnswers.parse(data);
+        if (response == null) {
+            throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
+        }
+        if (response.path("error").isObject()) {
+            throw GeminiErrors.from(response.get("error"), 502, null);
+        }
+        if (id == null) {
+            responseId = response.path("responseId").asText(null);
+            id = responseId != null ? responseId : GeminiAnswers.newId();
+            model = GeminiAnswers.model(response);
+        }
+        Usage reported = GeminiAnswers.usage(response.get("usageMetadata"));
+        if (reported != null) {
+            usage = reported;
+        }
+        JsonNode candidates = response.path("candidates");
+        if (candidates.isEmpty()) {
+            // a prompt Gemini blocked comes as a first event without candidates; a usage-only event is harmless
+            if (response.path("promptFeedback").hasNonNull("blockReason")) {
+                throw GeminiAnswers.noCandidates(response);
+            }
+            return;
+        }
+        for (int position = 0; position < candidates.size(); position++) {
+            candidate(candidates.get(position), position);
+        }
+    }
+
+    private void candidate(JsonNode candidate, int position) {
+        int index = candidate.path("index").asInt(position);
+        Choice choice = choices.get(index);
+        if (choice == null) {
+            choice = new Choice();
+            choices.put(index, choice);
+            ObjectNode delta = Json.MAPPER.createObjectNode();
+            delta.put("role", "assistant");
+            delta.put("content", "");
+            emit(index, delta, null);
+        }
+        for (JsonNode part : candidate.path("content").path("parts")) {
+            ObjectNode delta = Json.MAPPER.createObjectNode();
+            if (part.has("functionCall")) {
+                ObjectNode call = delta.putArray("tool_calls").addObject().put("index", choice.toolCalls);
+                call.setAll(GeminiAnswers.toolCall(part, responseId, index, choice.toolCalls++));
+            } else {
+                String text = part.path("text").asText("");
+                if (!text.isEmpty()) {
+                    delta.put(part.path("thought").asBoolean(false) ? "reasoning_content" : "content", text);
+                }
+                if (part.hasNonNull("thoughtSignature")) {
+                    delta.set("extra_content", GeminiAnswers.signature(part.get("thoughtSignature").asText()));
+                }
+            }
+            if (!delta.isEmpty()) {
+                emit(index, delta, null);
+            }
+        }
+        String finishReason = GeminiAnswers.finishReason(candidate, choice.toolCalls > 0);
+        if (finishReason != null && !choice.finished) {
+            choice.finished = true;
+            done = true;
+            emit(index, Json.MAPPER.createObjectNode(), finishReason);
+        }
+    }
+
+    private void emit(int index, ObjectNode delta, String finishReason) {
+        ObjectNode chunk = chunk();
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", index);
+        choice.set("delta", delta);
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        out.accept(ChatChunk.of(chunk, null));
+    }
+
+    private ObjectNode chunk() {
+        ObjectNode chunk = Json.MAPPER.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        return chunk;
+    }
+
+    @Override
+    public boolean endOfStream() {
+        return done;
+    }
+
+    @Override
+    public Usage usage() {
+        return usage;
+    }
+}
