@@ -1,0 +1,64 @@
+package caravan.providers.anthropic;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.providers.ProviderCodec;
+import caravan.providers.StreamDecoder;
+import caravan.providers.UpstreamRequest;
+import caravan.providers.UpstreamSettings;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * Anthropic's Messages API: {@code POST {baseUrl}/v1/messages} with the key in {@code x-api-key} and the
+ * API version in {@code anthropic-version}. The request, the answer, the stream events and the errors are
+ * each translated by a class of this package.
+ */
+public final class AnthropicCodec implements ProviderCodec {
+
+    static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+    static final String DEFAULT_API_VERSION = "2023-06-01";
+
+    @Override
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+        byte[] body;
+        try {
+            body = Json.MAPPER.writeValueAsBytes(MessagesRequestEncoder.encode(request.json(), upstreamModel));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> headers = new LinkedHashMap<>(5);
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
+        String version = settings.apiVersion();
+        headers.put("anthropic-version", version == null || version.isBlank() ? DEFAULT_API_VERSION : version);
+        if (settings.hasApiKey()) {
+            headers.put("x-api-key", settings.apiKey());
+        }
+        return new UpstreamRequest(settings.baseUrl() + "/v1/messages", headers, body);
+    }
+
+    @Override
+    public ChatResponse decodeResponse(byte[] body) {
+        return MessageDecoder.decode(body);
+    }
+
+    @Override
+    public StreamDecoder newStreamDecoder() {
+        return new AnthropicStreamDecoder();
+    }
+
+    @Override
+    public GatewayException decodeError(int status, byte[] body, String retryAfter) {
+        return AnthropicErrors.fromAnswer(status, body, retryAfter);
+    }
+
+    @Override
+    public String defaultBaseUrl(UpstreamSettings settings) {
+        return DEFAULT_BASE_URL;
+    }
+}

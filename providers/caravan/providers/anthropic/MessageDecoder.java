@@ -1,0 +1,122 @@
+package caravan.providers.anthropic;
+
+import java.io.IOException;
+
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.api.Usage;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Translates an Anthropic {@code message} into a canonical {@code chat.completion}: text blocks joined
+ * into the content, {@code tool_use} blocks into tool calls (input written as compact JSON, as the stream
+ * decoder spells it), thinking into {@code reasoning_content} plus the signed {@code thinking_blocks} a
+ * later turn must send back. Blocks the canonical form has no place for (server tool results, citations)
+ * are left out.
+ */
+final class MessageDecoder {
+
+    private MessageDecoder() {
+    }
+
+    static ChatResponse decode(byte[] body) {
+        JsonNode message;
+        try {
+            message = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw notAMessage();
+        }
+        if (message == null || !message.path("content").isArray()) {
+            throw notAMessage();
+        }
+        ObjectNode completion = Json.MAPPER.createObjectNode();
+        completion.put("id", message.path("id").asText());
+        completion.put("object", "chat.completion");
+        completion.put("created", System.currentTimeMillis() / 1000);
+        completion.put("model", message.path("model").asText());
+        ObjectNode choice = completion.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode answer = choice.putObject("message");
+        answer.put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
+        ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+        boolean hasText = false;
+        for (JsonNode block : message.get("content")) {
+            switch (block.path("type").asText()) {
+                case "text" -> {
+                    text.append(block.path("text").asText());
+                    hasText = true;
+                }
+                case "tool_use" -> {
+                    ObjectNode call = toolCalls.addObject();
+                    call.put("id", block.path("id").asText());
+                    call.put("type", "function");
+                    call.putObject("function").put("name", block.path("name").asText())
+                            .put("arguments", compact(block.path("input")));
+                }
+                case "thinking" -> {
+                    reasoning.append(block.path("thinking").asText());
+                    thinkingBlocks.addObject().put("type", "thinking").put("thinking", block.path("thinking").asText())
+                            .put("signature", block.path("signature").asText());
+                }
+                case "redacted_thinking" ->
+                        thinkingBlocks.addObject().put("type", "redacted_thinking").put("data", block.path("data").asText());
+                default -> {
+                    // server tool use and its results, and blocks added later: nothing the canonical form can carry
+                }
+            }
+        }
+        if (hasText) {
+            answer.put("content", text.toString());
+        } else {
+            answer.putNull("content");
+        }
+        answer.putNull("refusal");
+        if (!reasoning.isEmpty()) {
+            answer.put("reasoning_content", reasoning.toString());
+        }
+        if (!thinkingBlocks.isEmpty()) {
+            answer.set("thinking_blocks", thinkingBlocks);
+        }
+        if (!toolCalls.isEmpty()) {
+            answer.set("tool_calls", toolCalls);
+        }
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason(message.path("stop_reason").asText(null)));
+        Usage usage = new UsageCounter().add(message.get("usage")).usage();
+        usage.writeOpenAi(completion);
+        return ChatResponse.of(completion, usage);
+    }
+
+    /** Anthropic's {@code stop_reason} as an OpenAI {@code finish_reason}. */
+    static String finishReason(String stopReason) {
+        if (stopReason == null) {
+            return "stop";
+        }
+        return switch (stopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> "length";
+            case "tool_use" -> "tool_calls";
+            case "refusal" -> "content_filter";
+            // end_turn, stop_sequence, pause_turn
+            default -> "stop";
+        };
+    }
+
+    private static String compact(JsonNode input) {
+        try {
+            return Json.MAPPER.writeValueAsString(input.isObject() ? input : Json.MAPPER.createObjectNode());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GatewayException notAMessage() {
+        return GatewayException.upstreamUnavailable("The upstream answered with a body that is not an Anthropic message.", null);
+    }
+}

@@ -1,0 +1,106 @@
+package caravan.providers.bedrock;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.providers.ProviderCodec;
+import caravan.providers.StreamDecoder;
+import caravan.providers.UpstreamRequest;
+import caravan.providers.UpstreamSettings;
+
+/**
+ * Amazon Bedrock's Converse API: {@code POST /model/{modelId}/converse} for a whole answer and
+ * {@code /converse-stream} for a stream, answered in the binary {@code application/vnd.amazon.eventstream}
+ * framing. Requests are signed with AWS Signature Version 4 for the service {@code bedrock} in the
+ * configured region. The model id is a path segment, percent-encoded as the AWS SDKs send it (a model
+ * id's {@code :} goes as {@code %3A}).
+ */
+public final class BedrockCodec implements ProviderCodec {
+
+    static final String SIGNING_SERVICE = "bedrock";
+    static final String DEFAULT_REGION = "us-east-1";
+
+    /**
+     * Converse answers do not name their model, and this interface does not pass the model to the
+     * decoders, so translated answers carry an empty {@code model}; {@code x-caravan-model} names it.
+     */
+    private static final String UNNAMED_MODEL = "";
+
+    private final Clock clock;
+
+    public BedrockCodec() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock the time requests are signed at and answers are dated with */
+    BedrockCodec(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+        byte[] body = ConverseRequestEncoder.encode(request);
+        String operation = "/model/" + SigV4Signer.uriEncode(upstreamModel)
+                + (request.stream() ? "/converse-stream" : "/converse");
+        Map<String, String> headers = new LinkedHashMap<>(8);
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "application/vnd.amazon.eventstream" : "application/json");
+        if (hasCredentials(settings)) {
+            URI base = URI.create(settings.baseUrl());
+            SigV4Signer signer = new SigV4Signer(settings.accessKey(), settings.secretKey(), settings.sessionToken(),
+                    region(settings), SIGNING_SERVICE, clock);
+            headers.putAll(signer.sign(new SigV4Signer.Request("POST", authority(base),
+                    (base.getRawPath() == null ? "" : base.getRawPath()) + operation, null,
+                    List.of(Map.entry("Content-Type", "application/json")), body)));
+        }
+        return new UpstreamRequest(settings.baseUrl() + operation, headers, body);
+    }
+
+    @Override
+    public ChatResponse decodeResponse(byte[] body) {
+        return ConverseResponseDecoder.decode(body, UNNAMED_MODEL, clock);
+    }
+
+    @Override
+    public StreamDecoder newStreamDecoder() {
+        return new ConverseStreamDecoder(UNNAMED_MODEL, clock);
+    }
+
+    @Override
+    public GatewayException decodeError(int status, byte[] body, String retryAfter) {
+        return BedrockErrors.fromAnswer(status, body, retryAfter);
+    }
+
+    /** The regional Bedrock Runtime endpoint. */
+    @Override
+    public String defaultBaseUrl(UpstreamSettings settings) {
+        return "https://bedrock-runtime." + region(settings) + ".amazonaws.com";
+    }
+
+    /** Bedrock signs with an access key and its secret (and, for temporary credentials, a session token). */
+    @Override
+    public boolean hasCredentials(UpstreamSettings settings) {
+        return present(settings.accessKey()) && present(settings.secretKey());
+    }
+
+    private static String region(UpstreamSettings settings) {
+        return present(settings.region()) ? settings.region().strip() : DEFAULT_REGION;
+    }
+
+    /** The {@code Host} header an HTTP client sends for this URL: the port only when it is not the scheme's default. */
+    static String authority(URI url) {
+        int port = url.getPort();
+        int defaultPort = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return port < 0 || port == defaultPort ? url.getHost() : url.getHost() + ":" + port;
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+}

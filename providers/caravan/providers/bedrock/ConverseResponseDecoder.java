@@ -1,0 +1,119 @@
+package caravan.providers.bedrock;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.UUID;
+
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.api.Usage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A Converse answer ({@code output.message.content}, {@code stopReason}, {@code usage}) as an OpenAI
+ * {@code chat.completion}: text blocks become the content, toolUse blocks the tool calls (their input
+ * serialised as the arguments string), reasoning blocks {@code reasoning_content} plus the
+ * {@code thinking_blocks} a later turn must send back. Converse names no id, so one is made.
+ */
+final class ConverseResponseDecoder {
+
+    private ConverseResponseDecoder() {
+    }
+
+    static ChatResponse decode(byte[] body, String model, Clock clock) {
+        JsonNode converse = parse(body);
+        JsonNode content = converse.path("output").path("message").path("content");
+        if (!content.isArray()) {
+            throw notAnAnswer();
+        }
+        ObjectNode completion = Json.MAPPER.createObjectNode();
+        completion.put("id", "chatcmpl-" + UUID.randomUUID());
+        completion.put("object", "chat.completion");
+        completion.put("created", clock.instant().getEpochSecond());
+        completion.put("model", model);
+        ObjectNode choice = completion.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("message", message(content));
+        choice.put("finish_reason", StopReason.toFinishReason(converse.path("stopReason").asText(null)));
+        Usage usage = TokenUsage.toUsage(converse.get("usage"));
+        if (usage != null) {
+            usage.writeOpenAi(completion);
+        }
+        return ChatResponse.of(completion, usage);
+    }
+
+    private static ObjectNode message(JsonNode content) {
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode thinkingBlocks = Json.MAPPER.createArrayNode();
+        ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+        boolean hasText = false;
+        for (JsonNode block : content) {
+            if (block.has("text")) {
+                text.append(block.get("text").asText());
+                hasText = true;
+            } else if (block.has("toolUse")) {
+                JsonNode toolUse = block.get("toolUse");
+                ObjectNode call = toolCalls.addObject();
+                call.put("id", toolUse.path("toolUseId").asText());
+                call.put("type", "function");
+                call.putObject("function").put("name", toolUse.path("name").asText())
+                        .put("arguments", arguments(toolUse.path("input")));
+            } else if (block.has("reasoningContent")) {
+                JsonNode reasoningContent = block.get("reasoningContent");
+                if (reasoningContent.has("redactedContent")) {
+                    thinkingBlocks.addObject().put("type", "redacted_thinking")
+                            .put("data", reasoningContent.get("redactedContent").asText());
+                } else {
+                    JsonNode reasoningText = reasoningContent.path("reasoningText");
+                    reasoning.append(reasoningText.path("text").asText());
+                    ObjectNode thinking = thinkingBlocks.addObject().put("type", "thinking")
+                            .put("thinking", reasoningText.path("text").asText());
+                    if (reasoningText.hasNonNull("signature")) {
+                        thinking.put("signature", reasoningText.get("signature").asText());
+                    }
+                }
+            }
+        }
+        ObjectNode message = Json.MAPPER.createObjectNode();
+        message.put("role", "assistant");
+        message.put("content", hasText ? text.toString() : null);
+        if (!reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning.toString());
+        }
+        if (!thinkingBlocks.isEmpty()) {
+            message.set("thinking_blocks", thinkingBlocks);
+        }
+        if (!toolCalls.isEmpty()) {
+            message.set("tool_calls", toolCalls);
+        }
+        return message;
+    }
+
+    private static String arguments(JsonNode input) {
+        try {
+            return input.isMissingNode() || input.isNull() ? "{}" : Json.MAPPER.writeValueAsString(input);
+        } catch (IOException e) {
+            throw new IllegalStateException("A JSON tree always serialises", e);
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode json = Json.MAPPER.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw notAnAnswer();
+            }
+            return json;
+        } catch (IOException e) {
+            throw notAnAnswer();
+        }
+    }
+
+    private static GatewayException notAnAnswer() {
+        return GatewayException.upstreamUnavailable("Bedrock answered with a body that is not a Converse response.", null);
+    }
+}
