@@ -2,6 +2,7 @@ package caravan.processors;
 
 import caravan.api.Json;
 import caravan.catalog.ModelCatalog;
+import caravan.catalog.PolicyRoutes;
 import caravan.catalog.ProviderRoutes;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,8 +10,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * {@code GET /v1/models} in OpenAI's list format: for every provider route, the catalog's models as
- * {@code provider/model}, owned by that provider.
+ * {@code GET /v1/models} in OpenAI's list format: the named routes (owned by {@code caravan}), then for
+ * every provider route the catalog's models as {@code provider/model}, owned by that provider.
  */
 public final class ListModels implements Processor {
 
@@ -25,6 +26,9 @@ public final class ListModels implements Processor {
         ObjectNode list = Json.MAPPER.createObjectNode();
         list.put("object", "list");
         ArrayNode data = list.putArray("data");
+        for (String route : PolicyRoutes.names(exchange.getContext())) {
+            data.addObject().put("id", route).put("object", "model").put("created", 0).put("owned_by", "caravan");
+        }
         for (String provider : ProviderRoutes.names(exchange.getContext())) {
             for (String model : catalog.modelsOf(provider)) {
                 data.addObject()

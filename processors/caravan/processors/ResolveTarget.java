@@ -1,19 +1,25 @@
 package caravan.processors;
 
+import java.util.List;
+
 import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
 import caravan.api.Variables;
 import caravan.catalog.ModelCatalog;
+import caravan.catalog.PolicyRoutes;
 import caravan.catalog.ProviderRoutes;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.Route;
 
 /**
- * Turns the request's {@code model} into the provider that serves it and the model name that provider is
- * asked for: {@code provider/model} directly (everything after the first slash is the provider's model
- * name), a bare name through the model catalog. An unknown provider or model is a 404.
+ * Turns the request's {@code model} into where it goes ({@code target}): a named route of
+ * {@code routes/policies}, or a provider and the model name that provider is asked for, written as
+ * {@code provider/model} (everything after the first slash is the provider's model name) or as a bare
+ * name the model catalog knows. The request's own {@code fallbacks} must resolve the same way. An unknown
+ * route, provider or model is a 404.
  */
-public final class ResolveTarget implements Processor {
+public final class ResolveTarget implements org.apache.camel.Processor {
 
     private final ModelCatalog catalog;
 
@@ -23,32 +29,49 @@ public final class ResolveTarget implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String model = exchange.getVariable(Variables.REQUEST, ChatRequest.class).model();
-        String provider;
-        String upstreamModel;
+        ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+        String model = request.model();
+        CamelContext context = exchange.getContext();
+        Route named = PolicyRoutes.named(context, model);
+        if (named != null) {
+            exchange.setVariable(Variables.ROUTE, model);
+            exchange.setVariable(Variables.TARGET, named.getEndpoint().getEndpointUri());
+            return;
+        }
+        String[] resolved = resolve(context, model, "model");
+        List<String> fallbacks = request.fallbacks();
+        for (int i = 0; i < fallbacks.size(); i++) {
+            resolve(context, fallbacks.get(i), "fallbacks[" + i + "]");
+        }
+        exchange.setVariable(Variables.PROVIDER, resolved[0]);
+        exchange.setVariable(Variables.UPSTREAM_MODEL, resolved[1]);
+        exchange.setVariable(Variables.TARGET, "model:" + resolved[0] + "/" + resolved[1]
+                + (fallbacks.isEmpty() ? "" : "?requestFallbacks=true"));
+    }
+
+    /** The provider and its model name for {@code model}, or the 400/404 that explains why there is none. */
+    private String[] resolve(CamelContext context, String model, String param) {
         int slash = model.indexOf('/');
         if (slash > 0) {
-            provider = model.substring(0, slash);
-            upstreamModel = model.substring(slash + 1);
+            String provider = model.substring(0, slash);
+            String upstreamModel = model.substring(slash + 1);
             if (upstreamModel.isBlank()) {
-                throw GatewayException.badRequest("Invalid 'model': '" + model + "' names a provider but no model.",
-                        "model", "invalid_value");
+                throw GatewayException.badRequest("Invalid '" + param + "': '" + model + "' names a provider but no model.",
+                        param, "invalid_value");
             }
-            if (!ProviderRoutes.exists(exchange.getContext(), provider)) {
+            if (!ProviderRoutes.exists(context, provider)) {
                 throw GatewayException.notFound("Unknown provider '" + provider + "' in model '" + model
-                        + "'. This gateway serves: " + String.join(", ", ProviderRoutes.names(exchange.getContext()))
-                        + ".", "model", "model_not_found");
+                        + "'. This gateway serves: " + String.join(", ", ProviderRoutes.names(context)) + ".",
+                        param, "model_not_found");
             }
-        } else {
-            provider = catalog.providerOfBareName(model);
-            if (provider == null || !ProviderRoutes.exists(exchange.getContext(), provider)) {
-                throw GatewayException.notFound("The model '" + model + "' does not exist or is not served by this "
-                        + "gateway. Name it as provider/model (for example openai/gpt-4o-mini); GET /v1/models lists "
-                        + "what is served.", "model", "model_not_found");
-            }
-            upstreamModel = model;
+            return new String[] {provider, upstreamModel};
         }
-        exchange.setVariable(Variables.PROVIDER, provider);
-        exchange.setVariable(Variables.UPSTREAM_MODEL, upstreamModel);
+        String provider = catalog.providerOfBareName(model);
+        if (provider == null || !ProviderRoutes.exists(context, provider)) {
+            throw GatewayException.notFound("The model '" + model + "' does not exist or is not served by this gateway. "
+                    + "Name it as provider/model (for example openai/gpt-4o-mini) or as a named route; GET /v1/models "
+                    + "lists what is served.", param, "model_not_found");
+        }
+        return new String[] {provider, model};
     }
 }

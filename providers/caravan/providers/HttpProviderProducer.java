@@ -8,6 +8,7 @@ import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Reply;
 import caravan.api.Variables;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -34,6 +35,7 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     private PoolOptions poolOptions;
     /** One client per event loop: a pooled connection is then always served by the loop that asks for it. */
     private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
+    private static final Thread SHARED = new Thread("caravan-shared-upstream-client");
 
     HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec, UpstreamSettings settings) {
         super(endpoint);
@@ -73,7 +75,9 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
      * client connection, the upstream connection and the route on one thread.
      */
     private HttpClient client() {
-        return clients.computeIfAbsent(Thread.currentThread(),
+        // calls from elsewhere (a wire-tapped mirror on a pool thread) share one client
+        Thread owner = Context.isOnEventLoopThread() ? Thread.currentThread() : null;
+        return clients.computeIfAbsent(owner == null ? SHARED : owner,
                 thread -> endpoint.getComponent().vertx().createHttpClient(clientOptions, poolOptions));
     }
 
@@ -82,6 +86,8 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
         try {
             if (standIn != null) {
                 exchange.setVariable(Variables.PROVIDER, "echo");
+                exchange.getVariable(Variables.REPLY, Reply.class)
+                        .serving("echo", exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
                 return standIn.process(exchange, callback);
             }
             if (!UpstreamSettings.present(settings.baseUrl())) {

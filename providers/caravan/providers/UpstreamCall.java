@@ -40,6 +40,8 @@ final class UpstreamCall {
     private final ProviderCodec codec;
     private final String provider;
     private final long timeoutMs;
+    /** The timeout is the request's remaining time: when it fires, the whole request is out of time. */
+    private final boolean deadlineBound;
     private final Vertx vertx;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile HttpClientRequest request;
@@ -54,7 +56,10 @@ final class UpstreamCall {
         this.reply = reply;
         this.codec = codec;
         this.provider = provider;
-        this.timeoutMs = timeoutMs;
+        // never beyond the request's deadline across all its attempts
+        long remainingMs = reply.remainingNanos() / 1_000_000;
+        this.deadlineBound = remainingMs < timeoutMs;
+        this.timeoutMs = Math.max(1, Math.min(timeoutMs, remainingMs));
         this.vertx = vertx;
     }
 
@@ -177,7 +182,8 @@ final class UpstreamCall {
         long silentNanos = System.nanoTime() - lastChunkAt;
         long remainingMs = timeoutMs - silentNanos / 1_000_000;
         if (remainingMs <= 0) {
-            failStream(GatewayException.upstreamTimeout("Provider '" + provider + "' sent nothing for " + timeoutMs
+            failStream(deadlineBound ? GatewayException.deadlineExceeded()
+                    : GatewayException.upstreamTimeout("Provider '" + provider + "' sent nothing for " + timeoutMs
                     + " ms in the middle of a stream."));
             return;
         }
@@ -249,7 +255,8 @@ final class UpstreamCall {
             return GatewayException.upstreamTimeout("Timed out connecting to provider '" + provider + "'.");
         }
         if (failure instanceof TimeoutException) {
-            return GatewayException.upstreamTimeout("Provider '" + provider + "' did not answer within " + timeoutMs + " ms.");
+            return deadlineBound ? GatewayException.deadlineExceeded()
+                    : GatewayException.upstreamTimeout("Provider '" + provider + "' did not answer within " + timeoutMs + " ms.");
         }
         if (failure instanceof ConnectException) {
             return GatewayException.upstreamUnavailable("Could not connect to provider '" + provider + "' (connection refused).",

@@ -43,7 +43,8 @@ public final class OpenAiCodec implements ProviderCodec {
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         // usage is always asked for, so every stream can be accounted; the client sees it only if it asked
         boolean askForUsage = request.stream() && !request.includeUsage();
-        boolean unchanged = upstreamModel.equals(request.model()) && !askForUsage && request.clientBytes() != null;
+        boolean unchanged = upstreamModel.equals(request.model()) && !askForUsage && request.clientBytes() != null
+                && !request.carriesGatewayFields();
         byte[] body = unchanged ? request.clientBytes() : rewrite(request.json(), upstreamModel, askForUsage);
         Map<String, String> headers = new LinkedHashMap<>(4);
         headers.put("Content-Type", "application/json");
@@ -143,7 +144,10 @@ public final class OpenAiCodec implements ProviderCodec {
         }
     }
 
-    /** Writes the request with another model name and, for streams, {@code include_usage}; other fields as they came. */
+    /**
+     * Writes the request with another model name and, for streams, {@code include_usage}, without the
+     * gateway's own fields; other fields as they came.
+     */
     private static byte[] rewrite(ObjectNode json, String model, boolean askForUsage) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator generator = Json.FACTORY.createGenerator(out)) {
@@ -152,7 +156,7 @@ public final class OpenAiCodec implements ProviderCodec {
                 String name = field.getKey();
                 if ("model".equals(name)) {
                     generator.writeStringField("model", model);
-                } else if (!(askForUsage && "stream_options".equals(name))) {
+                } else if (!(askForUsage && "stream_options".equals(name)) && !ChatRequest.GATEWAY_FIELDS.contains(name)) {
                     generator.writeFieldName(name);
                     Json.MAPPER.writeTree(generator, field.getValue());
                 }

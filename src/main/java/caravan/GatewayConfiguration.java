@@ -56,7 +56,8 @@ final class GatewayConfiguration implements CamelConfiguration {
                 listenHost(authenticated, configuredHost),
                 Integer.parseInt(properties.resolveProperty("gateway.port").orElse("8080")),
                 eventLoops,
-                Long.parseLong(properties.resolveProperty("gateway.max-body-bytes").orElse("16777216")));
+                Long.parseLong(properties.resolveProperty("gateway.max-body-bytes").orElse("16777216")),
+                Long.parseLong(properties.resolveProperty("gateway.request-timeout-ms").orElse("600000")));
         // no redelivery and no error logging per route: failover policies own retries, and the edge answers
         // every failure in the client's dialect (logging only the unexpected ones)
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
@@ -70,9 +71,11 @@ final class GatewayConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new EdgeEngine(server));
         registry.bind("vertx", server.vertx());
+        registry.bind("modelCatalog", catalog);
         registry.bind("provider", new ProviderComponent(server.vertx(), echoStandIn));
         registry.bind("authenticate", new Authenticate(masterKey));
         registry.bind("parseChatCompletion", new ParseChatCompletion());
+        registry.bind("parseAnthropicMessages", new caravan.processors.ParseAnthropicMessages());
         registry.bind("resolveTarget", new ResolveTarget(catalog));
         registry.bind("respond", new Respond());
         registry.bind("listModels", new ListModels(catalog));

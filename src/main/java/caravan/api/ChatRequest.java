@@ -1,5 +1,9 @@
 package caravan.api;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * it sent are kept too, so an unchanged request is forwarded without serialising it again.
  */
 public final class ChatRequest {
+
+    /** Fields the gateway acts on itself and never forwards to a provider. */
+    public static final Set<String> GATEWAY_FIELDS = Set.of("fallbacks");
 
     private final ObjectNode json;
     private final byte[] clientBytes;
@@ -60,6 +67,27 @@ public final class ChatRequest {
     public String user() {
         JsonNode user = json.get("user");
         return user == null || user.isNull() ? null : user.asText();
+    }
+
+    /** The models to try, in order, when {@link #model()} fails (LiteLLM's request-level {@code fallbacks}). */
+    public List<String> fallbacks() {
+        JsonNode fallbacks = json.get("fallbacks");
+        if (fallbacks == null || !fallbacks.isArray()) {
+            return List.of();
+        }
+        List<String> models = new ArrayList<>(fallbacks.size());
+        fallbacks.forEach(model -> models.add(model.asText()));
+        return models;
+    }
+
+    /** True when the body holds fields that must be removed before a provider sees it. */
+    public boolean carriesGatewayFields() {
+        for (String field : GATEWAY_FIELDS) {
+            if (json.has(field)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The request's {@code metadata} object, or null. */

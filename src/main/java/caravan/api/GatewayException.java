@@ -60,6 +60,12 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(504, ErrorType.TIMEOUT, "upstream_timeout", null, message);
     }
 
+    /** The request's deadline (across all its attempts) passed: nothing more is tried. */
+    public static GatewayException deadlineExceeded() {
+        return new GatewayException(504, ErrorType.TIMEOUT, "deadline_exceeded", null,
+                "The request ran out of time before any model answered.");
+    }
+
     public static GatewayException internal(String message, Throwable cause) {
         return new GatewayException(500, ErrorType.API, "internal_error", null, message, null, cause);
     }

@@ -13,6 +13,23 @@ public interface Reply {
     /** The upstream call that {@link #upstreamStarted()} began has answered (or failed). */
     void upstreamFinished();
 
+    /** The id the client sees as {@code x-caravan-request-id}: feedback and logs refer to the call by it. */
+    String requestId();
+
+    /** An attempt at a target starts now (retries and fallbacks included); reported as {@code x-caravan-attempts}. */
+    void attemptStarted();
+
+    /**
+     * The provider and model answering now (the latest attempt), reported as {@code x-caravan-provider} and
+     * {@code x-caravan-model}: a stream's head is written while its attempt runs.
+     */
+    void serving(String provider, String model);
+
+    int attempts();
+
+    /** Time left before the request's deadline, across all attempts; at most 0 once it passed. */
+    long remainingNanos();
+
     /** True once any byte of the answer reached the client: from then on a failure cannot fail over. */
     boolean committed();
 
@@ -32,4 +49,10 @@ public interface Reply {
 
     /** Runs when the client goes away before the answer ended, so the upstream call can be cancelled. */
     void onClientClosed(Runnable cancel);
+
+    /**
+     * Hands the text of the answer the client got (whole or streamed) to {@code listener} once the call
+     * ended, or null when it failed. For comparisons such as mirroring; costs nothing when unused.
+     */
+    void onAnswered(java.util.function.Consumer<String> listener);
 }

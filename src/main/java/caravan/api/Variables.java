@@ -15,6 +15,10 @@ public final class Variables {
     public static final String REPLY = "reply";
     /** String: the tenant the caller's key belongs to. */
     public static final String TENANT = "tenant";
+    /** String: the named route (routes/policies) that serves the call; absent when a model was called directly. */
+    public static final String ROUTE = "route";
+    /** String: the endpoint the request is sent to: a named route's, or {@code model:<provider>/<model>}. */
+    public static final String TARGET = "target";
     /** String: the provider that serves the call, e.g. {@code openai}. */
     public static final String PROVIDER = "provider";
     /** String: the model name the provider is asked for, e.g. {@code gpt-4o-mini}. */

@@ -76,12 +76,39 @@ public final class ModelCatalog {
         return Pattern.compile(regex.toString());
     }
 
-    /** One provider's entry of {@code models.yaml}. */
+    /** The list price of a model in USD per million tokens, or null when the catalog does not know it. */
+    public Price price(String provider, String model) {
+        ProviderModels models = providers.get(provider);
+        return models == null ? null : models.prices().get(model);
+    }
+
+    /** USD per million input (prompt) and output (completion) tokens. */
+    public record Price(double input, double output) {
+        /** The price of a call with this usage. */
+        public double cost(long inputTokens, long outputTokens) {
+            return (inputTokens * input + outputTokens * output) / 1_000_000d;
+        }
+    }
+
+    /** One provider's entry of {@code models.yaml}; prices are {@code [input, output]} USD per million tokens. */
     public record ProviderModels(@JsonProperty("bareNames") List<String> bareNames,
-                                 @JsonProperty("models") List<String> models) {
+                                 @JsonProperty("models") List<String> models,
+                                 @JsonProperty("prices") Map<String, List<Double>> pricePairs) {
         public ProviderModels {
             bareNames = bareNames == null ? List.of() : List.copyOf(bareNames);
             models = models == null ? List.of() : List.copyOf(models);
+            pricePairs = pricePairs == null ? Map.of() : Map.copyOf(pricePairs);
+        }
+
+        Map<String, Price> prices() {
+            Map<String, Price> prices = new java.util.HashMap<>();
+            pricePairs.forEach((model, pair) -> {
+                if (pair.size() != 2) {
+                    throw new IllegalArgumentException("The price of " + model + " must be [input, output]");
+                }
+                prices.put(model, new Price(pair.get(0), pair.get(1)));
+            });
+            return prices;
         }
     }
 

@@ -37,6 +37,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeConsumer.class);
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)\\}");
+    static final String TIMEOUT_HEADER = "x-caravan-timeout-ms";
 
     private final EdgeServer server;
     private final List<Route> routes = new ArrayList<>();
@@ -110,7 +111,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         }
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
-        HttpReply reply = new HttpReply(ctx.response(), exchange);
+        HttpReply reply = new HttpReply(ctx.response(), exchange, timeoutMillis(ctx.request()));
         exchange.setVariable(Variables.REPLY, reply);
         try {
             exchange.setIn(toMessage(ctx, exchange, body));
@@ -139,6 +140,12 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
             doneUoW(exchange);
             releaseExchange(exchange, false);
         }
+    }
+
+    /** The gateway's request timeout, or less when the client asks for less with {@code x-caravan-timeout-ms}. */
+    private long timeoutMillis(HttpServerRequest request) {
+        long asked = BodyCollector.declaredLength(request.getHeader(TIMEOUT_HEADER));
+        return asked > 0 ? Math.min(asked, server.requestTimeoutMs()) : server.requestTimeoutMs();
     }
 
     private static Message toMessage(RoutingContext ctx, Exchange exchange, Buffer body) {

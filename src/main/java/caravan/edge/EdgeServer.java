@@ -34,10 +34,12 @@ public final class EdgeServer extends ServiceSupport {
     private final int port;
     private final int instances;
     private final long maxBodyBytes;
+    private final long requestTimeoutMs;
     private final Router router;
     private String deploymentId;
 
-    public EdgeServer(String host, int port, int instances, long maxBodyBytes) {
+    public EdgeServer(String host, int port, int instances, long maxBodyBytes, long requestTimeoutMs) {
+        this.requestTimeoutMs = requestTimeoutMs;
         // the gateway's one Vert.x: these event loops serve clients and upstream calls alike
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
         this.host = host;
@@ -67,6 +69,11 @@ public final class EdgeServer extends ServiceSupport {
 
     public long maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /** The deadline of a request across all its attempts, unless the client asks for less. */
+    public long requestTimeoutMs() {
+        return requestTimeoutMs;
     }
 
     public int port() {

@@ -1,7 +1,12 @@
 package caravan.edge;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
 import caravan.api.Dialect;
 import caravan.api.GatewayException;
 import caravan.api.Reply;
@@ -24,18 +29,57 @@ final class HttpReply implements Reply {
     static final String PROVIDER_HEADER = "x-caravan-provider";
     static final String MODEL_HEADER = "x-caravan-model";
     static final String OVERHEAD_HEADER = "x-caravan-overhead-ms";
+    static final String ROUTE_HEADER = "x-caravan-route";
+    static final String ATTEMPTS_HEADER = "x-caravan-attempts";
+    static final String REQUEST_ID_HEADER = "x-caravan-request-id";
 
     private final HttpServerResponse response;
     private final Exchange exchange;
     private final long receivedAt = System.nanoTime();
+    private final long deadline;
+    private int attempts;
+    private String servingProvider;
+    private String servingModel;
     private long upstreamStartedAt;
     private long upstreamNanos;
     private Dialect.StreamEncoder streamEncoder;
     private boolean ended;
+    private List<Consumer<String>> answerListeners;
+    private volatile StringBuilder streamedText;
+    private boolean answered;
+    private String answerText;
+    private ChatResponse finalAnswer;
 
-    HttpReply(HttpServerResponse response, Exchange exchange) {
+    HttpReply(HttpServerResponse response, Exchange exchange, long timeoutMillis) {
         this.response = response;
         this.exchange = exchange;
+        this.deadline = receivedAt + timeoutMillis * 1_000_000;
+    }
+
+    @Override
+    public String requestId() {
+        return exchange.getExchangeId();
+    }
+
+    @Override
+    public void attemptStarted() {
+        attempts++;
+    }
+
+    @Override
+    public void serving(String provider, String model) {
+        this.servingProvider = provider;
+        this.servingModel = model;
+    }
+
+    @Override
+    public int attempts() {
+        return attempts;
+    }
+
+    @Override
+    public long remainingNanos() {
+        return deadline - System.nanoTime();
     }
 
     @Override
@@ -56,10 +100,33 @@ final class HttpReply implements Reply {
         return response.headWritten();
     }
 
+    /** Thread-safe: a mirror registers from another thread, possibly after the answer ended. */
+    @Override
+    public synchronized void onAnswered(Consumer<String> listener) {
+        if (answered) {
+            if (answerText == null && finalAnswer != null) {
+                answerText = textOf(finalAnswer);
+            }
+            listener.accept(answerText);
+            return;
+        }
+        if (answerListeners == null) {
+            answerListeners = new ArrayList<>(1);
+            streamedText = new StringBuilder();
+        }
+        answerListeners.add(listener);
+    }
+
     @Override
     public void sendChunk(ChatChunk chunk) {
         if (ended) {
             return;
+        }
+        StringBuilder text = streamedText;
+        if (text != null && !chunk.usageOnly()) {
+            synchronized (this) {
+                text.append(chunk.json().path("choices").path(0).path("delta").path("content").asText(""));
+            }
         }
         byte[] event = streamEncoder().encode(chunk);
         if (event != null) {
@@ -113,6 +180,7 @@ final class HttpReply implements Reply {
 
     /** Writes whatever the completed route left to say; a stream that already ended needs nothing. */
     void finish(Exchange completed) {
+        tellAnswer(completed);
         if (ended || response.ended() || response.closed()) {
             return;
         }
@@ -124,6 +192,35 @@ final class HttpReply implements Reply {
         } else {
             sendMessage(completed.getMessage());
         }
+    }
+
+    /**
+     * Keeps the answer for late listeners: a whole answer's text is read only when someone asks; a
+     * stream's text exists only if a listener came before it ended.
+     */
+    private void tellAnswer(Exchange completed) {
+        ChatResponse whole = completed.getException() == null
+                ? completed.getVariable(Variables.RESPONSE, ChatResponse.class) : null;
+        List<Consumer<String>> listeners;
+        synchronized (this) {
+            answered = true;
+            if (completed.getException() != null) {
+                answerText = null;
+            } else if (whole != null) {
+                answerText = answerListeners == null ? null : textOf(whole);
+                finalAnswer = whole;
+            } else {
+                answerText = streamedText == null ? null : streamedText.toString();
+            }
+            listeners = answerListeners;
+        }
+        if (listeners != null) {
+            listeners.forEach(listener -> listener.accept(answerText));
+        }
+    }
+
+    private static String textOf(ChatResponse whole) {
+        return whole.json().path("choices").path(0).path("message").path("content").asText("");
     }
 
     /** Drops the connection when not even an error can be written. */
@@ -178,11 +275,19 @@ final class HttpReply implements Reply {
     }
 
     private void writeGatewayHeaders() {
-        String provider = exchange.getVariable(Variables.PROVIDER, String.class);
+        response.putHeader(REQUEST_ID_HEADER, exchange.getExchangeId());
+        String route = exchange.getVariable(Variables.ROUTE, String.class);
+        if (route != null) {
+            response.putHeader(ROUTE_HEADER, route);
+        }
+        if (attempts > 0) {
+            response.putHeader(ATTEMPTS_HEADER, Integer.toString(attempts));
+        }
+        String provider = servingProvider != null ? servingProvider : exchange.getVariable(Variables.PROVIDER, String.class);
         if (provider != null) {
             response.putHeader(PROVIDER_HEADER, provider);
         }
-        String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+        String model = servingModel != null ? servingModel : exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
         if (model != null) {
             response.putHeader(MODEL_HEADER, model);
         }

@@ -59,7 +59,7 @@ class EchoProviderTest {
                 {"model":"echo/echo-1","stream":true,"stream_options":{"include_usage":true},
                  "messages":[{"role":"user","content":"one two three"}]}""");
 
-        List<String> events = StreamingTest.events(response.body());
+        List<String> events = caravan.testing.Sse.events(response.body());
         assertThat(events).last().isEqualTo("[DONE]");
         StringBuilder content = new StringBuilder();
         for (String event : events.subList(0, events.size() - 1)) {

@@ -30,19 +30,27 @@ class ModelsAndHealthTest {
     }
 
     @Test
-    void listsTheModelsOfEveryProviderRouteInOpenAisFormat() throws Exception {
+    void listsTheNamedRoutesAndTheModelsOfEveryProviderRouteInOpenAisFormat() throws Exception {
         HttpResponse<String> response = gateway.get("/v1/models");
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode list = JSON.readTree(response.body());
         assertThat(list.get("object").asText()).isEqualTo("list");
-        List<String> ids = new ArrayList<>();
+        List<String> models = new ArrayList<>();
+        List<String> routes = new ArrayList<>();
         for (JsonNode model : list.get("data")) {
             assertThat(model.get("object").asText()).isEqualTo("model");
-            assertThat(model.get("owned_by").asText()).isEqualTo(model.get("id").asText().split("/")[0]);
-            ids.add(model.get("id").asText());
+            String id = model.get("id").asText();
+            if ("caravan".equals(model.get("owned_by").asText())) {
+                routes.add(id);
+            } else {
+                assertThat(model.get("owned_by").asText()).isEqualTo(id.split("/")[0]);
+                models.add(id);
+            }
         }
-        assertThat(ids).contains("openai/gpt-4o-mini", "echo/echo-1", "mistral/mistral-large-latest");
+        assertThat(models).contains("openai/gpt-4o-mini", "echo/echo-1", "mistral/mistral-large-latest",
+                "anthropic/claude-sonnet-4-5", "gemini/gemini-2.5-flash");
+        assertThat(routes).contains("support", "weighted-split", "fastest", "cheapest-json", "by-plan");
     }
 
     @Test

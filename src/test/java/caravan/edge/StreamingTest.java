@@ -208,7 +208,7 @@ class StreamingTest {
         return JSON.readTree(event).get("choices").get(0).get("delta").path("content").asText();
     }
 
-    static List<String> events(String body) {
-        return new Sse(new java.io.ByteArrayInputStream(body.getBytes())).rest();
+    private static List<String> events(String body) {
+        return Sse.events(body);
     }
 }

@@ -80,6 +80,7 @@ public final class FakeUpstream implements AutoCloseable {
         return request;
     }
 
+    /** How many requests arrived that no test has taken yet. */
     public int requestCount() {
         return received.size();
     }
@@ -90,7 +91,8 @@ public final class FakeUpstream implements AutoCloseable {
             synchronized (this) {
                 answer = script.isEmpty() ? fallback : script.poll();
             }
-            received.add(new Received(request.method().name(), request.path(), request.headers(), body.getBytes()));
+            received.add(new Received(request.method().name(), request.path(), request.headers(), body.getBytes(),
+                    System.nanoTime()));
             answer.answer(new Exchange(vertx, request, request.response(), body));
         });
     }
@@ -101,7 +103,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** A request as the upstream saw it. */
-    public record Received(String method, String path, MultiMap headers, byte[] body) {
+    public record Received(String method, String path, MultiMap headers, byte[] body, long receivedAtNanos) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);

@@ -41,6 +41,11 @@ public final class Sse implements AutoCloseable {
         }
     }
 
+    /** The data of every event of a whole SSE body. */
+    public static List<String> events(String body) {
+        return new Sse(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))).rest();
+    }
+
     /** Every remaining event's data. */
     public List<String> rest() {
         List<String> events = new ArrayList<>();

@@ -55,6 +55,7 @@ final class ChatRequestValidator {
         expect(body, "stop", v -> v.isTextual() || v.isArray() && allText(v), "a string or an array of strings");
         expect(body, "tool_choice", v -> v.isTextual() || v.isObject(), "a string or an object");
         validateTools(body.get("tools"));
+        expect(body, "fallbacks", v -> v.isArray() && allText(v), "an array of model names");
     }
 
     private static void validateMessages(JsonNode messages) {

@@ -1,0 +1,83 @@
+package caravan;
+
+import java.time.Duration;
+
+import caravan.catalog.ModelCatalog;
+import caravan.processors.CheckJsonAnswer;
+import caravan.processors.RecordFeedback;
+import caravan.processors.RoutingStatus;
+import caravan.routing.CircuitBreakers;
+import caravan.routing.CostOptimizedLoadBalancer;
+import caravan.routing.FallbackLoadBalancer;
+import caravan.routing.LatencyStats;
+import caravan.routing.LeastLatencyLoadBalancer;
+import caravan.routing.MatchLanguage;
+import caravan.routing.MirrorComponent;
+import caravan.routing.MirrorLedger;
+import caravan.routing.ModelComponent;
+import caravan.routing.QualityScores;
+import caravan.routing.RecentCalls;
+import caravan.routing.RetryPolicy;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Binds what routing policies (routes/policies) are written with: the {@code model:} and {@code mirror:}
+ * endpoints, the load balancers {@code fallback}, {@code leastLatency} and {@code cheapest}, the
+ * {@code match} language, and the processors behind feedback, routing status and post-checks.
+ */
+final class RoutingConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+        Vertx vertx = registry.lookupByNameAndType("vertx", Vertx.class);
+        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
+
+        RetryPolicy policy = new RetryPolicy(number(properties, "routing.backoff-base-ms", 200),
+                number(properties, "routing.backoff-max-ms", 5000));
+        CircuitBreakers breakers = new CircuitBreakers(CircuitBreakers.config(
+                number(properties, "routing.breaker.failure-rate", 50),
+                number(properties, "routing.breaker.slow-call-rate", 80),
+                Duration.ofMillis(number(properties, "routing.breaker.slow-call-ms", 60000)),
+                (int) number(properties, "routing.breaker.window", 20),
+                (int) number(properties, "routing.breaker.minimum-calls", 10),
+                Duration.ofMillis(number(properties, "routing.breaker.open-ms", 30000)),
+                (int) number(properties, "routing.breaker.half-open-probes", 3)));
+        LatencyStats latencies = new LatencyStats((int) number(properties, "routing.latency-window", 100));
+        QualityScores scores = new QualityScores(decimal(properties, "routing.quality.prior", 1.0),
+                decimal(properties, "routing.quality.weight", 0.2));
+        RecentCalls recentCalls = new RecentCalls(100_000, Duration.ofHours(1));
+        MirrorLedger mirrors = new MirrorLedger(1000);
+        ModelComponent models = new ModelComponent(vertx, catalog, policy, breakers, latencies, recentCalls,
+                (int) number(properties, "routing.retries", 0));
+
+        registry.bind("model", models);
+        registry.bind("mirror", new MirrorComponent(models, catalog, mirrors,
+                number(properties, "routing.mirror.timeout-ms", 60000)));
+        registry.bind("match", new MatchLanguage());
+        // prototypes: a load balancer holds the steps of the loadBalance block that uses it, so each block
+        // needs its own instance (one shared bean would collect the steps of every route)
+        double minQuality = decimal(properties, "routing.cost.min-quality", 0.7);
+        registry.bindAsPrototype("fallback", FallbackLoadBalancer.class, () -> new FallbackLoadBalancer(policy));
+        registry.bindAsPrototype("leastLatency", LeastLatencyLoadBalancer.class,
+                () -> new LeastLatencyLoadBalancer(policy, latencies));
+        registry.bindAsPrototype("cheapest", CostOptimizedLoadBalancer.class,
+                () -> new CostOptimizedLoadBalancer(policy, catalog, scores, minQuality));
+        registry.bind("recordFeedback", new RecordFeedback(recentCalls, scores));
+        registry.bind("routingStatus", new RoutingStatus(breakers, scores, mirrors));
+        registry.bind("checkJsonAnswer", new CheckJsonAnswer(scores));
+    }
+
+    private static long number(PropertiesComponent properties, String name, long fallback) {
+        return properties.resolveProperty(name).map(Long::parseLong).orElse(fallback);
+    }
+
+    private static double decimal(PropertiesComponent properties, String name, double fallback) {
+        return properties.resolveProperty(name).map(Double::parseDouble).orElse(fallback);
+    }
+}

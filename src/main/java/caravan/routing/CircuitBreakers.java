@@ -1,0 +1,52 @@
+package caravan.routing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+/**
+ * One Resilience4j circuit breaker per provider, shared by every route that calls it. It opens on the
+ * failure rate or the slow-call rate over a sliding window of calls, lets a few probes through when
+ * half-open, and closes again when they succeed. Used without blocking: permission is asked before an
+ * attempt and the outcome reported after it (Camel's circuitBreaker EIP runs its steps synchronously,
+ * which would block an event loop on an upstream that needs that loop to answer).
+ */
+public final class CircuitBreakers {
+
+    private final CircuitBreakerRegistry registry;
+
+    public CircuitBreakers(CircuitBreakerConfig config) {
+        this.registry = CircuitBreakerRegistry.of(config);
+    }
+
+    /** The gateway's defaults: open at 50% failures or 80% slow calls over the last 20 calls (at least 10). */
+    public static CircuitBreakerConfig config(float failureRate, float slowCallRate, Duration slowCall,
+                                              int windowCalls, int minimumCalls, Duration openFor, int halfOpenProbes) {
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(failureRate)
+                .slowCallRateThreshold(slowCallRate)
+                .slowCallDurationThreshold(slowCall)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(windowCalls)
+                .minimumNumberOfCalls(minimumCalls)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(halfOpenProbes)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build();
+    }
+
+    public CircuitBreaker of(String provider) {
+        return registry.circuitBreaker(provider);
+    }
+
+    /** Every provider's breaker state, for the admin API and metrics. */
+    public Map<String, CircuitBreaker.State> states() {
+        Map<String, CircuitBreaker.State> states = new TreeMap<>();
+        registry.getAllCircuitBreakers().forEach(breaker -> states.put(breaker.getName(), breaker.getState()));
+        return states;
+    }
+}

@@ -1,0 +1,111 @@
+package caravan.routing;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import caravan.catalog.ModelCatalog;
+import caravan.catalog.ProviderRoutes;
+import io.vertx.core.Vertx;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.service.ServiceHelper;
+
+/**
+ * {@code model:<provider>/<model>} (or a bare catalog name): calls one model through its provider's
+ * route, with the retry matrix of {@link RetryPolicy}, the provider's circuit breaker, rate-limit
+ * cooldowns and the request's deadline. Policy routes are written with it:
+ * {@code to: model:anthropic/claude-sonnet-4-5}.
+ */
+public final class ModelComponent extends DefaultComponent {
+
+    private final Vertx vertx;
+    private final ModelCatalog catalog;
+    private final RetryPolicy policy;
+    private final CircuitBreakers breakers;
+    private final Cooldowns cooldowns = new Cooldowns();
+    private final LatencyStats latencies;
+    private final RecentCalls recentCalls;
+    private final int defaultRetries;
+    private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
+
+    public ModelComponent(Vertx vertx, ModelCatalog catalog, RetryPolicy policy, CircuitBreakers breakers,
+                          LatencyStats latencies, RecentCalls recentCalls, int defaultRetries) {
+        this.recentCalls = recentCalls;
+        this.vertx = vertx;
+        this.catalog = catalog;
+        this.policy = policy;
+        this.breakers = breakers;
+        this.latencies = latencies;
+        this.defaultRetries = defaultRetries;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        ModelEndpoint endpoint = new ModelEndpoint(uri, this, target(remaining));
+        endpoint.setRetries(defaultRetries);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    /** {@code provider/model}, or a bare name the catalog maps to a provider. */
+    Target target(String name) {
+        if (name.indexOf('/') > 0) {
+            return Target.parse(name);
+        }
+        String provider = catalog.providerOfBareName(name);
+        if (provider == null) {
+            throw new IllegalArgumentException("'" + name + "' is neither provider/model nor a model the catalog knows");
+        }
+        return new Target(provider, name);
+    }
+
+    /** The provider's route, or null when no route serves that provider (any more). */
+    AsyncProducer providerRoute(String provider) throws Exception {
+        if (!ProviderRoutes.exists(getCamelContext(), provider)) {
+            return null;
+        }
+        AsyncProducer producer = providerRoutes.get(provider);
+        if (producer == null) {
+            producer = getCamelContext().getEndpoint("direct:" + ProviderRoutes.ID_PREFIX + provider).createAsyncProducer();
+            ServiceHelper.startService(producer);
+            AsyncProducer raced = providerRoutes.putIfAbsent(provider, producer);
+            if (raced != null) {
+                ServiceHelper.stopService(producer);
+                producer = raced;
+            }
+        }
+        return producer;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        providerRoutes.values().forEach(ServiceHelper::stopService);
+        providerRoutes.clear();
+        super.doStop();
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    RetryPolicy policy() {
+        return policy;
+    }
+
+    CircuitBreakers breakers() {
+        return breakers;
+    }
+
+    public Cooldowns cooldowns() {
+        return cooldowns;
+    }
+
+    LatencyStats latencies() {
+        return latencies;
+    }
+
+    RecentCalls recentCalls() {
+        return recentCalls;
+    }
+}

@@ -1,0 +1,207 @@
+package caravan.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import caravan.api.ChatRequest;
+import caravan.api.GatewayException;
+import caravan.api.Reply;
+import caravan.api.Variables;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls the endpoint's model, then (with {@code requestFallbacks}) the request's own fallbacks, attempt by
+ * attempt: each failure is judged by the {@link RetryPolicy} matrix, retried after a backoff, moved past,
+ * or ended. Never blocks: waits are Vert.x timers, calls are asynchronous.
+ */
+final class ModelProducer extends DefaultAsyncProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelProducer.class);
+
+    private final ModelEndpoint endpoint;
+    private final ModelComponent component;
+
+    ModelProducer(ModelEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+        this.component = endpoint.getComponent();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            List<Target> chain = new ArrayList<>();
+            chain.add(endpoint.getTarget());
+            if (endpoint.isRequestFallbacks()) {
+                for (String fallback : exchange.getVariable(Variables.REQUEST, ChatRequest.class).fallbacks()) {
+                    chain.add(component.target(fallback));
+                }
+            }
+            new Attempts(exchange, callback, chain).next();
+            return false;
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+    }
+
+    /** The attempts of one request, target after target. */
+    private final class Attempts {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final List<Target> chain;
+        private final Reply reply;
+        private int index;
+        private int retry;
+        private GatewayException last;
+
+        Attempts(Exchange exchange, AsyncCallback callback, List<Target> chain) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.chain = chain;
+            this.reply = exchange.getVariable(Variables.REPLY, Reply.class);
+        }
+
+        /**
+         * A target that is cooling down or whose circuit is open is skipped only while an alternative
+         * remains (a later target here, or a later step of a fallback route); the last resort is called
+         * anyway, as a single deployment is in LiteLLM.
+         */
+        void next() {
+            while (index < chain.size()) {
+                Target target = chain.get(index);
+                if (reply.remainingNanos() <= 0) {
+                    finish(GatewayException.deadlineExceeded());
+                    return;
+                }
+                boolean alternatives = index < chain.size() - 1 || FallbackLoadBalancer.inside(exchange);
+                if (alternatives && component.cooldowns().isCooling(target)) {
+                    skip(TargetUnavailableException.coolingDown(target));
+                    continue;
+                }
+                CircuitBreaker breaker = component.breakers().of(target.provider());
+                boolean permitted = breaker.tryAcquirePermission();
+                if (!permitted && alternatives) {
+                    skip(TargetUnavailableException.circuitOpen(target));
+                    continue;
+                }
+                attempt(target, permitted ? breaker : null);
+                return;
+            }
+            finish(last);
+        }
+
+        private void release(CircuitBreaker breaker) {
+            if (breaker != null) {
+                breaker.releasePermission();
+            }
+        }
+
+        private void skip(GatewayException reason) {
+            last = reason;
+            index++;
+            retry = 0;
+        }
+
+        private void attempt(Target target, CircuitBreaker breaker) {
+            AsyncProducer route;
+            try {
+                route = component.providerRoute(target.provider());
+            } catch (Exception e) {
+                release(breaker);
+                finish(GatewayException.internal("The route of provider '" + target.provider() + "' cannot be called.", e));
+                return;
+            }
+            if (route == null) {
+                release(breaker);
+                skip(GatewayException.notFound("No route serves provider '" + target.provider() + "'.", "model",
+                        "model_not_found"));
+                next();
+                return;
+            }
+            exchange.setException(null);
+            exchange.removeVariable(Variables.RESPONSE);
+            exchange.setVariable(Variables.PROVIDER, target.provider());
+            exchange.setVariable(Variables.UPSTREAM_MODEL, target.model());
+            reply.attemptStarted();
+            reply.serving(target.provider(), target.model());
+            long started = System.nanoTime();
+            route.process(exchange, doneSync -> completed(target, breaker, System.nanoTime() - started));
+        }
+
+        /** @param breaker the provider's breaker when it permitted this attempt, else null (nothing to report) */
+        private void completed(Target target, CircuitBreaker breaker, long nanos) {
+            Exception failure = exchange.getException();
+            if (failure == null) {
+                if (breaker != null) {
+                    breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                }
+                component.latencies().record(target, nanos);
+                component.recentCalls().remember(reply.requestId(), target);
+                callback.done(false);
+                return;
+            }
+            GatewayException error = asGatewayException(failure);
+            RetryPolicy policy = component.policy();
+            if (breaker != null && policy.blamesProvider(error)) {
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+            } else if (breaker != null) {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+            last = error;
+            switch (policy.classify(error, reply.committed(), endpoint.getMoveOn())) {
+                case TERMINAL -> finish(error);
+                case MOVE_ON -> {
+                    skip(error);
+                    next();
+                }
+                case RETRY -> retryOrMoveOn(target, error);
+            }
+        }
+
+        /**
+         * Retries the same target after its backoff (or its Retry-After) while it has retries left and the
+         * wait fits both the policy's ceiling and the deadline; otherwise moves on, and a rate-limited
+         * target then cools down so that other requests skip it until its Retry-After has passed.
+         */
+        private void retryOrMoveOn(Target target, GatewayException error) {
+            RetryPolicy policy = component.policy();
+            long wait = policy.backoffMillis(retry, error.retryAfter());
+            boolean fits = wait <= policy.maxBackoffMillis()
+                    && TimeUnit.MILLISECONDS.toNanos(wait) < reply.remainingNanos();
+            if (retry < endpoint.getRetries() && fits) {
+                retry++;
+                component.vertx().setTimer(Math.max(1, wait), id -> next());
+                return;
+            }
+            if (error.status() == 429) {
+                component.cooldowns().coolDown(target, RetryPolicy.retryAfterMillis(error.retryAfter()));
+            }
+            skip(error);
+            next();
+        }
+
+        private void finish(GatewayException error) {
+            exchange.setException(error);
+            callback.done(false);
+        }
+
+        private GatewayException asGatewayException(Exception failure) {
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                if (t instanceof GatewayException gateway) {
+                    return gateway;
+                }
+            }
+            LOG.error("Unexpected failure calling {}", chain.get(index), failure);
+            return GatewayException.internal("The provider route failed.", failure);
+        }
+    }
+}
