@@ -98,8 +98,8 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
             UpstreamRequest upstream = codec.encodeRequest(request, model, settings);
             Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
-            new UpstreamCall(exchange, callback, reply, codec, settings.provider(), endpoint.getUpstreamTimeoutMs(),
-                    endpoint.getComponent().vertx())
+            new UpstreamCall(exchange, callback, reply, codec, model, settings.provider(),
+                    endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx())
                     .start(client(), upstream, request.stream());
             return false;
         } catch (RuntimeException e) {

@@ -14,11 +14,14 @@ public interface ProviderCodec {
     /** The HTTP request that asks the provider for {@code request}'s answer from {@code upstreamModel}. */
     UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings);
 
-    /** Decodes a whole (non-streamed) 2xx answer; a body that cannot be read is a 502. */
-    ChatResponse decodeResponse(byte[] body);
+    /**
+     * Decodes a whole (non-streamed) 2xx answer; a body that cannot be read is a 502. {@code upstreamModel}
+     * is the model the request was encoded for: the answer's {@code model} when the provider names none.
+     */
+    ChatResponse decodeResponse(byte[] body, String upstreamModel);
 
-    /** A decoder for one streamed answer. */
-    StreamDecoder newStreamDecoder();
+    /** A decoder for one streamed answer from {@code upstreamModel}, which names the chunks when the provider does not. */
+    StreamDecoder newStreamDecoder(String upstreamModel);
 
     /** Maps an error answer to what the client sees: 4xx pass through with the upstream's message, 5xx become 502. */
     GatewayException decodeError(int status, byte[] body, String retryAfter);

@@ -38,6 +38,8 @@ final class UpstreamCall {
     private final AsyncCallback callback;
     private final Reply reply;
     private final ProviderCodec codec;
+    /** The model the request was encoded for: the codec names the answer with it when the provider does not. */
+    private final String upstreamModel;
     private final String provider;
     private final long timeoutMs;
     /** The timeout is the request's remaining time: when it fires, the whole request is out of time. */
@@ -49,12 +51,13 @@ final class UpstreamCall {
     private long idleTimer = -1;
     private volatile long lastChunkAt;
 
-    UpstreamCall(Exchange exchange, AsyncCallback callback, Reply reply, ProviderCodec codec, String provider,
-                 long timeoutMs, Vertx vertx) {
+    UpstreamCall(Exchange exchange, AsyncCallback callback, Reply reply, ProviderCodec codec, String upstreamModel,
+                 String provider, long timeoutMs, Vertx vertx) {
         this.exchange = exchange;
         this.callback = callback;
         this.reply = reply;
         this.codec = codec;
+        this.upstreamModel = upstreamModel;
         this.provider = provider;
         // never beyond the request's deadline across all its attempts
         long remainingMs = reply.remainingNanos() / 1_000_000;
@@ -121,7 +124,7 @@ final class UpstreamCall {
             return;
         }
         try {
-            ChatResponse decoded = codec.decodeResponse(body.result().getBytes());
+            ChatResponse decoded = codec.decodeResponse(body.result().getBytes(), upstreamModel);
             exchange.setVariable(Variables.RESPONSE, decoded);
             exchange.setVariable(Variables.USAGE, decoded.usage());
             succeed();
@@ -131,7 +134,7 @@ final class UpstreamCall {
     }
 
     private void relayStream(HttpClientResponse response) {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(upstreamModel);
         lastChunkAt = System.nanoTime();
         watchForSilence();
         response.handler(bytes -> {

@@ -1,5 +1,6 @@
 package caravan.providers.anthropic;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +20,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  * each translated by a class of this package.
  */
 public final class AnthropicCodec implements ProviderCodec {
+
+    /** Stamps translated answers ({@code created}); tests fix it. */
+    private final Clock clock;
+
+    public AnthropicCodec() {
+        this(Clock.systemUTC());
+    }
+
+    AnthropicCodec(Clock clock) {
+        this.clock = clock;
+    }
 
     static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
     static final String DEFAULT_API_VERSION = "2023-06-01";
@@ -43,13 +55,13 @@ public final class AnthropicCodec implements ProviderCodec {
     }
 
     @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return MessageDecoder.decode(body);
+    public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
+        return MessageDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override
-    public StreamDecoder newStreamDecoder() {
-        return new AnthropicStreamDecoder();
+    public StreamDecoder newStreamDecoder(String upstreamModel) {
+        return new AnthropicStreamDecoder(upstreamModel, clock);
     }
 
     @Override

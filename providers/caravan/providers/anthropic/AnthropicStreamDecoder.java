@@ -1,6 +1,7 @@
 package caravan.providers.anthropic;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,8 +33,9 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
     private final Map<Integer, Block> blocks = new HashMap<>();
     private Consumer<ChatChunk> out;
     private String id = "";
-    private String model = "";
-    private final long created = System.currentTimeMillis() / 1000;
+    /** The model that was called, until {@code message_start} names the one that answers. */
+    private String model;
+    private final long created;
     private int toolCalls;
     private String stopReason;
     private boolean done;
@@ -49,6 +51,11 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
             this.type = type;
             this.toolCall = toolCall;
         }
+    }
+
+    AnthropicStreamDecoder(String calledModel, Clock clock) {
+        this.created = clock.instant().getEpochSecond();
+        this.model = calledModel;
     }
 
     @Override
@@ -89,7 +96,7 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
             case "message_start" -> {
                 JsonNode message = json.path("message");
                 id = message.path("id").asText("");
-                model = message.path("model").asText("");
+                model = MessageDecoder.modelOr(message.path("model"), model);
                 usage.add(message.get("usage"));
                 ObjectNode delta = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", "");
                 emit(delta, null);

@@ -1,6 +1,7 @@
 package caravan.providers.anthropic;
 
 import java.io.IOException;
+import java.time.Clock;
 
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
@@ -23,7 +24,8 @@ final class MessageDecoder {
     private MessageDecoder() {
     }
 
-    static ChatResponse decode(byte[] body) {
+    /** @param calledModel the answer's model when the message does not name its own */
+    static ChatResponse decode(byte[] body, String calledModel, Clock clock) {
         JsonNode message;
         try {
             message = Json.MAPPER.readTree(body);
@@ -36,8 +38,8 @@ final class MessageDecoder {
         ObjectNode completion = Json.MAPPER.createObjectNode();
         completion.put("id", message.path("id").asText());
         completion.put("object", "chat.completion");
-        completion.put("created", System.currentTimeMillis() / 1000);
-        completion.put("model", message.path("model").asText());
+        completion.put("created", clock.instant().getEpochSecond());
+        completion.put("model", modelOr(message.path("model"), calledModel));
         ObjectNode choice = completion.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode answer = choice.putObject("message");
@@ -92,6 +94,12 @@ final class MessageDecoder {
         Usage usage = new UsageCounter().add(message.get("usage")).usage();
         usage.writeOpenAi(completion);
         return ChatResponse.of(completion, usage);
+    }
+
+    /** The message's own {@code model} (the dated version Anthropic served), else the model that was called. */
+    static String modelOr(JsonNode model, String calledModel) {
+        String named = model.asText("");
+        return named.isEmpty() ? calledModel : named;
     }
 
     /** Anthropic's {@code stop_reason} as an OpenAI {@code finish_reason}. */

@@ -39,14 +39,14 @@ public final class AzureOpenAiCodec implements ProviderCodec {
     private final OpenAiCodec openAi = new OpenAiCodec();
 
     /**
-     * The OpenAI codec writes the body (the deployment as model, usage asked for in streams); it is given
-     * no key, so it adds no {@code Authorization} header, and the key goes in {@code api-key} instead.
+     * The OpenAI codec writes the body (the deployment as model, usage asked for in streams); the key goes
+     * in {@code api-key}, not in a bearer token.
      */
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String deployment, UpstreamSettings settings) {
-        UpstreamSettings keyless = new UpstreamSettings(settings.provider(), settings.baseUrl(), null);
-        UpstreamRequest openAiRequest = openAi.encodeRequest(request, deployment, keyless);
-        Map<String, String> headers = new LinkedHashMap<>(openAiRequest.headers());
+        Map<String, String> headers = new LinkedHashMap<>(4);
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
         if (settings.hasApiKey()) {
             headers.put("api-key", settings.apiKey());
         }
@@ -54,17 +54,17 @@ public final class AzureOpenAiCodec implements ProviderCodec {
                 : settings.apiVersion();
         String url = settings.baseUrl() + "/openai/deployments/" + encode(deployment) + "/chat/completions?api-version="
                 + encode(apiVersion);
-        return new UpstreamRequest(url, headers, openAiRequest.body());
+        return new UpstreamRequest(url, headers, openAi.encodeBody(request, deployment));
     }
 
     @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return openAi.decodeResponse(body);
+    public ChatResponse decodeResponse(byte[] body, String deployment) {
+        return openAi.decodeResponse(body, deployment);
     }
 
     @Override
-    public StreamDecoder newStreamDecoder() {
-        return new ContentFilterAwareDecoder(openAi.newStreamDecoder());
+    public StreamDecoder newStreamDecoder(String deployment) {
+        return new ContentFilterAwareDecoder(openAi.newStreamDecoder(deployment));
     }
 
     @Override

@@ -26,12 +26,6 @@ public final class BedrockCodec implements ProviderCodec {
     static final String SIGNING_SERVICE = "bedrock";
     static final String DEFAULT_REGION = "us-east-1";
 
-    /**
-     * Converse answers do not name their model, and this interface does not pass the model to the
-     * decoders, so translated answers carry an empty {@code model}; {@code x-caravan-model} names it.
-     */
-    private static final String UNNAMED_MODEL = "";
-
     private final Clock clock;
 
     public BedrockCodec() {
@@ -63,13 +57,13 @@ public final class BedrockCodec implements ProviderCodec {
     }
 
     @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return ConverseResponseDecoder.decode(body, UNNAMED_MODEL, clock);
+    public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
+        return ConverseResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override
-    public StreamDecoder newStreamDecoder() {
-        return new ConverseStreamDecoder(UNNAMED_MODEL, clock);
+    public StreamDecoder newStreamDecoder(String upstreamModel) {
+        return new ConverseStreamDecoder(upstreamModel, clock);
     }
 
     @Override

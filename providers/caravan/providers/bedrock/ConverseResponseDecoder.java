@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A Converse answer ({@code output.message.content}, {@code stopReason}, {@code usage}) as an OpenAI
  * {@code chat.completion}: text blocks become the content, toolUse blocks the tool calls (their input
  * serialised as the arguments string), reasoning blocks {@code reasoning_content} plus the
- * {@code thinking_blocks} a later turn must send back. Converse names no id, so one is made.
+ * {@code thinking_blocks} a later turn must send back. Converse names no id, so one is made, and no
+ * model, so the answer is named by the model that was called.
  */
 final class ConverseResponseDecoder {
 

@@ -29,6 +29,7 @@ final class ConverseStreamDecoder implements StreamDecoder, EventStreamDecoder.L
     private final EventStreamDecoder frames = new EventStreamDecoder();
     private final String id = "chatcmpl-" + UUID.randomUUID();
     private final long created;
+    /** The model that was called: ConverseStream does not name it. */
     private final String model;
     /** The OpenAI tool call index of each toolUse content block, by Bedrock's contentBlockIndex. */
     private final Map<Integer, Integer> toolCallOfBlock = new HashMap<>(4);

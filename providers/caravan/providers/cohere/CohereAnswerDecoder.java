@@ -1,7 +1,7 @@
 package caravan.providers.cohere;
 
 import java.io.IOException;
-import java.time.Instant;
+import java.time.Clock;
 
 import caravan.api.ChatResponse;
 import caravan.api.ErrorType;
@@ -23,7 +23,8 @@ final class CohereAnswerDecoder {
     private CohereAnswerDecoder() {
     }
 
-    static ChatResponse decode(byte[] body) {
+    /** @param model the model that was called: Cohere's answer does not name it */
+    static ChatResponse decode(byte[] body, String model, Clock clock) {
         ObjectNode answer = parse(body);
         JsonNode message = answer == null ? null : answer.get("message");
         if (message == null || !message.isObject()) {
@@ -47,9 +48,8 @@ final class CohereAnswerDecoder {
         ObjectNode completion = Json.MAPPER.createObjectNode();
         completion.put("id", answer.path("id").asText(""));
         completion.put("object", "chat.completion");
-        completion.put("created", Instant.now().getEpochSecond());
-        // Cohere's answer does not name the model
-        completion.put("model", "");
+        completion.put("created", clock.instant().getEpochSecond());
+        completion.put("model", model);
         ObjectNode choice = completion.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode out = choice.putObject("message");

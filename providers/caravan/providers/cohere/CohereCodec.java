@@ -1,5 +1,6 @@
 package caravan.providers.cohere;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +19,17 @@ import caravan.providers.UpstreamSettings;
  */
 public final class CohereCodec implements ProviderCodec {
 
+    /** Stamps translated answers ({@code created}); tests fix it. */
+    private final Clock clock;
+
+    public CohereCodec() {
+        this(Clock.systemUTC());
+    }
+
+    CohereCodec(Clock clock) {
+        this.clock = clock;
+    }
+
     static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
     @Override
@@ -32,13 +44,13 @@ public final class CohereCodec implements ProviderCodec {
     }
 
     @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return CohereAnswerDecoder.decode(body);
+    public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
+        return CohereAnswerDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override
-    public StreamDecoder newStreamDecoder() {
-        return new CohereStreamDecoder();
+    public StreamDecoder newStreamDecoder(String upstreamModel) {
+        return new CohereStreamDecoder(upstreamModel, clock);
     }
 
     @Override

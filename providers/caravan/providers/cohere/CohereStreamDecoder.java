@@ -1,6 +1,6 @@
 package caravan.providers.cohere;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,12 +30,19 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
     private final SseReader reader = new SseReader();
     /** Cohere's index of each tool call to the OpenAI index it is streamed under. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>(4);
-    private final long created = Instant.now().getEpochSecond();
+    private final long created;
+    /** The model that was called: Cohere's stream does not name it. */
+    private final String model;
     private Consumer<ChatChunk> out;
     private String id = "";
     private boolean started;
     private boolean done;
     private Usage usage;
+
+    CohereStreamDecoder(String model, Clock clock) {
+        this.created = clock.instant().getEpochSecond();
+        this.model = model;
+    }
 
     @Override
     public void decode(byte[] bytes, Consumer<ChatChunk> out) {
@@ -147,8 +154,7 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
         chunk.put("id", id);
         chunk.put("object", "chat.completion.chunk");
         chunk.put("created", created);
-        // Cohere's stream does not name the model
-        chunk.put("model", "");
+        chunk.put("model", model);
         return chunk;
     }
 

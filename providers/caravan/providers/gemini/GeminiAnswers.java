@@ -1,6 +1,7 @@
 package caravan.providers.gemini;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 
@@ -28,7 +29,8 @@ final class GeminiAnswers {
     private GeminiAnswers() {
     }
 
-    static ChatResponse decode(byte[] body) {
+    /** @param calledModel the answer's model when Gemini does not name its {@code modelVersion} */
+    static ChatResponse decode(byte[] body, String calledModel, Clock clock) {
         JsonNode answer = parse(body);
         if (answer == null) {
             throw GatewayException.upstreamUnavailable("The upstream answered with a body that is not a Gemini response.",
@@ -45,8 +47,8 @@ final class GeminiAnswers {
         ObjectNode completion = Json.MAPPER.createObjectNode();
         completion.put("id", responseId != null ? responseId : newId());
         completion.put("object", "chat.completion");
-        completion.put("created", System.currentTimeMillis() / 1000);
-        completion.put("model", model(answer));
+        completion.put("created", clock.instant().getEpochSecond());
+        completion.put("model", model(answer, calledModel));
         ArrayNode choices = completion.putArray("choices");
         for (int position = 0; position < candidates.size(); position++) {
             choices.add(choice(candidates.get(position), position, responseId));
@@ -194,8 +196,10 @@ final class GeminiAnswers {
         return new GatewayException(400, ErrorType.INVALID_REQUEST, "content_filter", "messages", message.toString());
     }
 
-    static String model(JsonNode answer) {
-        return answer.path("modelVersion").asText("gemini");
+    /** The {@code modelVersion} that answered, else the model that was called. */
+    static String model(JsonNode answer, String calledModel) {
+        String version = answer.path("modelVersion").asText("");
+        return version.isEmpty() ? calledModel : version;
     }
 
     static String newId() {

@@ -2,6 +2,7 @@ package caravan.providers.gemini;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +22,17 @@ import caravan.providers.UpstreamSettings;
  * also accepts {@code ?key=}, but a URL ends up in access logs and error messages.
  */
 public final class GeminiCodec implements ProviderCodec {
+
+    /** Stamps translated answers ({@code created}); tests fix it. */
+    private final Clock clock;
+
+    public GeminiCodec() {
+        this(Clock.systemUTC());
+    }
+
+    GeminiCodec(Clock clock) {
+        this.clock = clock;
+    }
 
     static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
     /** v1beta carries everything the codec maps (system instructions, tools, JSON schemas, thoughts). */
@@ -61,13 +73,13 @@ public final class GeminiCodec implements ProviderCodec {
     }
 
     @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return GeminiAnswers.decode(body);
+    public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
+        return GeminiAnswers.decode(body, upstreamModel, clock);
     }
 
     @Override
-    public StreamDecoder newStreamDecoder() {
-        return new GeminiStreamDecoder();
+    public StreamDecoder newStreamDecoder(String upstreamModel) {
+        return new GeminiStreamDecoder(upstreamModel, clock);
     }
 
     @Override

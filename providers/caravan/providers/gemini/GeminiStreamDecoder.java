@@ -1,5 +1,6 @@
 package caravan.providers.gemini;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,9 +25,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
 
     private final SseReader reader = new SseReader();
-    private final long created = System.currentTimeMillis() / 1000;
+    private final long created;
     /** Per candidate index: how far its choice got. */
     private final Map<Integer, Choice> choices = new HashMap<>();
+    /** The model that was called: the chunks' model when the first event names no {@code modelVersion}. */
+    private final String calledModel;
     private Consumer<ChatChunk> out;
     private String id;
     private String responseId;
@@ -37,6 +40,11 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
     private static final class Choice {
         int toolCalls;
         boolean finished;
+    }
+
+    GeminiStreamDecoder(String calledModel, Clock clock) {
+        this.created = clock.instant().getEpochSecond();
+        this.calledModel = calledModel;
     }
 
     @Override
@@ -70,7 +78,7 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
         if (id == null) {
             responseId = response.path("responseId").asText(null);
             id = responseId != null ? responseId : GeminiAnswers.newId();
-            model = GeminiAnswers.model(response);
+            model = GeminiAnswers.model(response, calledModel);
         }
         Usage reported = GeminiAnswers.usage(response.get("usageMetadata"));
         if (reported != null) {

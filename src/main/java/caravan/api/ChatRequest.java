@@ -21,6 +21,7 @@ public final class ChatRequest {
 
     private final ObjectNode json;
     private final byte[] clientBytes;
+    private final boolean translated;
     private final String model;
     private final boolean stream;
     private final boolean includeUsage;
@@ -30,8 +31,13 @@ public final class ChatRequest {
      * @param clientBytes the bytes the client sent, when {@code json} is their exact parse; else null
      */
     public ChatRequest(ObjectNode json, byte[] clientBytes) {
+        this(json, clientBytes, clientBytes == null);
+    }
+
+    private ChatRequest(ObjectNode json, byte[] clientBytes, boolean translated) {
         this.json = json;
         this.clientBytes = clientBytes;
+        this.translated = translated;
         this.model = json.path("model").asText();
         this.stream = json.path("stream").asBoolean(false);
         this.includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
@@ -44,6 +50,22 @@ public final class ChatRequest {
     /** The client's own bytes of {@link #json()}, or null when the request was translated. */
     public byte[] clientBytes() {
         return clientBytes;
+    }
+
+    /**
+     * The same request with another body (a mirror's copy, say): still from the same dialect, no longer
+     * the client's bytes.
+     */
+    public ChatRequest withBody(ObjectNode body) {
+        return new ChatRequest(body, null, translated);
+    }
+
+    /**
+     * True when another dialect's request was translated into this one: its body may carry that dialect's
+     * extensions ({@link CanonicalExtensions}), which OpenAI-compatible upstreams must not see.
+     */
+    public boolean translated() {
+        return translated;
     }
 
     /** The model (or named route) the client asked for, as it wrote it. */

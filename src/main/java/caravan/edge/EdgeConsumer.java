@@ -1,18 +1,15 @@
 package caravan.edge;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
+import caravan.api.ErrorType;
+import caravan.api.GatewayException;
 import caravan.api.Variables;
 import caravan.net.BodyCollector;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -40,7 +37,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
     static final String TIMEOUT_HEADER = "x-caravan-timeout-ms";
 
     private final EdgeServer server;
-    private final List<Route> routes = new ArrayList<>();
+    private PathSlot slot;
 
     EdgeConsumer(PlatformHttpEndpoint endpoint, Processor processor, EdgeServer server) {
         super(endpoint, processor);
@@ -60,23 +57,36 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
             path += "*";
         }
-        Route route = server.router().route(path);
-        Set<Method> methods = Method.parseList(endpoint.getHttpMethodRestrict());
-        if (!methods.equals(Method.getAll())) {
-            methods.forEach(method -> route.method(HttpMethod.valueOf(method.name())));
-        }
-        route.handler(this::readBody);
-        routes.add(route);
+        slot = server.slot(path, Method.parseList(endpoint.getHttpMethodRestrict()));
+        slot.attach(this);
     }
 
     @Override
     protected void doStop() throws Exception {
-        routes.forEach(Route::remove);
-        routes.clear();
+        if (slot != null) {
+            slot.detach(this);
+        }
         super.doStop();
     }
 
-    private void readBody(RoutingContext ctx) {
+    /** A suspended consumer (a route being reloaded or stopped) takes no new requests: they wait for the next one. */
+    @Override
+    protected void doSuspend() throws Exception {
+        if (slot != null) {
+            slot.detach(this);
+        }
+        super.doSuspend();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        super.doResume();
+        if (slot != null) {
+            slot.attach(this);
+        }
+    }
+
+    void readBody(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         long limit = server.maxBodyBytes();
         long declared = BodyCollector.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
@@ -100,13 +110,19 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
     private static void rejectTooLarge(RoutingContext ctx, long limit) {
         // the rest of the body is not read: the connection cannot be reused
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        EdgeServer.sendError(ctx, caravan.api.GatewayException.bodyTooLarge(limit));
+        EdgeServer.sendError(ctx, GatewayException.bodyTooLarge(limit));
     }
 
-    private void handle(RoutingContext ctx, Buffer body) {
-        if (isSuspended()) {
-            EdgeServer.sendError(ctx, new caravan.api.GatewayException(503, caravan.api.ErrorType.API,
-                    "unavailable", null, "The gateway is shutting down."));
+    void handle(RoutingContext ctx, Buffer body) {
+        if (!isRunAllowed()) {
+            // the route stopped (a reload) while the body arrived: its replacement takes the request
+            PathSlot current = slot;
+            if (current != null) {
+                current.handOver(ctx, body);
+            } else {
+                EdgeServer.sendError(ctx, new GatewayException(503, ErrorType.API,
+                        "unavailable", null, "The gateway is shutting down."));
+            }
             return;
         }
         Exchange exchange = createExchange(false);

@@ -1,10 +1,15 @@
 package caravan.edge;
 
 import java.net.BindException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import caravan.api.Dialect;
 import caravan.api.GatewayException;
+import caravan.dialect.anthropic.AnthropicDialect;
 import caravan.dialect.openai.OpenAiDialect;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -12,9 +17,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.component.platform.http.spi.Method;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+    private static final String ANTHROPIC_PATH = "/v1/messages";
+    /** How long a request waits for a reloading route to come back before it is answered 503. */
+    private static final long RELOAD_GRACE_MILLIS = 5_000;
 
     private final Vertx vertx;
     private final String host;
@@ -36,6 +47,7 @@ public final class EdgeServer extends ServiceSupport {
     private final long maxBodyBytes;
     private final long requestTimeoutMs;
     private final Router router;
+    private final Map<String, PathSlot> slots = new ConcurrentHashMap<>();
     private String deploymentId;
 
     public EdgeServer(String host, int port, int instances, long maxBodyBytes, long requestTimeoutMs) {
@@ -63,8 +75,20 @@ public final class EdgeServer extends ServiceSupport {
         return vertx;
     }
 
-    public Router router() {
-        return router;
+    /**
+     * The router entry for a path and its methods, made once and kept across route reloads; consumers
+     * attach to it and detach from it as their routes start and stop.
+     */
+    PathSlot slot(String path, Set<Method> methods) {
+        return slots.computeIfAbsent(path + " " + methods, key -> {
+            PathSlot slot = new PathSlot(RELOAD_GRACE_MILLIS);
+            Route route = router.route(path);
+            if (!methods.equals(Method.getAll())) {
+                methods.forEach(method -> route.method(HttpMethod.valueOf(method.name())));
+            }
+            route.handler(slot);
+            return slot;
+        });
     }
 
     public long maxBodyBytes() {
@@ -115,14 +139,19 @@ public final class EdgeServer extends ServiceSupport {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Answers a request no route took (or one the router itself refused) in the dialect of its path:
+     * Anthropic's error shape under {@code /v1/messages}, OpenAI's everywhere else.
+     */
     static void sendError(RoutingContext ctx, GatewayException error) {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
+        Dialect dialect = ctx.request().path().startsWith(ANTHROPIC_PATH) ? AnthropicDialect.INSTANCE : OpenAiDialect.INSTANCE;
         ctx.response()
                 .setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(OpenAiDialect.INSTANCE.encodeError(error)));
+                .end(Buffer.buffer(dialect.encodeError(error)));
     }
 
     /** Thrown at start when the port is taken; {@link caravan.Caravan} turns it into a clear exit. */

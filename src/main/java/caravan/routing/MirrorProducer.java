@@ -53,10 +53,11 @@ final class MirrorProducer extends DefaultAsyncProducer {
             if (providerRoute == null) {
                 throw new IllegalStateException("no route serves provider " + candidate.provider());
             }
-            ObjectNode copy = tap.getVariable(Variables.REQUEST, ChatRequest.class).json().deepCopy();
+            ChatRequest request = tap.getVariable(Variables.REQUEST, ChatRequest.class);
+            ObjectNode copy = request.json().deepCopy();
             copy.put("stream", false);
             copy.remove("stream_options");
-            tap.setVariable(Variables.REQUEST, new ChatRequest(copy, null));
+            tap.setVariable(Variables.REQUEST, request.withBody(copy));
             tap.setVariable(Variables.REPLY, new MirrorReply(timeoutMillis));
             tap.setVariable(Variables.PROVIDER, candidate.provider());
             tap.setVariable(Variables.UPSTREAM_MODEL, candidate.model());

@@ -2,6 +2,7 @@ package caravan.edge;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
@@ -117,6 +118,21 @@ class BadInputTest {
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(error(response).get("code").asText()).isEqualTo("unknown_url");
+    }
+
+    @Test
+    void answersRouterErrorsOnTheAnthropicEndpointInAnthropicsShape() throws Exception {
+        HttpResponse<String> tooLarge = gateway.post("/v1/messages", "{\"x\":\"" + "y".repeat(8000) + "\"}");
+        HttpResponse<String> wrongMethod = gateway.get("/v1/messages");
+
+        for (HttpResponse<String> response : List.of(tooLarge, wrongMethod)) {
+            JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            assertThat(body.get("type").asText()).isEqualTo("error");
+            assertThat(body.at("/error/type").asText()).isNotBlank();
+            assertThat(body.at("/error/message").asText()).isNotBlank();
+        }
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
     }
 
     @Test

@@ -104,7 +104,7 @@ class MirrorTest {
         primary.reset(new StreamScript().await(mirrorArrived).events(Recorded.sseEvents("openai", "stream.sse")).end());
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions",
-                "{\"model\":\"shadowed\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                "{\"model\":\"shadowed\",\"stream\":true,\"top_k\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         // the primary answered while the candidate still holds its answer back
         assertThat(response.statusCode()).isEqualTo(200);
@@ -112,6 +112,7 @@ class MirrorTest {
         FakeUpstream.Received mirrored = candidate.takeRequest();
         assertThat(mirrored.json().get("model").asText()).isEqualTo("candidate-model");
         assertThat(mirrored.json().get("stream").asBoolean()).isFalse();
+        assertThat(mirrored.json().get("top_k").asInt()).as("an OpenAI client's own fields reach the candidate").isEqualTo(5);
 
         mirrorMayAnswer.complete(null);
         JsonNode totals = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))

@@ -1,5 +1,6 @@
 package caravan.dialect.anthropic;
 
+import caravan.api.CanonicalExtensions;
 import caravan.api.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code tool} messages (before the rest of the turn, as Anthropic orders them); an assistant turn's text
  * becomes its content, {@code tool_use} blocks its tool calls and signed thinking its
  * {@code thinking_blocks}. What OpenAI has no field for but an Anthropic upstream needs back is kept under
- * the gateway's conventions: {@code cache_control} on parts, tool messages and tools, {@code is_error} on
- * tool messages, and {@code top_k} and {@code thinking} at the top level.
+ * the gateway's conventions ({@link CanonicalExtensions}): {@code cache_control} on parts, tool messages
+ * and tools, {@code is_error} on tool messages, and {@code top_k} and {@code thinking} at the top level.
  */
 final class MessagesRequestDecoder {
 
@@ -35,7 +36,7 @@ final class MessagesRequestDecoder {
         canonical.set("max_tokens", body.get("max_tokens"));
         copy(body, "temperature", canonical, "temperature");
         copy(body, "top_p", canonical, "top_p");
-        copy(body, "top_k", canonical, "top_k");
+        copy(body, "top_k", canonical, CanonicalExtensions.TOP_K);
         copy(body, "stop_sequences", canonical, "stop");
         boolean stream = body.path("stream").asBoolean(false);
         if (stream) {
@@ -48,7 +49,7 @@ final class MessagesRequestDecoder {
             canonical.put("user", user.asText());
         }
         addTools(body, canonical);
-        copy(body, "thinking", canonical, "thinking");
+        copy(body, "thinking", canonical, CanonicalExtensions.THINKING);
         return canonical;
     }
 
@@ -98,9 +99,9 @@ final class MessagesRequestDecoder {
             message.put("content", content == null || content.isNull() ? "" : content.asText());
         }
         if (result.path("is_error").asBoolean(false)) {
-            message.put("is_error", true);
+            message.put(CanonicalExtensions.IS_ERROR, true);
         }
-        copy(result, "cache_control", message, "cache_control");
+        copy(result, "cache_control", message, CanonicalExtensions.CACHE_CONTROL);
         return message;
     }
 
@@ -145,7 +146,7 @@ final class MessagesRequestDecoder {
             message.putNull("content");
         }
         if (!thinking.isEmpty()) {
-            message.set("thinking_blocks", thinking);
+            message.set(CanonicalExtensions.THINKING_BLOCKS, thinking);
         }
         if (!calls.isEmpty()) {
             message.set("tool_calls", calls);
@@ -172,7 +173,7 @@ final class MessagesRequestDecoder {
             } else {
                 part.put("type", "text").put("text", block.get("text").asText());
             }
-            copy(block, "cache_control", part, "cache_control");
+            copy(block, "cache_control", part, CanonicalExtensions.CACHE_CONTROL);
         }
         return parts;
     }
@@ -190,7 +191,7 @@ final class MessagesRequestDecoder {
                 function.put("description", tool.get("description").asText());
             }
             function.set("parameters", tool.get("input_schema"));
-            copy(tool, "cache_control", canonicalTool, "cache_control");
+            copy(tool, "cache_control", canonicalTool, CanonicalExtensions.CACHE_CONTROL);
         }
         JsonNode choice = body.get("tool_choice");
         if (choice == null || choice.isNull()) {

@@ -183,7 +183,7 @@ class AnthropicDialectTest {
     void anOpenAiUpstreamsOwnBytesAreTranslatedToo() {
         byte[] body = Recorded.bytes("openai", "completion.json");
 
-        JsonNode message = json(new String(dialect.encodeResponse(new OpenAiCodec().decodeResponse(body)), StandardCharsets.UTF_8));
+        JsonNode message = json(new String(dialect.encodeResponse(new OpenAiCodec().decodeResponse(body, "gpt-4o-mini")), StandardCharsets.UTF_8));
 
         assertThat(message.get("content")).isEqualTo(json("[{\"type\":\"text\",\"text\":\"Hello! How can I assist you today?\"}]"));
         assertThat(message.get("stop_reason").asText()).isEqualTo("end_turn");
@@ -319,7 +319,7 @@ class AnthropicDialectTest {
     @Test
     void anAnthropicStreamSurvivesTheRoundTripThroughTheCanonicalForm() {
         for (String name : List.of("stream-text.sse", "stream-tool-use.sse", "stream-thinking.sse")) {
-            StreamDecoder decoder = new AnthropicCodec().newStreamDecoder();
+            StreamDecoder decoder = new AnthropicCodec().newStreamDecoder("claude-sonnet-4-5");
             StreamEncoder encoder = dialect.newStreamEncoder(request(true));
             List<JsonNode> events = new ArrayList<>();
 
@@ -380,7 +380,7 @@ class AnthropicDialectTest {
     }
 
     private static List<ChatChunk> openAiChunks(String file) {
-        StreamDecoder decoder = new OpenAiCodec().newStreamDecoder();
+        StreamDecoder decoder = new OpenAiCodec().newStreamDecoder("gpt-4o-mini");
         List<ChatChunk> chunks = new ArrayList<>();
         decoder.decode(Recorded.bytes("openai", file), chunks::add);
         return chunks;

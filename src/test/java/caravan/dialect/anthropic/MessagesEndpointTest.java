@@ -82,6 +82,34 @@ class MessagesEndpointTest {
     }
 
     @Test
+    void anthropicOnlyFieldsDoNotReachAnOpenAiUpstream() throws Exception {
+        HttpResponse<String> response = post("""
+                {"model":"openai/gpt-4o-mini","max_tokens":2048,"top_k":40,
+                 "thinking":{"type":"enabled","budget_tokens":1024},
+                 "system":[{"type":"text","text":"Long rules.","cache_control":{"type":"ephemeral"}}],
+                 "tools":[{"name":"get_weather","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral"}}],
+                 "messages":[{"role":"user","content":"Weather in Paris?"},
+                   {"role":"assistant","content":[{"type":"thinking","thinking":"Look it up.","signature":"sig=="},
+                     {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]},
+                   {"role":"user","content":[
+                     {"type":"tool_result","tool_use_id":"toolu_1","content":"No data.","is_error":true,
+                      "cache_control":{"type":"ephemeral"}},
+                     {"type":"text","text":"Try again.","cache_control":{"type":"ephemeral"}}]}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(openai.takeRequest().json()).isEqualTo(JSON.readTree("""
+                {"model":"gpt-4o-mini","messages":[
+                   {"role":"system","content":[{"type":"text","text":"Long rules."}]},
+                   {"role":"user","content":"Weather in Paris?"},
+                   {"role":"assistant","content":null,
+                    "tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]},
+                   {"role":"tool","tool_call_id":"toolu_1","content":"No data."},
+                   {"role":"user","content":[{"type":"text","text":"Try again."}]}],
+                 "max_tokens":2048,
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"""));
+    }
+
+    @Test
     void anOpenAiStreamBecomesAnthropicEvents() throws Exception {
         openai.then(Answer.sse(Recorded.sseEvents("openai", "stream.sse")));
 

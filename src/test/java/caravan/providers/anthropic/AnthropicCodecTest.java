@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,10 +32,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The Anthropic Messages codec against Anthropic's documented payloads (src/test/resources/providers/anthropic). */
 class AnthropicCodecTest {
 
+    private static final String MODEL = "claude-sonnet-4-5";
     private static final UpstreamSettings SETTINGS = new UpstreamSettings("anthropic", "https://api.anthropic.com",
             "sk-ant-test", null, null, null, null, null);
 
-    private final AnthropicCodec codec = new AnthropicCodec();
+    private final AnthropicCodec codec = new AnthropicCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     // ---- encodeRequest: the HTTP call
 
@@ -232,7 +236,7 @@ class AnthropicCodecTest {
 
     @Test
     void documentedMessageDecodesWithEveryUsageBucket() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("anthropic", "message.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("anthropic", "message.json"), MODEL);
 
         ObjectNode completion = response.json();
         assertThat(completion.get("id").asText()).isEqualTo("msg_013Zva2CMHLNnXjNJJKqJ2EF");
@@ -250,7 +254,7 @@ class AnthropicCodecTest {
 
     @Test
     void toolUseDecodesIntoToolCallsWithCompactArguments() {
-        JsonNode message = codec.decodeResponse(Recorded.bytes("anthropic", "message-tool-use.json")).json()
+        JsonNode message = codec.decodeResponse(Recorded.bytes("anthropic", "message-tool-use.json"), MODEL).json()
                 .at("/choices/0");
 
         assertThat(message.at("/message/content").asText()).isEqualTo("Okay, let's check the weather for San Francisco, CA:");
@@ -262,7 +266,7 @@ class AnthropicCodecTest {
 
     @Test
     void thinkingDecodesIntoReasoningAndSignedThinkingBlocks() {
-        JsonNode message = codec.decodeResponse(Recorded.bytes("anthropic", "message-thinking.json")).json()
+        JsonNode message = codec.decodeResponse(Recorded.bytes("anthropic", "message-thinking.json"), MODEL).json()
                 .at("/choices/0/message");
 
         assertThat(message.get("content").asText()).isEqualTo("27 * 453 = 12,231");
@@ -277,7 +281,7 @@ class AnthropicCodecTest {
         JsonNode message = codec.decodeResponse(bytes("""
                 {"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[
                   {"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"},{"type":"text","text":"Done."}],
-                 "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":2}}""")).json()
+                 "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":2}}"""), MODEL).json()
                 .at("/choices/0/message");
 
         assertThat(message.get("thinking_blocks")).isEqualTo(json("[{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}]"));
@@ -289,13 +293,22 @@ class AnthropicCodecTest {
     void stopReasonsMapToFinishReasons(String stopReason, String finishReason) {
         String body = Recorded.text("anthropic", "message-text.json").replace("\"end_turn\"", "\"" + stopReason + "\"");
 
-        assertThat(codec.decodeResponse(bytes(body)).json().at("/choices/0/finish_reason").asText()).isEqualTo(finishReason);
+        assertThat(codec.decodeResponse(bytes(body), MODEL).json().at("/choices/0/finish_reason").asText()).isEqualTo(finishReason);
+    }
+
+    @Test
+    void aMessageWithoutAModelIsNamedByTheCalledModel() {
+        String message = Recorded.text("anthropic", "message-text.json").replace("\"model\":\"claude-sonnet-4-5-20250929\",", "");
+        String stream = Recorded.text("anthropic", "stream-text.sse").replace("\"model\": \"claude-sonnet-4-5-20250929\", ", "");
+
+        assertThat(codec.decodeResponse(bytes(message), MODEL).json().get("model").asText()).isEqualTo(MODEL);
+        assertThat(decodeWhole(bytes(stream))).extracting(c -> c.json().get("model").asText()).containsOnly(MODEL);
     }
 
     @Test
     void aBodyThatIsNotAMessageIsA502() {
-        GatewayException html = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("<html>oops</html>")));
-        GatewayException other = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("{\"ok\":true}")));
+        GatewayException html = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("<html>oops</html>"), MODEL));
+        GatewayException other = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("{\"ok\":true}"), MODEL));
 
         assertThat(html.status()).isEqualTo(502);
         assertThat(other.status()).isEqualTo(502);
@@ -305,7 +318,7 @@ class AnthropicCodecTest {
 
     @Test
     void textStreamDecodesIntoRoleContentFinishAndUsageChunks() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         decoder.decode(Recorded.bytes("anthropic", "stream-text.sse"), chunks::add);
@@ -353,7 +366,7 @@ class AnthropicCodecTest {
     void everyRecordedStreamSpellsWhatItsWholeAnswerSays() {
         for (String name : List.of("text", "tool-use", "thinking")) {
             ObjectNode streamed = StreamAssembler.assemble(decodeWhole(Recorded.bytes("anthropic", "stream-" + name + ".sse")));
-            ObjectNode whole = StreamAssembler.of(codec.decodeResponse(Recorded.bytes("anthropic", "message-" + name + ".json")));
+            ObjectNode whole = StreamAssembler.of(codec.decodeResponse(Recorded.bytes("anthropic", "message-" + name + ".json"), MODEL));
 
             assertThat(streamed).as(name).isEqualTo(whole);
         }
@@ -363,7 +376,7 @@ class AnthropicCodecTest {
     void streamsSplitAtEveryByteDecodeTheSame() {
         for (String name : List.of("stream-text.sse", "stream-tool-use.sse", "stream-thinking.sse")) {
             byte[] stream = Recorded.bytes("anthropic", name);
-            StreamDecoder decoder = codec.newStreamDecoder();
+            StreamDecoder decoder = codec.newStreamDecoder(MODEL);
             List<ChatChunk> chunks = new ArrayList<>();
 
             for (byte b : stream) {
@@ -428,7 +441,7 @@ class AnthropicCodecTest {
                 + sse("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\",\"stop_sequence\":null},"
                         + "\"usage\":{\"output_tokens\":7,\"output_tokens_details\":{\"thinking_tokens\":3}}}")
                 + sse("message_stop", "{\"type\":\"message_stop\"}");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         decoder.decode(bytes(stream.substring(0, stream.indexOf("event: content_block_start"))), chunks::add);
@@ -443,7 +456,7 @@ class AnthropicCodecTest {
 
     @Test
     void errorEventThrowsAfterTheChunksBeforeIt() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
@@ -466,7 +479,7 @@ class AnthropicCodecTest {
     @Test
     void streamWithoutMessageStopHasNotEnded() {
         String text = Recorded.text("anthropic", "stream-text.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         decoder.decode(bytes(text.substring(0, text.indexOf("event: message_stop"))), chunk -> { });
         decoder.finish(chunk -> { });
@@ -476,7 +489,7 @@ class AnthropicCodecTest {
 
     @Test
     void unknownEventsAreSkippedAndNonJsonDataIsA502() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
         decoder.decode(bytes(sse("future_event", "{\"type\":\"future_event\",\"x\":1}")), chunks::add);
 
@@ -519,7 +532,7 @@ class AnthropicCodecTest {
     // ---- helpers
 
     private GatewayException streamError(String type) {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         return catchThrowableOfType(GatewayException.class, () -> decoder.decode(bytes(sse("error",
                 "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"m\"}}")), chunk -> { }));
     }
@@ -534,7 +547,7 @@ class AnthropicCodecTest {
     }
 
     private List<ChatChunk> decodeWhole(byte[] stream) {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
         decoder.decode(stream, chunks::add);
         decoder.finish(chunks::add);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class AzureOpenAiCodecTest {
 
+    private static final String DEPLOYMENT = "my-gpt4o-deployment";
     private static final String ENDPOINT = "https://my-resource.openai.azure.com";
     private static final UpstreamSettings SETTINGS = settings(ENDPOINT, "azure-key", "2024-10-21");
 
@@ -83,13 +84,32 @@ class AzureOpenAiCodecTest {
         assertThat(sent.at("/stream_options/include_usage").asBoolean()).isTrue();
     }
 
+    @Test
+    void acceptIsEventStreamForStreamsAndJsonOtherwise() {
+        assertThat(codec.encodeRequest(request(true), DEPLOYMENT, SETTINGS).headers()).containsEntry("Accept", "text/event-stream");
+        assertThat(codec.encodeRequest(request(false), DEPLOYMENT, SETTINGS).headers()).containsEntry("Accept", "application/json");
+    }
+
+    @Test
+    void aTranslatedRequestReachesAzureWithoutTheCanonicalExtensions() {
+        ObjectNode canonical = parse(bytes("""
+                {"model":"claude-sonnet-4-5","max_tokens":100,"top_k":5,"thinking":{"type":"enabled","budget_tokens":1024},
+                 "messages":[{"role":"user","content":[{"type":"text","text":"Hi","cache_control":{"type":"ephemeral"}}]}]}"""));
+
+        ObjectNode sent = parse(codec.encodeRequest(new ChatRequest(canonical, null), DEPLOYMENT, SETTINGS).body());
+
+        assertThat(sent).isEqualTo(parse(bytes("""
+                {"model":"my-gpt4o-deployment","max_tokens":100,
+                 "messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]}]}""")));
+    }
+
     // ---- decodeResponse
 
     @Test
     void answerBytesPassThroughWithTheirContentFilterResults() {
         byte[] body = Recorded.bytes("azure", "completion.json");
 
-        ChatResponse response = codec.decodeResponse(body);
+        ChatResponse response = codec.decodeResponse(body, DEPLOYMENT);
 
         assertThat(response.upstreamBytes()).isEqualTo(body);
         assertThat(response.json().at("/prompt_filter_results/0/content_filter_results/jailbreak/detected").isBoolean())
@@ -103,7 +123,7 @@ class AzureOpenAiCodecTest {
     @Test
     void streamChunksPassThroughByteForByteIncludingThePromptFilterChunk() {
         List<String> events = Recorded.sseEvents("azure", "stream.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(DEPLOYMENT);
 
         List<ChatChunk> chunks = decode(decoder, Recorded.bytes("azure", "stream.sse"));
 
@@ -122,7 +142,7 @@ class AzureOpenAiCodecTest {
     @Test
     void streamSplitAtEveryByteDecodesTheSame() {
         byte[] stream = Recorded.bytes("azure", "stream.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(DEPLOYMENT);
         List<ChatChunk> chunks = new ArrayList<>();
 
         for (byte b : stream) {
@@ -130,7 +150,7 @@ class AzureOpenAiCodecTest {
         }
         decoder.finish(chunks::add);
 
-        List<ChatChunk> whole = decode(codec.newStreamDecoder(), stream);
+        List<ChatChunk> whole = decode(codec.newStreamDecoder(DEPLOYMENT), stream);
         assertThat(chunks).extracting(ChatChunk::upstreamBytes).containsExactlyElementsOf(
                 whole.stream().map(ChatChunk::upstreamBytes).toList());
         assertThat(decoder.endOfStream()).isTrue();
@@ -138,10 +158,10 @@ class AzureOpenAiCodecTest {
 
     @Test
     void streamSpellsTheSameMessageAsTheWholeAnswer() {
-        List<ChatChunk> chunks = decode(codec.newStreamDecoder(), Recorded.bytes("azure", "stream.sse"));
+        List<ChatChunk> chunks = decode(codec.newStreamDecoder(DEPLOYMENT), Recorded.bytes("azure", "stream.sse"));
 
         assertThat(StreamAssembler.assemble(chunks))
-                .isEqualTo(StreamAssembler.of(codec.decodeResponse(Recorded.bytes("azure", "completion.json"))));
+                .isEqualTo(StreamAssembler.of(codec.decodeResponse(Recorded.bytes("azure", "completion.json"), DEPLOYMENT)));
     }
 
     @Test
@@ -150,7 +170,7 @@ class AzureOpenAiCodecTest {
                 + "\"param\":\"prompt\",\"code\":\"content_filter\",\"status\":400}}\n\n");
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.newStreamDecoder().decode(stream, chunk -> { }));
+                () -> codec.newStreamDecoder(DEPLOYMENT).decode(stream, chunk -> { }));
 
         assertThat(error.status()).isEqualTo(400);
         assertThat(error.code()).isEqualTo("content_filter");
@@ -163,7 +183,7 @@ class AzureOpenAiCodecTest {
         byte[] stream = bytes("data: {\"error\":{\"message\":\"The server had an error.\",\"code\":\"server_error\"}}\n\n");
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.newStreamDecoder().decode(stream, chunk -> { }));
+                () -> codec.newStreamDecoder(DEPLOYMENT).decode(stream, chunk -> { }));
 
         assertThat(error.status()).isEqualTo(502);
         assertThat(error.code()).isEqualTo("server_error");

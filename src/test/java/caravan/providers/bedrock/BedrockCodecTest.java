@@ -310,13 +310,15 @@ class BedrockCodecTest {
 
     @Test
     void decodesATextAnswer() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("bedrock", "completion.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("bedrock", "completion.json"), MODEL);
 
         ObjectNode json = response.json();
         assertThat(json.get("id").asText()).startsWith("chatcmpl-");
         assertThat(json.get("object").asText()).isEqualTo("chat.completion");
         assertThat(json.get("created").asLong()).isEqualTo(NOW.instant().getEpochSecond());
         assertThat(json.get("model").isTextual()).isTrue();
+        // Converse does not name the model: the one that was called does
+        assertThat(json.get("model").asText()).isEqualTo(MODEL);
         assertThat(json.get("choices")).isEqualTo(json("""
                 [{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}]"""));
         assertThat(json(json.get("usage").toString())).isEqualTo(json("{\"prompt_tokens\":12,\"completion_tokens\":10,\"total_tokens\":22}"));
@@ -325,7 +327,7 @@ class BedrockCodecTest {
 
     @Test
     void decodesToolUseWithTheInputAsArgumentsAndCacheTokensInTheInputBucket() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("bedrock", "completion-tool-use.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("bedrock", "completion-tool-use.json"), MODEL);
 
         assertThat(response.json().at("/choices/0")).isEqualTo(json("""
                 {"index":0,"message":{"role":"assistant","content":"I'll look up the most popular songs on both stations.",
@@ -341,7 +343,7 @@ class BedrockCodecTest {
 
     @Test
     void decodesReasoningIntoReasoningContentAndThinkingBlocks() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("bedrock", "completion-reasoning.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("bedrock", "completion-reasoning.json"), MODEL);
 
         assertThat(response.json().at("/choices/0/message")).isEqualTo(json("""
                 {"role":"assistant","content":"17 × 3 = 51.","reasoning_content":"The user asks for 17 times 3. 17 * 3 = 51.",
@@ -356,15 +358,15 @@ class BedrockCodecTest {
     void mapsStopReasonsToFinishReasons(String stopReason, String finishReason) {
         String body = Recorded.text("bedrock", "completion.json").replace("\"end_turn\"", "\"" + stopReason + "\"");
 
-        assertThat(codec.decodeResponse(bytes(body)).json().at("/choices/0/finish_reason").asText()).isEqualTo(finishReason);
+        assertThat(codec.decodeResponse(bytes(body), MODEL).json().at("/choices/0/finish_reason").asText()).isEqualTo(finishReason);
     }
 
     @Test
     void aBodyThatIsNotAConverseResponseIsA502() {
-        assertThat(catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("<html>oops</html>"))).status())
+        assertThat(catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("<html>oops</html>"), MODEL)).status())
                 .isEqualTo(502);
         assertThat(catchThrowableOfType(GatewayException.class,
-                () -> codec.decodeResponse(bytes("{\"stopReason\":\"end_turn\"}"))).status()).isEqualTo(502);
+                () -> codec.decodeResponse(bytes("{\"stopReason\":\"end_turn\"}"), MODEL)).status()).isEqualTo(502);
     }
 
     // ---- streams
@@ -376,14 +378,14 @@ class BedrockCodecTest {
         List<ChatChunk> chunks = decodeStream(EventStreamFrames.recordedBody(stream));
 
         assertThat(StreamAssembler.assemble(chunks))
-                .isEqualTo(StreamAssembler.of(codec.decodeResponse(Recorded.bytes("bedrock", whole))));
+                .isEqualTo(StreamAssembler.of(codec.decodeResponse(Recorded.bytes("bedrock", whole), MODEL)));
     }
 
     @ParameterizedTest
     @CsvSource({"stream.json", "stream-tool-use.json", "stream-reasoning.json"})
     void aStreamSplitAtEveryByteDecodesTheSame(String stream) {
         byte[] body = EventStreamFrames.recordedBody(stream);
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         for (byte b : body) {
@@ -417,6 +419,7 @@ class BedrockCodecTest {
                 "[]");
         assertThat(chunks).extracting(c -> c.json().get("object").asText()).containsOnly("chat.completion.chunk");
         assertThat(chunks).extracting(c -> c.json().get("id").asText()).containsOnly(chunks.get(0).json().get("id").asText());
+        assertThat(chunks).extracting(c -> c.json().get("model").asText()).containsOnly(MODEL);
         assertThat(chunks.subList(0, 5)).noneMatch(ChatChunk::usageOnly);
         ChatChunk last = chunks.get(5);
         assertThat(last.usageOnly()).isTrue();
@@ -465,7 +468,7 @@ class BedrockCodecTest {
     @Test
     void theStreamEndsAtMessageStopAndTheMetadataBringsTheUsage() {
         List<byte[]> messages = EventStreamFrames.recorded("stream.json");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         for (byte[] message : messages.subList(0, messages.size() - 1)) {
@@ -482,7 +485,7 @@ class BedrockCodecTest {
     @Test
     void aStreamCutBeforeMessageStopHasNotEnded() {
         List<byte[]> messages = EventStreamFrames.recorded("stream.json");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         for (byte[] message : messages.subList(0, 4)) {
             decoder.decode(message, chunk -> { });
@@ -505,7 +508,7 @@ class BedrockCodecTest {
     @CsvSource({"throttlingException,429", "serviceUnavailableException,503", "validationException,400",
             "modelStreamErrorException,502", "internalServerException,502", "someFutureException,502"})
     void exceptionEventsAreThrownWithTheirStatus(String exceptionType, int status) {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
         byte[] body = concat(EventStreamFrames.event("messageStart", "{\"role\":\"assistant\"}"),
                 EventStreamFrames.message(Map.of(":exception-type", exceptionType, ":content-type", "application/json",
@@ -520,7 +523,7 @@ class BedrockCodecTest {
 
     @Test
     void theRecordedThrottledStreamFailsWithA429AfterItsFirstChunks() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
@@ -615,7 +618,7 @@ class BedrockCodecTest {
     // ---- helpers
 
     private List<ChatChunk> decodeStream(byte[] body) {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
         decoder.decode(body, chunks::add);
         decoder.finish(chunks::add);

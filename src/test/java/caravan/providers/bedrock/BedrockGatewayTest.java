@@ -82,6 +82,7 @@ class BedrockGatewayTest {
         assertThat(response.headers().firstValue("x-caravan-model")).hasValue(MODEL);
         JsonNode completion = JSON.readTree(response.body());
         assertThat(completion.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.get("model").asText()).isEqualTo(MODEL);
         assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hello! How can I help you today?");
         assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         assertThat(completion.get("usage")).isEqualTo(JSON.readTree(
@@ -131,6 +132,7 @@ class BedrockGatewayTest {
             chunks.add(JSON.readTree(event));
         }
         assertThat(chunks).extracting(c -> c.get("object").asText()).containsOnly("chat.completion.chunk");
+        assertThat(chunks).extracting(c -> c.get("model").asText()).containsOnly(MODEL);
         assertThat(chunks.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         StringBuilder content = new StringBuilder();
         chunks.forEach(c -> content.append(c.at("/choices/0/delta/content").asText("")));

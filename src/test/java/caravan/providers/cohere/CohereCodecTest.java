@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,9 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CohereCodecTest {
 
+    private static final String MODEL = "command-a-03-2025";
     private static final UpstreamSettings SETTINGS = new UpstreamSettings("cohere", "https://api.cohere.com", "co-key");
 
-    private final CohereCodec codec = new CohereCodec();
+    private final CohereCodec codec = new CohereCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     // ---- encodeRequest: the HTTP request
 
@@ -226,13 +230,15 @@ class CohereCodecTest {
 
     @Test
     void textAnswerBecomesAChatCompletion() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion.json"), MODEL);
 
         ObjectNode json = response.json();
         assertThat(json.get("id").asText()).isEqualTo("29f14a5a-11de-4cae-9800-25e4747408ea");
         assertThat(json.get("object").asText()).isEqualTo("chat.completion");
         assertThat(json.get("created").asLong()).isPositive();
         assertThat(json.has("model")).isTrue();
+        // Cohere's answer does not name the model: the one that was called does
+        assertThat(json.get("model").asText()).isEqualTo(MODEL);
         assertThat(json.at("/choices/0/index").asInt()).isZero();
         assertThat(json.at("/choices/0/message")).isEqualTo(json("{\"role\":\"assistant\",\"content\":\"LLMs stand for Large "
                 + "Language Models, which are a type of neural network model specialized in processing and generating human language.\"}"));
@@ -244,7 +250,7 @@ class CohereCodecTest {
 
     @Test
     void toolCallAnswerKeepsIdsNamesArgumentsAndThePlan() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion-tool-calls.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion-tool-calls.json"), MODEL);
 
         JsonNode message = response.json().at("/choices/0/message");
         assertThat(message.get("content").isNull()).isTrue();
@@ -260,7 +266,7 @@ class CohereCodecTest {
 
     @Test
     void thinkingBlocksBecomeReasoningContent() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion-thinking.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion-thinking.json"), MODEL);
 
         JsonNode message = response.json().at("/choices/0/message");
         assertThat(message.get("reasoning_content").asText()).isEqualTo("I will first find the sales summary for 29th "
@@ -271,7 +277,7 @@ class CohereCodecTest {
 
     @Test
     void citationsAreLeftOutOfTheAnswer() {
-        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion-citations.json"));
+        ChatResponse response = codec.decodeResponse(Recorded.bytes("cohere", "completion-citations.json"), MODEL);
 
         JsonNode message = response.json().at("/choices/0/message");
         assertThat(message.get("content").asText()).isEqualTo("Both Nsync and Backstreet Boys were");
@@ -284,14 +290,14 @@ class CohereCodecTest {
     void finishReasonsAreOpenAis(String cohere, String openAi) {
         String body = Recorded.text("cohere", "completion.json").replace("\"COMPLETE\"", "\"" + cohere + "\"");
 
-        assertThat(codec.decodeResponse(bytes(body)).json().at("/choices/0/finish_reason").asText()).isEqualTo(openAi);
+        assertThat(codec.decodeResponse(bytes(body), MODEL).json().at("/choices/0/finish_reason").asText()).isEqualTo(openAi);
     }
 
     @Test
     void errorFinishIsA502() {
         String body = Recorded.text("cohere", "completion.json").replace("\"COMPLETE\"", "\"ERROR\"");
 
-        GatewayException error = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes(body)));
+        GatewayException error = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes(body), MODEL));
 
         assertThat(error.status()).isEqualTo(502);
         assertThat(error.type()).isEqualTo("upstream_error");
@@ -304,16 +310,16 @@ class CohereCodecTest {
         String billedOnly = "{\"id\":\"b\",\"finish_reason\":\"COMPLETE\",\"message\":{\"role\":\"assistant\",\"content\":[]},"
                 + "\"usage\":{\"billed_units\":{\"input_tokens\":50.0,\"output_tokens\":26.0}}}";
 
-        assertThat(codec.decodeResponse(bytes(cached)).usage()).isEqualTo(new Usage(793, 61, 176, 0, 0));
-        assertThat(codec.decodeResponse(bytes(cached)).json().at("/usage/prompt_tokens_details/cached_tokens").asInt())
+        assertThat(codec.decodeResponse(bytes(cached), MODEL).usage()).isEqualTo(new Usage(793, 61, 176, 0, 0));
+        assertThat(codec.decodeResponse(bytes(cached), MODEL).json().at("/usage/prompt_tokens_details/cached_tokens").asInt())
                 .isEqualTo(176);
-        assertThat(codec.decodeResponse(bytes(billedOnly)).usage()).isEqualTo(new Usage(50, 26, 0, 0, 0));
+        assertThat(codec.decodeResponse(bytes(billedOnly), MODEL).usage()).isEqualTo(new Usage(50, 26, 0, 0, 0));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"<html>oops</html>", "{\"not\":\"an answer\"}", ""})
     void bodyThatIsNotAnAnswerIsA502(String body) {
-        GatewayException error = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes(body)));
+        GatewayException error = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes(body), MODEL));
 
         assertThat(error.status()).isEqualTo(502);
     }
@@ -322,7 +328,7 @@ class CohereCodecTest {
 
     @Test
     void textStreamBecomesRoleContentFinishAndUsageChunks() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         List<ChatChunk> chunks = decode(decoder, Recorded.bytes("cohere", "stream.sse"));
 
@@ -342,13 +348,14 @@ class CohereCodecTest {
         assertThat(json(usage.json().get("usage").toString())).isEqualTo(json("{\"prompt_tokens\":71,\"completion_tokens\":26,\"total_tokens\":97}"));
         assertThat(chunks.subList(0, 26)).noneMatch(chunk -> chunk.usage() != null);
         assertThat(chunks).allMatch(chunk -> chunk.json().get("id").asText().equals("29f14a5a-11de-4cae-9800-25e4747408ea"));
+        assertThat(chunks).extracting(chunk -> chunk.json().get("model").asText()).containsOnly(MODEL);
         assertThat(decoder.endOfStream()).isTrue();
         assertThat(decoder.usage()).isEqualTo(new Usage(71, 26, 0, 0, 0));
     }
 
     @Test
     void toolCallStreamOpensEachCallOnceThenStreamsItsArguments() {
-        List<ChatChunk> chunks = decode(codec.newStreamDecoder(), Recorded.bytes("cohere", "stream-tool-calls.sse"));
+        List<ChatChunk> chunks = decode(codec.newStreamDecoder(MODEL), Recorded.bytes("cohere", "stream-tool-calls.sse"));
 
         List<JsonNode> calls = new ArrayList<>();
         for (ChatChunk chunk : chunks) {
@@ -367,17 +374,17 @@ class CohereCodecTest {
     @CsvSource({"stream.sse,completion.json", "stream-tool-calls.sse,completion-tool-calls.json",
             "stream-citations.sse,completion-citations.json"})
     void streamSpellsTheSameMessageAsTheWholeAnswer(String stream, String answer) {
-        List<ChatChunk> chunks = decode(codec.newStreamDecoder(), Recorded.bytes("cohere", stream));
+        List<ChatChunk> chunks = decode(codec.newStreamDecoder(MODEL), Recorded.bytes("cohere", stream));
 
         assertThat(StreamAssembler.assemble(chunks))
-                .isEqualTo(StreamAssembler.of(codec.decodeResponse(Recorded.bytes("cohere", answer))));
+                .isEqualTo(StreamAssembler.of(codec.decodeResponse(Recorded.bytes("cohere", answer), MODEL)));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"stream.sse", "stream-tool-calls.sse", "stream-citations.sse"})
     void streamSplitAtEveryByteDecodesTheSame(String recording) {
         byte[] stream = Recorded.bytes("cohere", recording);
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         for (byte b : stream) {
@@ -385,7 +392,7 @@ class CohereCodecTest {
         }
         decoder.finish(chunks::add);
 
-        StreamDecoder whole = codec.newStreamDecoder();
+        StreamDecoder whole = codec.newStreamDecoder(MODEL);
         assertThat(chunks).extracting(ChatChunk::json)
                 .containsExactlyElementsOf(decode(whole, stream).stream().map(ChatChunk::json).toList());
         assertThat(decoder.endOfStream()).isTrue();
@@ -404,7 +411,7 @@ class CohereCodecTest {
                 + event("message-end", "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\","
                         + "\"usage\":{\"tokens\":{\"input_tokens\":30,\"output_tokens\":12}}}}"));
 
-        ObjectNode message = StreamAssembler.assemble(decode(codec.newStreamDecoder(), stream));
+        ObjectNode message = StreamAssembler.assemble(decode(codec.newStreamDecoder(MODEL), stream));
 
         assertThat(message).isEqualTo(json("{\"role\":\"assistant\",\"content\":\"3\",\"reasoning_content\":\"Alice's brother\","
                 + "\"finish_reason\":\"stop\"}"));
@@ -420,7 +427,7 @@ class CohereCodecTest {
                 + event("tool-call-end", "{\"type\":\"tool-call-end\",\"index\":0}")
                 + event("message-end", "{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\"}}"));
 
-        ObjectNode message = StreamAssembler.assemble(decode(codec.newStreamDecoder(), stream));
+        ObjectNode message = StreamAssembler.assemble(decode(codec.newStreamDecoder(MODEL), stream));
 
         assertThat(message.at("/tool_calls/0/function/arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
         assertThat(message.at("/tool_calls/0/id").asText()).isEqualTo("get_weather_1");
@@ -429,7 +436,7 @@ class CohereCodecTest {
     @Test
     void doneAfterMessageEndIsIgnored() {
         byte[] recorded = Recorded.bytes("cohere", "stream.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         List<ChatChunk> chunks = decode(decoder, bytes(new String(recorded, StandardCharsets.UTF_8) + "data: [DONE]\n\n"));
 
@@ -440,7 +447,7 @@ class CohereCodecTest {
     @Test
     void streamWithoutMessageEndHasNotEnded() {
         List<String> events = Recorded.sseEvents("cohere", "stream.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         decode(decoder, bytes(String.join("", events.subList(0, events.size() - 1))));
 
@@ -453,7 +460,7 @@ class CohereCodecTest {
         List<String> events = Recorded.sseEvents("cohere", "stream.sse");
         byte[] stream = bytes(events.get(0) + events.get(2) + event("message-end", "{\"type\":\"message-end\","
                 + "\"delta\":{\"error\":\"internal error while generating\",\"finish_reason\":\"ERROR\"}}"));
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         GatewayException error = catchThrowableOfType(GatewayException.class, () -> decoder.decode(stream, chunks::add));
@@ -467,7 +474,7 @@ class CohereCodecTest {
     @Test
     void eventThatIsNotJsonThrowsA502() {
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.newStreamDecoder().decode(bytes("event: content-delta\ndata: <html>\n\n"), chunk -> { }));
+                () -> codec.newStreamDecoder(MODEL).decode(bytes("event: content-delta\ndata: <html>\n\n"), chunk -> { }));
 
         assertThat(error.status()).isEqualTo(502);
     }

@@ -67,6 +67,7 @@ class CohereGatewayTest {
         assertThat(response.headers().firstValue("x-caravan-model")).hasValue("command-a-03-2025");
         JsonNode answer = JSON.readTree(response.body());
         assertThat(answer.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(answer.get("model").asText()).isEqualTo("command-a-03-2025");
         assertThat(answer.at("/choices/0/message/content").asText()).startsWith("LLMs stand for Large Language Models");
         assertThat(answer.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         assertThat(answer.get("usage")).isEqualTo(JSON.readTree("{\"prompt_tokens\":71,\"completion_tokens\":26,\"total_tokens\":97}"));
@@ -123,6 +124,7 @@ class CohereGatewayTest {
         assertThat(chunks.get(chunks.size() - 1).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         assertThat(chunks).allMatch(chunk -> chunk.get("object").asText().equals("chat.completion.chunk"))
                 .noneMatch(chunk -> chunk.has("usage"));
+        assertThat(chunks).extracting(chunk -> chunk.get("model").asText()).containsOnly("command-a-03-2025");
     }
 
     @Test

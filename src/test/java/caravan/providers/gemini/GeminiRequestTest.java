@@ -1,9 +1,8 @@
 package caravan.providers.gemini;
 
-import static caravan.providers.gemini.GeminiRecordings.parse;
-import static caravan.providers.gemini.GeminiRecordings.request;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
@@ -15,15 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static caravan.providers.gemini.GeminiRecordings.parse;
+import static caravan.providers.gemini.GeminiRecordings.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 /** The canonical request as Gemini's generateContent request: URL, headers, and the body field by field. */
 class GeminiRequestTest {
 
+    private static final String MODEL = "gemini-2.5-flash";
     private static final UpstreamSettings SETTINGS = new UpstreamSettings("gemini",
             "https://generativelanguage.googleapis.com", "gm-secret-key");
     private static final String HELLO = """
             {"model":"gemini/gemini-2.5-flash","messages":[{"role":"user","content":"Hello"}]}""";
 
-    private final GeminiCodec codec = new GeminiCodec();
+    private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     // ---- URL and headers
 
@@ -271,7 +276,7 @@ class GeminiRequestTest {
 
     @Test
     void toolCallSignaturesRoundTripOntoTheirFunctionCallParts() {
-        ChatResponse answer = codec.decodeResponse(GeminiRecordings.bytes("function-call.json"));
+        ChatResponse answer = codec.decodeResponse(GeminiRecordings.bytes("function-call.json"), MODEL);
         ObjectNode assistant = (ObjectNode) answer.json().at("/choices/0/message");
         String next = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris and London?\"},"
                 + assistant + ","
@@ -289,7 +294,7 @@ class GeminiRequestTest {
 
     @Test
     void aTextSignatureRoundTripsOntoTheFirstTextPartAndReasoningStaysBehind() {
-        ChatResponse answer = codec.decodeResponse(GeminiRecordings.bytes("text-thoughts.json"));
+        ChatResponse answer = codec.decodeResponse(GeminiRecordings.bytes("text-thoughts.json"), MODEL);
         JsonNode assistant = answer.json().at("/choices/0/message");
         String next = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Riddle?\"}," + assistant
                 + ",{\"role\":\"user\",\"content\":\"Right!\"}]}";

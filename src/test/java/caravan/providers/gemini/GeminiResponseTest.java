@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
@@ -21,13 +24,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Whole Gemini answers and Google's error bodies as the gateway's canonical answers and errors. */
 class GeminiResponseTest {
 
-    private final GeminiCodec codec = new GeminiCodec();
+    /** An alias: Gemini's {@code modelVersion} names the model that answered it. */
+    private static final String MODEL = "gemini-flash-latest";
+
+    private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     // ---- decodeResponse
 
     @Test
     void aTextAnswerBecomesAChatCompletion() {
-        JsonNode completion = codec.decodeResponse(bytes("text.json")).json();
+        JsonNode completion = codec.decodeResponse(bytes("text.json"), MODEL).json();
 
         assertThat(completion.get("id").asText()).isEqualTo("8MLcaNaNGu-vz7IPxe2H4Qw");
         assertThat(completion.get("object").asText()).isEqualTo("chat.completion");
@@ -39,7 +45,7 @@ class GeminiResponseTest {
 
     @Test
     void usageFillsEveryBucketFromUsageMetadata() {
-        ChatResponse response = codec.decodeResponse(bytes("text.json"));
+        ChatResponse response = codec.decodeResponse(bytes("text.json"), MODEL);
 
         // prompt 2061 (1017 of them cached); 7 candidate tokens + 36 thought tokens
         assertThat(response.usage()).isEqualTo(new Usage(2061, 43, 1017, 0, 36));
@@ -54,12 +60,12 @@ class GeminiResponseTest {
         byte[] body = text("text.json").replace("\"cachedContentTokenCount\": 1017,", "\"toolUsePromptTokenCount\": 500,")
                 .getBytes(StandardCharsets.UTF_8);
 
-        assertThat(codec.decodeResponse(body).usage()).isEqualTo(new Usage(2561, 43, 0, 0, 36));
+        assertThat(codec.decodeResponse(body, MODEL).usage()).isEqualTo(new Usage(2561, 43, 0, 0, 36));
     }
 
     @Test
     void thoughtPartsBecomeReasoningAndATextSignatureBecomesExtraContent() {
-        JsonNode message = codec.decodeResponse(bytes("text-thoughts.json")).json().at("/choices/0/message");
+        JsonNode message = codec.decodeResponse(bytes("text-thoughts.json"), MODEL).json().at("/choices/0/message");
 
         assertThat(message.get("content").asText()).isEqualTo("A map.");
         assertThat(message.get("reasoning_content").asText()).startsWith("**Solving the riddle**");
@@ -68,7 +74,7 @@ class GeminiResponseTest {
 
     @Test
     void functionCallsBecomeToolCallsWithStableIdsJsonArgumentsAndTheirSignature() {
-        JsonNode choice = codec.decodeResponse(bytes("function-call.json")).json().at("/choices/0");
+        JsonNode choice = codec.decodeResponse(bytes("function-call.json"), MODEL).json().at("/choices/0");
 
         assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(choice.at("/message/content").isNull()).isTrue();
@@ -90,7 +96,7 @@ class GeminiResponseTest {
         ((ObjectNode) answer.at("/candidates/0/content/parts/0/functionCall")).put("id", "fc-77");
         byte[] body = answer.toString().getBytes(StandardCharsets.UTF_8);
 
-        JsonNode calls = codec.decodeResponse(body).json().at("/choices/0/message/tool_calls");
+        JsonNode calls = codec.decodeResponse(body, MODEL).json().at("/choices/0/message/tool_calls");
 
         assertThat(calls.get(0).get("id").asText()).isEqualTo("fc-77");
         assertThat(calls.get(1).get("id").asText()).isEqualTo("call_Ou3caPLGMZ2bz7IP0rWR8Ac_1");
@@ -104,7 +110,7 @@ class GeminiResponseTest {
                  "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":2,"totalTokenCount":7},
                  "modelVersion":"gemini-2.0-flash","responseId":"r1"}""".getBytes(StandardCharsets.UTF_8);
 
-        JsonNode choices = codec.decodeResponse(body).json().get("choices");
+        JsonNode choices = codec.decodeResponse(body, MODEL).json().get("choices");
 
         assertThat(choices).hasSize(2);
         assertThat(choices.at("/1/index").asInt()).isEqualTo(1);
@@ -119,12 +125,12 @@ class GeminiResponseTest {
     void finishReasonsMapToOpenAis(String gemini, String openAi) {
         byte[] body = text("text.json").replace("\"STOP\"", "\"" + gemini + "\"").getBytes(StandardCharsets.UTF_8);
 
-        assertThat(codec.decodeResponse(body).json().at("/choices/0/finish_reason").asText()).isEqualTo(openAi);
+        assertThat(codec.decodeResponse(body, MODEL).json().at("/choices/0/finish_reason").asText()).isEqualTo(openAi);
     }
 
     @Test
     void aCandidateTheFiltersWithheldIsAContentFilterFinishWithoutContent() {
-        JsonNode choice = codec.decodeResponse(bytes("candidate-safety.json")).json().at("/choices/0");
+        JsonNode choice = codec.decodeResponse(bytes("candidate-safety.json"), MODEL).json().at("/choices/0");
 
         assertThat(choice.get("finish_reason").asText()).isEqualTo("content_filter");
         assertThat(choice.at("/message/content").isNull()).isTrue();
@@ -133,7 +139,7 @@ class GeminiResponseTest {
     @Test
     void aBlockedPromptIsAClear400NamingTheBlockReason() {
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.decodeResponse(bytes("prompt-blocked.json")));
+                () -> codec.decodeResponse(bytes("prompt-blocked.json"), MODEL));
 
         assertThat(error.status()).isEqualTo(400);
         assertThat(error.type()).isEqualTo("invalid_request_error");
@@ -142,9 +148,17 @@ class GeminiResponseTest {
     }
 
     @Test
+    void anAnswerWithoutAModelVersionIsNamedByTheCalledModel() {
+        byte[] body = text("text.json").replace("\"modelVersion\": \"gemini-2.5-flash\",", "")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(codec.decodeResponse(body, MODEL).json().get("model").asText()).isEqualTo(MODEL);
+    }
+
+    @Test
     void anAnswerWithNeitherCandidatesNorABlockReasonIsA502() {
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.decodeResponse("{\"modelVersion\":\"gemini-2.5-flash\"}".getBytes(StandardCharsets.UTF_8)));
+                () -> codec.decodeResponse("{\"modelVersion\":\"gemini-2.5-flash\"}".getBytes(StandardCharsets.UTF_8), MODEL));
 
         assertThat(error.status()).isEqualTo(502);
     }
@@ -153,7 +167,7 @@ class GeminiResponseTest {
     @ValueSource(strings = {"<html>oops</html>", "[1,2]", ""})
     void aBodyThatIsNotAGeminiResponseIsA502(String body) {
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.decodeResponse(body.getBytes(StandardCharsets.UTF_8)));
+                () -> codec.decodeResponse(body.getBytes(StandardCharsets.UTF_8), MODEL));
 
         assertThat(error.status()).isEqualTo(502);
         assertThat(error.type()).isEqualTo("upstream_error");

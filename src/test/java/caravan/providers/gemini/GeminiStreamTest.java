@@ -5,10 +5,14 @@ import static caravan.providers.gemini.GeminiRecordings.decodeStream;
 import static caravan.providers.gemini.GeminiRecordings.events;
 import static caravan.providers.gemini.GeminiRecordings.parse;
 import static caravan.providers.gemini.GeminiRecordings.request;
+import static caravan.providers.gemini.GeminiRecordings.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,11 +31,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** streamGenerateContent?alt=sse, decoded incrementally into OpenAI chunks. */
 class GeminiStreamTest {
 
-    private final GeminiCodec codec = new GeminiCodec();
+    /** An alias: Gemini's {@code modelVersion} names the model that answered it. */
+    private static final String MODEL = "gemini-flash-latest";
+
+    private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     @Test
     void aTextStreamBecomesRoleContentFinishAndUsageChunks() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         List<ChatChunk> chunks = decodeStream(decoder, bytes("stream-text.sse"));
 
@@ -52,7 +59,7 @@ class GeminiStreamTest {
 
     @Test
     void everyChunkIsAnOpenAiChunkOfTheOneResponse() {
-        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(), bytes("stream-text.sse"));
+        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(MODEL), bytes("stream-text.sse"));
 
         long created = chunks.get(0).json().get("created").asLong();
         assertThat(chunks).allSatisfy(chunk -> {
@@ -72,7 +79,7 @@ class GeminiStreamTest {
     @CsvSource({"stream-text.sse", "stream-text-thoughts.sse", "stream-function-call.sse"})
     void aStreamSplitAtEveryByteDecodesTheSame(String file) {
         byte[] stream = bytes(file);
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         for (byte b : stream) {
@@ -81,7 +88,7 @@ class GeminiStreamTest {
         decoder.finish(chunks::add);
 
         assertThat(chunks).extracting(GeminiStreamTest::withoutCreated)
-                .containsExactlyElementsOf(decodeStream(codec.newStreamDecoder(), stream).stream()
+                .containsExactlyElementsOf(decodeStream(codec.newStreamDecoder(MODEL), stream).stream()
                         .map(GeminiStreamTest::withoutCreated).toList());
         assertThat(decoder.endOfStream()).isTrue();
     }
@@ -90,15 +97,15 @@ class GeminiStreamTest {
     @CsvSource({"stream-text.sse, text.json", "stream-text-thoughts.sse, text-thoughts.json",
             "stream-function-call.sse, function-call.json"})
     void aStreamSpellsWhatTheWholeAnswerSays(String stream, String whole) {
-        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(), bytes(stream));
+        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(MODEL), bytes(stream));
 
         assertThat(StreamAssembler.assemble(chunks))
-                .isEqualTo(StreamAssembler.of(codec.decodeResponse(bytes(whole))));
+                .isEqualTo(StreamAssembler.of(codec.decodeResponse(bytes(whole), MODEL)));
     }
 
     @Test
     void aFunctionCallArrivesWholeInOneToolCallDeltaWithItsSignature() {
-        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(), bytes("stream-function-call.sse"));
+        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(MODEL), bytes("stream-function-call.sse"));
 
         List<JsonNode> calls = chunks.stream().map(c -> c.json().at("/choices/0/delta/tool_calls/0"))
                 .filter(call -> !call.isMissingNode()).toList();
@@ -117,7 +124,7 @@ class GeminiStreamTest {
 
     @Test
     void thoughtsStreamAsReasoningAndATrailingSignatureAsExtraContent() {
-        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(), bytes("stream-text-thoughts.sse"));
+        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(MODEL), bytes("stream-text-thoughts.sse"));
 
         assertThat(chunks.get(1).json().at("/choices/0/delta/reasoning_content").asText()).startsWith("**Solving the riddle**");
         assertThat(chunks.get(2).json().at("/choices/0/delta/content").asText()).isEqualTo("A map.");
@@ -129,7 +136,7 @@ class GeminiStreamTest {
 
     @Test
     void aStreamedToolCallsSignatureGoesBackOnItsFunctionCallPart() {
-        ObjectNode assembled = StreamAssembler.assemble(decodeStream(codec.newStreamDecoder(), bytes("stream-function-call.sse")));
+        ObjectNode assembled = StreamAssembler.assemble(decodeStream(codec.newStreamDecoder(MODEL), bytes("stream-function-call.sse")));
         assembled.remove("finish_reason");
         String next = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}," + assembled + "]}";
 
@@ -143,7 +150,7 @@ class GeminiStreamTest {
     @Test
     void aStreamThatEndsWithoutAFinishReasonHasNotEndedAndReportsNoUsageChunk() {
         List<String> events = events("stream-text.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         List<ChatChunk> chunks = decodeStream(decoder, String.join("", events.subList(0, 2)).getBytes(StandardCharsets.UTF_8));
 
@@ -156,7 +163,7 @@ class GeminiStreamTest {
         byte[] stream = ("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}],\"role\": \"model\"},"
                 + "\"finishReason\": \"STOP\",\"index\": 0}],\"modelVersion\": \"gemini-2.0-flash\"}\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         List<ChatChunk> chunks = decodeStream(decoder, stream);
 
@@ -171,7 +178,7 @@ class GeminiStreamTest {
         List<ChatChunk> chunks = new ArrayList<>();
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.newStreamDecoder().decode(stream, chunks::add));
+                () -> codec.newStreamDecoder(MODEL).decode(stream, chunks::add));
 
         assertThat(chunks).isEmpty();
         assertThat(error.status()).isEqualTo(400);
@@ -187,7 +194,7 @@ class GeminiStreamTest {
         List<ChatChunk> chunks = new ArrayList<>();
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.newStreamDecoder().decode(stream, chunks::add));
+                () -> codec.newStreamDecoder(MODEL).decode(stream, chunks::add));
 
         assertThat(chunks).hasSize(2);
         assertThat(error.status()).isEqualTo(503);
@@ -195,9 +202,21 @@ class GeminiStreamTest {
     }
 
     @Test
+    void chunksNameTheModelVersionOrElseTheCalledModel() {
+        byte[] stream = bytes("stream-text.sse");
+        byte[] unnamed = text("stream-text.sse").replace("\"modelVersion\": \"gemini-2.5-flash\",", "")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(decodeStream(codec.newStreamDecoder(MODEL), stream)).extracting(c -> c.json().get("model").asText())
+                .containsOnly("gemini-2.5-flash");
+        assertThat(decodeStream(codec.newStreamDecoder(MODEL), unnamed)).extracting(c -> c.json().get("model").asText())
+                .containsOnly(MODEL);
+    }
+
+    @Test
     void anEventThatIsNotJsonIsA502() {
         GatewayException error = catchThrowableOfType(GatewayException.class,
-                () -> codec.newStreamDecoder().decode("data: <html>\r\n\r\n".getBytes(StandardCharsets.UTF_8), c -> { }));
+                () -> codec.newStreamDecoder(MODEL).decode("data: <html>\r\n\r\n".getBytes(StandardCharsets.UTF_8), c -> { }));
 
         assertThat(error.status()).isEqualTo(502);
     }
@@ -211,7 +230,7 @@ class GeminiStreamTest {
                 + "\"usageMetadata\": {\"promptTokenCount\": 5,\"candidatesTokenCount\": 2,\"totalTokenCount\": 7},\"responseId\": \"r2\"}\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
 
-        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(), stream);
+        List<ChatChunk> chunks = decodeStream(codec.newStreamDecoder(MODEL), stream);
 
         List<String> second = chunks.stream().map(c -> c.json().at("/choices/0"))
                 .filter(choice -> choice.path("index").asInt() == 1).map(JsonNode::toString).toList();

@@ -22,9 +22,12 @@ import caravan.providers.UpstreamSettings;
 import caravan.testing.Recorded;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OpenAiCodecTest {
 
+    private static final String MODEL = "gpt-4o-mini";
     private static final UpstreamSettings WITH_KEY = new UpstreamSettings("openai", "https://api.openai.com/v1", "sk-test");
     private static final UpstreamSettings WITHOUT_KEY = new UpstreamSettings("vllm", "http://localhost:8000/v1", null);
 
@@ -124,13 +127,89 @@ class OpenAiCodecTest {
                 .containsEntry("Accept", "application/json");
     }
 
+    // ---- translated requests: the canonical extensions another dialect left in them
+
+    /** A request as the Anthropic dialect translates it, with every extension it keeps for an Anthropic upstream. */
+    private static final String TRANSLATED = """
+            {"model":"claude-sonnet-4-5","messages":[
+              {"role":"system","content":[{"type":"text","text":"Long rules.","cache_control":{"type":"ephemeral"}}]},
+              {"role":"user","content":[{"type":"text","text":"Weather?"},
+                {"type":"image_url","image_url":{"url":"https://example.com/a.png"},"cache_control":{"type":"ephemeral"}}]},
+              {"role":"assistant","content":null,
+               "thinking_blocks":[{"type":"thinking","thinking":"Look it up.","signature":"sig=="}],
+               "tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"toolu_1","content":"No data.","is_error":true,"cache_control":{"type":"ephemeral"}}],
+             "max_tokens":256,"temperature":0.5,"top_k":40,"stream":true,"stream_options":{"include_usage":true},
+             "user":"user-1",
+             "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}},
+               "cache_control":{"type":"ephemeral"}}],
+             "thinking":{"type":"enabled","budget_tokens":1024}}""";
+
+    @Test
+    void aTranslatedRequestLosesEveryCanonicalExtensionAndNothingElse() {
+        ChatRequest translated = new ChatRequest(parse(bytes(TRANSLATED)), null);
+
+        byte[] sent = codec.encodeRequest(translated, "gpt-4o-mini", WITH_KEY).body();
+
+        assertThat(new String(sent, StandardCharsets.UTF_8)).isEqualTo(compact("""
+                {"model":"gpt-4o-mini","messages":[
+                  {"role":"system","content":[{"type":"text","text":"Long rules."}]},
+                  {"role":"user","content":[{"type":"text","text":"Weather?"},
+                    {"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]},
+                  {"role":"assistant","content":null,
+                   "tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                  {"role":"tool","tool_call_id":"toolu_1","content":"No data."}],
+                 "max_tokens":256,"temperature":0.5,"stream":true,"stream_options":{"include_usage":true},
+                 "user":"user-1",
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}"""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/top_k", "/thinking", "/messages/0/content/0/cache_control", "/messages/1/content/1/cache_control",
+            "/messages/2/thinking_blocks", "/messages/3/is_error", "/messages/3/cache_control", "/tools/0/cache_control"})
+    void eachExtensionIsDroppedFromATranslatedRequest(String extension) {
+        ObjectNode canonical = parse(bytes(TRANSLATED));
+        assertThat(canonical.at(extension).isMissingNode()).isFalse();
+
+        ObjectNode sent = parse(codec.encodeRequest(new ChatRequest(canonical, null), "gpt-4o-mini", WITH_KEY).body());
+
+        assertThat(sent.at(extension).isMissingNode()).isTrue();
+        assertThat(canonical.at(extension).isMissingNode()).as("the request itself is left whole for a later attempt").isFalse();
+    }
+
+    @Test
+    void anOpenAiClientsRequestKeepsFieldsNamedLikeTheExtensions() {
+        byte[] client = bytes(compact(TRANSLATED).replace("\"claude-sonnet-4-5\"", "\"gpt-4o-mini\""));
+
+        assertThat(codec.encodeRequest(request(client), "gpt-4o-mini", WITH_KEY).body()).isEqualTo(client);
+    }
+
+    @Test
+    void anOpenAiClientsRewrittenRequestKeepsFieldsNamedLikeTheExtensions() {
+        String client = compact(TRANSLATED);
+
+        byte[] sent = codec.encodeRequest(request(bytes(client)), "gpt-4o-mini", WITH_KEY).body();
+
+        assertThat(new String(sent, StandardCharsets.UTF_8))
+                .isEqualTo(client.replace("\"model\":\"claude-sonnet-4-5\"", "\"model\":\"gpt-4o-mini\""));
+    }
+
+    @Test
+    void encodeBodyIsTheBodyOfTheRequest() {
+        ChatRequest translated = new ChatRequest(parse(bytes(TRANSLATED)), null);
+
+        assertThat(codec.encodeBody(translated, "gpt-4o-mini"))
+                .isEqualTo(codec.encodeRequest(translated, "gpt-4o-mini", WITH_KEY).body());
+        assertThat(codec.encodeBody(simpleRequest(false), "gpt-4o-mini")).isEqualTo(simpleRequest(false).clientBytes());
+    }
+
     // ---- decodeResponse
 
     @Test
     void decodedResponseKeepsTheUpstreamBytesAndReadsUsage() {
         byte[] body = Recorded.bytes("openai", "completion-tool-calls.json");
 
-        ChatResponse response = codec.decodeResponse(body);
+        ChatResponse response = codec.decodeResponse(body, MODEL);
 
         assertThat(response.upstreamBytes()).isEqualTo(body);
         assertThat(response.id()).isEqualTo("chatcmpl-abc123");
@@ -142,12 +221,29 @@ class OpenAiCodecTest {
         // the recording has reasoning_tokens 0, which a reader ignoring the field would also give
         String body = Recorded.text("openai", "completion-tool-calls.json").replace("\"reasoning_tokens\":0", "\"reasoning_tokens\":9");
 
-        assertThat(codec.decodeResponse(bytes(body)).usage().reasoningTokens()).isEqualTo(9);
+        assertThat(codec.decodeResponse(bytes(body), MODEL).usage().reasoningTokens()).isEqualTo(9);
+    }
+
+    @Test
+    void answerWithoutAModelIsNamedByTheCalledModel() {
+        byte[] body = bytes(Recorded.text("openai", "completion.json").replace("\"model\":\"gpt-4o-mini-2024-07-18\",", ""));
+
+        ChatResponse response = codec.decodeResponse(body, "my-local-model");
+
+        assertThat(response.json().get("model").asText()).isEqualTo("my-local-model");
+        assertThat(response.id()).isEqualTo("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT");
+        assertThat(response.usage()).isEqualTo(new Usage(19, 10, 0, 0, 0));
+    }
+
+    @Test
+    void answerThatNamesItsModelKeepsIt() {
+        assertThat(codec.decodeResponse(Recorded.bytes("openai", "completion.json"), "my-local-model").model())
+                .isEqualTo("gpt-4o-mini-2024-07-18");
     }
 
     @Test
     void bodyThatIsNotACompletionIsA502() {
-        GatewayException error = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("<html>oops</html>")));
+        GatewayException error = catchThrowableOfType(GatewayException.class, () -> codec.decodeResponse(bytes("<html>oops</html>"), MODEL));
 
         assertThat(error.status()).isEqualTo(502);
     }
@@ -218,7 +314,7 @@ class OpenAiCodecTest {
 
     @Test
     void recordedStreamDecodesIntoSixChunksEndingWithUsage() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         decoder.decode(Recorded.bytes("openai", "stream.sse"), chunks::add);
@@ -250,7 +346,7 @@ class OpenAiCodecTest {
     @Test
     void streamSplitAtEveryByteDecodesTheSame() {
         byte[] stream = Recorded.bytes("openai", "stream.sse");
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
 
         for (byte b : stream) {
@@ -273,7 +369,7 @@ class OpenAiCodecTest {
 
     @Test
     void errorEventInTheStreamThrowsA502WithTheUpstreamMessage() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         byte[] stream = bytes(Recorded.sseEvents("openai", "stream.sse").get(0)
                 + "data: {\"error\":{\"message\":\"The model is overloaded.\",\"type\":\"server_error\"}}\n\n");
         List<ChatChunk> chunks = new ArrayList<>();
@@ -287,7 +383,7 @@ class OpenAiCodecTest {
 
     @Test
     void nonJsonDataEventThrows() {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         GatewayException error = catchThrowableOfType(GatewayException.class,
                 () -> decoder.decode(bytes("data: <html>\n\n"), chunk -> { }));
@@ -296,9 +392,23 @@ class OpenAiCodecTest {
     }
 
     @Test
+    void chunksWithoutAModelAreNamedByTheCalledModel() {
+        byte[] stream = bytes(Recorded.text("openai", "stream.sse").replace("\"model\":\"gpt-4o-mini-2024-07-18\",", ""));
+        StreamDecoder decoder = codec.newStreamDecoder("my-local-model");
+        List<ChatChunk> chunks = new ArrayList<>();
+
+        decoder.decode(stream, chunks::add);
+        decoder.finish(chunks::add);
+
+        assertThat(chunks).hasSize(6).extracting(c -> c.json().get("model").asText()).containsOnly("my-local-model");
+        assertThat(chunks.get(5).usageOnly()).isTrue();
+        assertThat(decoder.usage()).isEqualTo(new Usage(19, 8, 0, 0, 0));
+    }
+
+    @Test
     void streamWithoutDoneHasNotEnded() {
         String withoutDone = String.join("", Recorded.sseEvents("openai", "stream.sse").subList(0, 6));
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
 
         decoder.decode(bytes(withoutDone), chunk -> { });
         decoder.finish(chunk -> { });
@@ -309,7 +419,7 @@ class OpenAiCodecTest {
     // ---- helpers
 
     private List<ChatChunk> decodeWhole(byte[] stream) {
-        StreamDecoder decoder = codec.newStreamDecoder();
+        StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         List<ChatChunk> chunks = new ArrayList<>();
         decoder.decode(stream, chunks::add);
         decoder.finish(chunks::add);
@@ -322,6 +432,11 @@ class OpenAiCodecTest {
 
     private static ChatRequest request(byte[] body) {
         return new ChatRequest(parse(body), body);
+    }
+
+    /** The JSON as Jackson writes it: no whitespace between tokens. */
+    private static String compact(String json) {
+        return parse(bytes(json)).toString();
     }
 
     private static ObjectNode parse(byte[] body) {
