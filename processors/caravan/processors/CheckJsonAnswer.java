@@ -10,6 +10,7 @@ import caravan.routing.PostCheckFailedException;
 import caravan.routing.QualityScores;
 import caravan.routing.Target;
 import com.fasterxml.jackson.databind.JsonNode;
+import caravan.telemetry.Telemetry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -21,10 +22,14 @@ import org.apache.camel.Processor;
  */
 public final class CheckJsonAnswer implements Processor {
 
-    private final QualityScores scores;
+    static final String NAME = "json_answer";
 
-    public CheckJsonAnswer(QualityScores scores) {
+    private final QualityScores scores;
+    private final Telemetry telemetry;
+
+    public CheckJsonAnswer(QualityScores scores, Telemetry telemetry) {
         this.scores = scores;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -38,11 +43,14 @@ public final class CheckJsonAnswer implements Processor {
         Target target = new Target(exchange.getVariable(Variables.PROVIDER, String.class),
                 exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
         String answer = response.json().path("choices").path(0).path("message").path("content").asText("");
+        String route = exchange.getVariable(Variables.ROUTE, String.class);
         if (!isJsonObject(answer)) {
             scores.observe(target, 0);
+            telemetry.onGuardrail(NAME, route, false);
             throw new PostCheckFailedException("The answer of " + target + " is not the JSON object the request asked for.");
         }
         scores.observe(target, 1);
+        telemetry.onGuardrail(NAME, route, true);
     }
 
     private static boolean isJsonObject(String text) {

@@ -4,7 +4,7 @@ import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 
 /** The client closed its connection before the answer ended; nothing more can be sent to it. */
-final class ClientGoneException extends GatewayException {
+public final class ClientGoneException extends GatewayException {
 
     static final ClientGoneException INSTANCE = new ClientGoneException();
 

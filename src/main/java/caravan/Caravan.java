@@ -34,6 +34,7 @@ public final class Caravan {
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true,file:"
                 + workDir.resolve("application.properties") + ";optional=true");
         main.configure().addConfiguration(new GatewayConfiguration(workDir));
+        main.configure().addConfiguration(new TelemetryConfiguration());
         main.configure().addConfiguration(new RoutingConfiguration());
 
         Path routes = workDir.resolve("routes");

@@ -18,6 +18,8 @@ import caravan.routing.ModelComponent;
 import caravan.routing.QualityScores;
 import caravan.routing.RecentCalls;
 import caravan.routing.RetryPolicy;
+import caravan.telemetry.GatewayMetrics;
+import caravan.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -52,9 +54,12 @@ final class RoutingConfiguration implements CamelConfiguration {
         QualityScores scores = new QualityScores(decimal(properties, "routing.quality.prior", 1.0),
                 decimal(properties, "routing.quality.weight", 0.2));
         RecentCalls recentCalls = new RecentCalls(100_000, Duration.ofHours(1));
-        MirrorLedger mirrors = new MirrorLedger(1000);
+        Telemetry telemetry = registry.lookupByNameAndType("telemetry", Telemetry.class);
+        GatewayMetrics metrics = registry.lookupByNameAndType("gatewayMetrics", GatewayMetrics.class);
+        metrics.watchBreakers(breakers.registry());
+        MirrorLedger mirrors = new MirrorLedger(1000, telemetry::onMirror);
         ModelComponent models = new ModelComponent(vertx, catalog, policy, breakers, latencies, recentCalls,
-                (int) number(properties, "routing.retries", 0));
+                (int) number(properties, "routing.retries", 0), telemetry);
 
         registry.bind("model", models);
         registry.bind("mirror", new MirrorComponent(models, catalog, mirrors,
@@ -70,7 +75,7 @@ final class RoutingConfiguration implements CamelConfiguration {
                 () -> new CostOptimizedLoadBalancer(policy, catalog, scores, minQuality));
         registry.bind("recordFeedback", new RecordFeedback(recentCalls, scores));
         registry.bind("routingStatus", new RoutingStatus(breakers, scores, mirrors));
-        registry.bind("checkJsonAnswer", new CheckJsonAnswer(scores));
+        registry.bind("checkJsonAnswer", new CheckJsonAnswer(scores, telemetry));
     }
 
     private static long number(PropertiesComponent properties, String name, long fallback) {

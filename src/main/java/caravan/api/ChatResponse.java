@@ -61,4 +61,9 @@ public final class ChatResponse {
     public String model() {
         return json().path("model").asText(null);
     }
+
+    /** The answer's model if its tree is already built, else null: metrics must not cost a parse per answer. */
+    public String modelIfParsed() {
+        return json == null ? null : json.path("model").asText(null);
+    }
 }

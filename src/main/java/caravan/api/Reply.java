@@ -27,6 +27,11 @@ public interface Reply {
 
     int attempts();
 
+    /** {@link System#nanoTime()} when the first streamed chunk went to the client, 0 before (or for whole answers). */
+    default long firstChunkAt() {
+        return 0;
+    }
+
     /** Time left before the request's deadline, across all attempts; at most 0 once it passed. */
     long remainingNanos();
 

@@ -25,8 +25,10 @@ public final class Variables {
     public static final String UPSTREAM_MODEL = "upstreamModel";
     /** {@link ChatResponse}: the provider's whole answer (not set for streams). */
     public static final String RESPONSE = "response";
-    /** {@link Usage}: the tokens the call consumed, once known. */
+    /** {@link Usage}: the tokens the call consumed, once known (per attempt: a new attempt clears it). */
     public static final String USAGE = "usage";
+    /** {@code caravan.telemetry.CallRecord}: the finished call as the client met it, set once its answer ended. */
+    public static final String CALL = "call";
 
     private Variables() {
     }

@@ -1,12 +1,16 @@
 package caravan.edge;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Variables;
+import caravan.catalog.ModelCatalog;
 import caravan.net.BodyCollector;
+import caravan.telemetry.CostOfUsage;
+import caravan.telemetry.Telemetry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,6 +24,7 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.Method;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +41,14 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)\\}");
     static final String TIMEOUT_HEADER = "x-caravan-timeout-ms";
 
+    /** The API paths whose calls are model calls: telemetry records each one (README: "Observability"). */
+    static final Set<String> MODEL_PATHS = java.util.Set.of("/v1/chat/completions", "/v1/messages");
+
     private final EdgeServer server;
     private PathSlot slot;
+    private String modelEndpoint;
+    private Telemetry telemetry = Telemetry.NONE;
+    private CostOfUsage costs = CostOfUsage.NONE;
 
     EdgeConsumer(PlatformHttpEndpoint endpoint, Processor processor, EdgeServer server) {
         super(endpoint, processor);
@@ -53,6 +64,16 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
     protected void doStart() throws Exception {
         super.doStart();
         PlatformHttpEndpoint endpoint = getEndpoint();
+        modelEndpoint = MODEL_PATHS.contains(endpoint.getPath()) ? endpoint.getPath() : null;
+        Registry registry = endpoint.getCamelContext().getRegistry();
+        Telemetry bound = registry.lookupByNameAndType("telemetry", Telemetry.class);
+        if (bound != null) {
+            telemetry = bound;
+        }
+        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
+        if (catalog != null) {
+            costs = CostOfUsage.from(catalog);
+        }
         String path = PATH_PARAMETER.matcher(endpoint.getPath()).replaceAll(":$1");
         if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
             path += "*";
@@ -127,7 +148,8 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         }
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
-        HttpReply reply = new HttpReply(ctx.response(), exchange, timeoutMillis(ctx.request()));
+        HttpReply reply = new HttpReply(ctx.response(), exchange, timeoutMillis(ctx.request()), modelEndpoint,
+                telemetry, costs);
         exchange.setVariable(Variables.REPLY, reply);
         try {
             exchange.setIn(toMessage(ctx, exchange, body));

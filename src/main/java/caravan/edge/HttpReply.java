@@ -1,6 +1,7 @@
 package caravan.edge;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -14,6 +15,9 @@ import caravan.api.Usage;
 import caravan.api.Variables;
 import caravan.dialect.openai.OpenAiDialect;
 import caravan.net.BodyCollector;
+import caravan.telemetry.CallRecord;
+import caravan.telemetry.CostOfUsage;
+import caravan.telemetry.Telemetry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
@@ -36,8 +40,16 @@ final class HttpReply implements Reply {
     private final HttpServerResponse response;
     private final Exchange exchange;
     private final long receivedAt = System.nanoTime();
+    private final long receivedAtMillis = System.currentTimeMillis();
     private final long deadline;
+    /** The API path when it is a model call that telemetry records, else null. */
+    private final String modelEndpoint;
+    private final Telemetry telemetry;
+    private final CostOfUsage costs;
     private int attempts;
+    private String[] attempted;
+    private int status;
+    private long firstChunkAt;
     private String servingProvider;
     private String servingModel;
     private long upstreamStartedAt;
@@ -50,10 +62,14 @@ final class HttpReply implements Reply {
     private String answerText;
     private ChatResponse finalAnswer;
 
-    HttpReply(HttpServerResponse response, Exchange exchange, long timeoutMillis) {
+    HttpReply(HttpServerResponse response, Exchange exchange, long timeoutMillis, String modelEndpoint,
+              Telemetry telemetry, CostOfUsage costs) {
         this.response = response;
         this.exchange = exchange;
         this.deadline = receivedAt + timeoutMillis * 1_000_000;
+        this.modelEndpoint = modelEndpoint;
+        this.telemetry = telemetry;
+        this.costs = costs;
     }
 
     @Override
@@ -66,10 +82,22 @@ final class HttpReply implements Reply {
         attempts++;
     }
 
+    /** The latest serving() of an attempt names it: a provider's stand-in renames the attempt it runs. */
     @Override
     public void serving(String provider, String model) {
         this.servingProvider = provider;
         this.servingModel = model;
+        if (attempts > 0) {
+            if (attempted == null || attempted.length < attempts) {
+                attempted = Arrays.copyOf(attempted == null ? new String[0] : attempted, Math.max(4, attempts * 2));
+            }
+            attempted[attempts - 1] = provider + "/" + model;
+        }
+    }
+
+    @Override
+    public long firstChunkAt() {
+        return firstChunkAt;
     }
 
     @Override
@@ -130,6 +158,9 @@ final class HttpReply implements Reply {
         }
         byte[] event = streamEncoder().encode(chunk);
         if (event != null) {
+            if (firstChunkAt == 0) {
+                firstChunkAt = System.nanoTime();
+            }
             writeStreamHead();
             response.write(BodyCollector.wrap(event));
         }
@@ -181,17 +212,49 @@ final class HttpReply implements Reply {
     /** Writes whatever the completed route left to say; a stream that already ended needs nothing. */
     void finish(Exchange completed) {
         tellAnswer(completed);
-        if (ended || response.ended() || response.closed()) {
+        GatewayException error = null;
+        Exception failure = completed.getException();
+        if (failure instanceof GatewayException gateway) {
+            error = gateway;
+        }
+        if (!(ended || response.ended() || response.closed())) {
+            if (failure != null) {
+                error = Errors.toGatewayException(failure, completed);
+                failStream(error);
+            } else if (response.headWritten()) {
+                error = GatewayException.internal("The answer stream stopped before it was complete.", null);
+                failStream(error);
+            } else {
+                sendMessage(completed.getMessage());
+            }
+        } else if (failure != null && error == null) {
+            error = Errors.toGatewayException(failure, completed);
+        }
+        record(completed, error);
+    }
+
+    /** The call as the client met it, told to telemetry exactly once: here, when its answer has ended. */
+    private void record(Exchange completed, GatewayException error) {
+        if (modelEndpoint == null) {
             return;
         }
-        Exception failure = completed.getException();
-        if (failure != null) {
-            failStream(Errors.toGatewayException(failure, completed));
-        } else if (response.headWritten()) {
-            failStream(GatewayException.internal("The answer stream stopped before it was complete.", null));
-        } else {
-            sendMessage(completed.getMessage());
-        }
+        ChatRequest request = completed.getVariable(Variables.REQUEST, ChatRequest.class);
+        Usage usage = error == null ? completed.getVariable(Variables.USAGE, Usage.class) : null;
+        String provider = attempts > 0 ? servingProvider : null;
+        String model = attempts > 0 ? servingModel : null;
+        CallRecord call = new CallRecord(exchange.getExchangeId(), receivedAtMillis, modelEndpoint,
+                completed.getVariable(Variables.ROUTE, String.class),
+                completed.getVariable(Variables.TENANT, String.class),
+                request == null ? null : request.model(), provider, model,
+                attempted == null ? List.of() : List.of(Arrays.copyOf(attempted, attempts)),
+                // 499: the client closed the connection before any answer (nginx's convention)
+                request != null && request.stream(), status == 0 ? 499 : status,
+                error == null ? null : (error.code() != null ? error.code() : error.type()),
+                error == null ? null : error.getMessage(),
+                System.nanoTime() - receivedAt, firstChunkAt == 0 ? -1 : firstChunkAt - receivedAt,
+                overheadNanos(), usage, usage == null ? 0 : costs.of(provider, model, usage));
+        completed.setVariable(Variables.CALL, call);
+        telemetry.onCall(call);
     }
 
     /**
@@ -232,9 +295,10 @@ final class HttpReply implements Reply {
     }
 
     private void sendMessage(Message message) {
-        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Integer code = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        response.setStatusCode(status == null ? 200 : status);
+        status = code == null ? 200 : code;
+        response.setStatusCode(status);
         response.putHeader("Content-Type", contentType == null ? "application/json" : contentType);
         writeGatewayHeaders();
         ended = true;
@@ -254,7 +318,8 @@ final class HttpReply implements Reply {
 
     private void sendError(GatewayException error) {
         ended = true;
-        response.setStatusCode(error.status());
+        status = error.status();
+        response.setStatusCode(status);
         response.putHeader("Content-Type", "application/json");
         if (error.retryAfter() != null) {
             response.putHeader("Retry-After", error.retryAfter());
@@ -267,6 +332,7 @@ final class HttpReply implements Reply {
         if (response.headWritten()) {
             return;
         }
+        status = 200;
         response.setStatusCode(200);
         response.putHeader("Content-Type", "text/event-stream; charset=utf-8");
         response.putHeader("Cache-Control", "no-cache");

@@ -49,4 +49,9 @@ public final class CircuitBreakers {
         registry.getAllCircuitBreakers().forEach(breaker -> states.put(breaker.getName(), breaker.getState()));
         return states;
     }
+
+    /** The breakers' registry, for metrics that watch each breaker's state. */
+    public CircuitBreakerRegistry registry() {
+        return registry;
+    }
 }

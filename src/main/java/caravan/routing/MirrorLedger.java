@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The outcomes of mirrored calls, for comparing a candidate model with what serves a route today: the
@@ -14,14 +15,22 @@ import java.util.TreeMap;
 public final class MirrorLedger {
 
     private final int keep;
+    private final Consumer<MirrorOutcome> listener;
     private final Deque<MirrorOutcome> recent = new ArrayDeque<>();
     private final Map<String, Totals> totals = new TreeMap<>();
 
-    public MirrorLedger(int keep) {
+    /** @param listener told of every outcome too (the gateway's metrics) */
+    public MirrorLedger(int keep, Consumer<MirrorOutcome> listener) {
         this.keep = keep;
+        this.listener = listener;
     }
 
-    public synchronized void record(MirrorOutcome outcome) {
+    public void record(MirrorOutcome outcome) {
+        remember(outcome);
+        listener.accept(outcome);
+    }
+
+    private synchronized void remember(MirrorOutcome outcome) {
         recent.addFirst(outcome);
         if (recent.size() > keep) {
             recent.removeLast();

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import caravan.catalog.ModelCatalog;
 import caravan.catalog.ProviderRoutes;
 import io.vertx.core.Vertx;
+import caravan.telemetry.Telemetry;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -28,9 +29,11 @@ public final class ModelComponent extends DefaultComponent {
     private final RecentCalls recentCalls;
     private final int defaultRetries;
     private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
+    private final Telemetry telemetry;
 
     public ModelComponent(Vertx vertx, ModelCatalog catalog, RetryPolicy policy, CircuitBreakers breakers,
-                          LatencyStats latencies, RecentCalls recentCalls, int defaultRetries) {
+                          LatencyStats latencies, RecentCalls recentCalls, int defaultRetries, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.recentCalls = recentCalls;
         this.vertx = vertx;
         this.catalog = catalog;
@@ -61,6 +64,10 @@ public final class ModelComponent extends DefaultComponent {
     }
 
     /** The provider's route, or null when no route serves that provider (any more). */
+    Telemetry telemetry() {
+        return telemetry;
+    }
+
     AsyncProducer providerRoute(String provider) throws Exception {
         if (!ProviderRoutes.exists(getCamelContext(), provider)) {
             return null;

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
 import caravan.api.Reply;
+import caravan.api.Usage;
 import caravan.api.Variables;
+import caravan.providers.ClientGoneException;
+import caravan.telemetry.AttemptRecord;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
@@ -129,17 +133,20 @@ final class ModelProducer extends DefaultAsyncProducer {
             }
             exchange.setException(null);
             exchange.removeVariable(Variables.RESPONSE);
+            exchange.removeVariable(Variables.USAGE);
             exchange.setVariable(Variables.PROVIDER, target.provider());
             exchange.setVariable(Variables.UPSTREAM_MODEL, target.model());
             reply.attemptStarted();
             reply.serving(target.provider(), target.model());
             long started = System.nanoTime();
-            route.process(exchange, doneSync -> completed(target, breaker, System.nanoTime() - started));
+            route.process(exchange, doneSync -> completed(target, breaker, started, System.nanoTime() - started));
         }
 
         /** @param breaker the provider's breaker when it permitted this attempt, else null (nothing to report) */
-        private void completed(Target target, CircuitBreaker breaker, long nanos) {
+        private void completed(Target target, CircuitBreaker breaker, long started, long nanos) {
             Exception failure = exchange.getException();
+            GatewayException error = failure == null ? null : asGatewayException(failure);
+            report(target, started, nanos, failure, error);
             if (failure == null) {
                 if (breaker != null) {
                     breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
@@ -149,7 +156,6 @@ final class ModelProducer extends DefaultAsyncProducer {
                 callback.done(false);
                 return;
             }
-            GatewayException error = asGatewayException(failure);
             RetryPolicy policy = component.policy();
             if (breaker != null && policy.blamesProvider(error)) {
                 breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
@@ -165,6 +171,23 @@ final class ModelProducer extends DefaultAsyncProducer {
                 }
                 case RETRY -> retryOrMoveOn(target, error);
             }
+        }
+
+        /** One provider call for the GenAI client metrics; a client that went away is not the provider's failure. */
+        private void report(Target target, long started, long nanos, Exception failure, GatewayException error) {
+            if (failure instanceof ClientGoneException) {
+                return;
+            }
+            ChatResponse response = failure == null ? exchange.getVariable(Variables.RESPONSE, ChatResponse.class) : null;
+            String responseModel = response == null ? null : response.modelIfParsed();
+            long firstChunkAt = reply.firstChunkAt();
+            component.telemetry().onAttempt(new AttemptRecord(
+                    exchange.getVariable(Variables.PROVIDER, String.class), target.model(),
+                    responseModel == null ? target.model() : responseModel,
+                    exchange.getVariable(Variables.REQUEST, ChatRequest.class).stream(), nanos,
+                    firstChunkAt > started ? firstChunkAt - started : -1,
+                    failure == null ? exchange.getVariable(Variables.USAGE, Usage.class) : null,
+                    error));
         }
 
         /**

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** A working directory for a gateway under test: the project's routes and Kamelets plus a test's own policies. */
-final class RoutingTestSupport {
+public final class RoutingTestSupport {
 
     private RoutingTestSupport() {
     }
 
-    static void copyProject(Path workDir) throws IOException {
+    public static void copyProject(Path workDir) throws IOException {
         copy(Path.of("routes"), workDir.resolve("routes"));
         copy(Path.of("kamelets"), workDir.resolve("kamelets"));
         // the project's sample policies are not part of these tests
@@ -22,7 +22,7 @@ final class RoutingTestSupport {
         }
     }
 
-    static void writePolicy(Path workDir, String name, String yaml) throws IOException {
+    public static void writePolicy(Path workDir, String name, String yaml) throws IOException {
         Files.writeString(workDir.resolve("routes/policies/" + name + ".yaml"), yaml);
     }
 

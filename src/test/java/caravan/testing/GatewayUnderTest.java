@@ -105,6 +105,13 @@ public final class GatewayUnderTest implements AutoCloseable {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Path workDir = Path.of("").toAbsolutePath();
         private boolean reload;
+        private final Map<String, Object> beans = new LinkedHashMap<>();
+
+        /** Binds a bean before the gateway configures itself, e.g. an OpenTelemetry SDK with an in-memory exporter. */
+        public Builder bean(String name, Object bean) {
+            beans.put(name, bean);
+            return this;
+        }
 
         public Builder property(String name, String value) {
             properties.put(name, value);
@@ -132,6 +139,7 @@ public final class GatewayUnderTest implements AutoCloseable {
                 main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
             }
             properties.forEach(main::addOverrideProperty);
+            beans.forEach(main::bind);
             try {
                 main.start();
             } catch (Exception e) {

@@ -1,0 +1,97 @@
+package caravan;
+
+import java.time.Clock;
+import java.util.List;
+
+import caravan.processors.ServeDashboardPage;
+import caravan.processors.ServeDashboardStats;
+import caravan.processors.ServeMetrics;
+import caravan.telemetry.ContentRedactor;
+import caravan.telemetry.GatewayMetrics;
+import caravan.telemetry.GatewayTracer;
+import caravan.telemetry.LiveStats;
+import caravan.telemetry.OpenTelemetrySetup;
+import caravan.telemetry.Telemetry;
+import caravan.telemetry.TracingOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Telemetry (README: "Observability"): the Prometheus registry that camel-micrometer-prometheus and the
+ * gateway's metrics share, the dashboard's live stats, and, when an exporter is configured, the
+ * OpenTelemetry tracer. Runs before the routing configuration, which reports into {@code telemetry}.
+ */
+final class TelemetryConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryConfiguration.class);
+    /** Tests bind their own SDK (in-memory exporter) under this name. */
+    static final String OPEN_TELEMETRY_BEAN = "openTelemetry";
+    /** Spans only for inbound calls and provider calls: the routes in between are plumbing. */
+    static final String UNTRACED = "direct:*,kamelet:*,model:*,mirror:*,platform-http:*metrics*,"
+            + "platform-http:*healthz*,platform-http:*readyz*,platform-http:*ui*,platform-http:*caravan*";
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+
+        PrometheusMeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                PrometheusMeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        GatewayMetrics metrics = new GatewayMetrics(meters);
+        LiveStats stats = new LiveStats(Clock.systemUTC(), 50);
+        registry.bind("telemetry", new Telemetry(List.of(metrics, stats)));
+        registry.bind("gatewayMetrics", metrics);
+        registry.bind("serveMetrics", new ServeMetrics(meters));
+        registry.bind("serveDashboardStats", new ServeDashboardStats(stats));
+        registry.bind("serveDashboardPage", new ServeDashboardPage());
+
+        boolean capture = Boolean.parseBoolean(properties.resolveProperty("gateway.tracing.capture-content").orElse("false"));
+        registry.bind(TracingOptions.BEAN, new TracingOptions(capture, new ContentRedactor()));
+        startTracing(context, properties.resolveProperty("gateway.tracing.enabled").orElse("auto"));
+    }
+
+    private static void startTracing(CamelContext context, String mode) {
+        OpenTelemetry openTelemetry = context.getRegistry().lookupByNameAndType(OPEN_TELEMETRY_BEAN, OpenTelemetry.class);
+        if (openTelemetry == null) {
+            if (!OpenTelemetrySetup.tracingWanted(mode, System::getenv)) {
+                LOG.info("Tracing is off: set OTEL_EXPORTER_OTLP_ENDPOINT to export traces (README: \"Observability\")");
+                return;
+            }
+            OpenTelemetrySdk sdk = OpenTelemetrySetup.fromEnvironment();
+            openTelemetry = sdk;
+            closeOnStop(context, sdk);
+        }
+        GatewayTracer tracer = new GatewayTracer(openTelemetry);
+        tracer.setExcludePatterns(UNTRACED);
+        tracer.init(context);
+        LOG.info("Tracing is on: one trace per request, exported over OTLP as the OTEL_* variables say");
+    }
+
+    /** Flushes the spans still buffered when the gateway stops. */
+    private static void closeOnStop(CamelContext context, OpenTelemetrySdk sdk) {
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    sdk.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot manage the OpenTelemetry SDK", e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package caravan.telemetry;
+
+import caravan.routing.MirrorOutcome;
+
+/**
+ * Learns what the gateway did, call by call. Listeners run on the thread that finished the call (often a
+ * Vert.x event loop): they must only count, never block.
+ */
+public interface CallListener {
+
+    default void onAttempt(AttemptRecord attempt) {
+    }
+
+    default void onCall(CallRecord call) {
+    }
+
+    default void onMirror(MirrorOutcome outcome) {
+    }
+
+    /** A post-check or guardrail judged an answer. */
+    default void onGuardrail(String guardrail, String route, boolean passed) {
+    }
+}

@@ -1,0 +1,46 @@
+package caravan.telemetry;
+
+import java.util.List;
+
+import caravan.api.Usage;
+
+/**
+ * One finished model call as the client met it, built once when its answer ended: what every listener
+ * (metrics, the dashboard, the request span) learns about the call. Usage and cost are counted from here
+ * only, so each call's usage is recorded exactly once.
+ *
+ * @param endpoint        the API path the client called, e.g. {@code /v1/chat/completions}
+ * @param route           the named route that served it, or null when a model was called directly
+ * @param provider        the provider that answered last (null when no attempt was made)
+ * @param model           the model that answered last
+ * @param attempted       {@code provider/model} of each attempt, in order: retries repeat, fallbacks change
+ * @param status          the HTTP status the client got (200 for a stream that later failed)
+ * @param errorType       the error's code or type when the call failed, else null
+ * @param errorMessage    the error message the client got, else null
+ * @param ttfcNanos       time to the first streamed chunk, or -1
+ * @param costUsd         list-price cost of the usage, 0 when unknown
+ */
+public record CallRecord(String requestId, long startedAtMillis, String endpoint, String route, String tenant,
+                         String requestedModel, String provider, String model, List<String> attempted, boolean stream,
+                         int status, String errorType, String errorMessage, long durationNanos, long ttfcNanos,
+                         long overheadNanos, Usage usage, double costUsd) {
+
+    public boolean failed() {
+        return errorType != null;
+    }
+
+    public int attempts() {
+        return attempted.size();
+    }
+
+    /** How many times the call moved to another target after a failure. */
+    public int fallbacks() {
+        int moves = 0;
+        for (int i = 1; i < attempted.size(); i++) {
+            if (!attempted.get(i).equals(attempted.get(i - 1))) {
+                moves++;
+            }
+        }
+        return moves;
+    }
+}

@@ -1,0 +1,273 @@
+package caravan.telemetry;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+import caravan.api.Usage;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What the {@code /ui} dashboard shows, kept in memory: per provider the calls of the last minute (rates,
+ * error rates, latency percentiles), totals since start (fallbacks, cache, guardrails, tokens, spend by
+ * tenant and model) and the most recent calls, without their content. Updated once per call under one
+ * lock; read every few seconds by the page.
+ */
+public final class LiveStats implements CallListener {
+
+    static final int WINDOW_SECONDS = 60;
+    /** Latencies kept per provider for the window's percentiles: the most recent ones when there are more. */
+    private static final int LATENCY_SAMPLES = 2048;
+
+    private final Clock clock;
+    private final int recentSize;
+    private final Map<String, ProviderWindow> providers = new TreeMap<>();
+    private final Map<String, Spend> spend = new TreeMap<>();
+    private final Deque<CallRecord> recent = new ArrayDeque<>();
+    private long requests;
+    private long errors;
+    private long fallbacks;
+    private long guardrailChecks;
+    private long guardrailBlocks;
+    private long inputTokens;
+    private long outputTokens;
+    private double costUsd;
+
+    public LiveStats(Clock clock, int recentSize) {
+        this.clock = clock;
+        this.recentSize = recentSize;
+    }
+
+    @Override
+    public synchronized void onCall(CallRecord call) {
+        long now = clock.millis();
+        requests++;
+        if (call.failed()) {
+            errors++;
+        }
+        if (call.fallbacks() > 0) {
+            fallbacks++;
+        }
+        String provider = call.provider() == null ? "(none)" : call.provider();
+        providers.computeIfAbsent(provider, p -> new ProviderWindow()).add(now, call);
+        Usage usage = call.usage();
+        if (usage != null) {
+            inputTokens += usage.inputTokens();
+            outputTokens += usage.outputTokens();
+            costUsd += call.costUsd();
+            String model = call.provider() + "/" + call.model();
+            spend.computeIfAbsent(call.tenant() + "\u0000" + model, key -> new Spend(call.tenant(), model)).add(call);
+        }
+        recent.addFirst(call);
+        if (recent.size() > recentSize) {
+            recent.removeLast();
+        }
+    }
+
+    @Override
+    public synchronized void onGuardrail(String guardrail, String route, boolean passed) {
+        guardrailChecks++;
+        if (!passed) {
+            guardrailBlocks++;
+        }
+    }
+
+    /** The dashboard's JSON (README: "Observability" documents the shape). */
+    public synchronized ObjectNode snapshot() {
+        long now = clock.millis();
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode root = json.objectNode();
+        root.put("generatedAt", Instant.ofEpochMilli(now).toString());
+        root.put("windowSeconds", WINDOW_SECONDS);
+
+        ObjectNode window = root.putObject("window");
+        ArrayNode providerRows = json.arrayNode();
+        long windowRequests = 0;
+        long windowErrors = 0;
+        for (Map.Entry<String, ProviderWindow> entry : providers.entrySet()) {
+            ProviderWindow stats = entry.getValue();
+            stats.expire(now);
+            if (stats.calls() == 0) {
+                continue;
+            }
+            windowRequests += stats.calls();
+            windowErrors += stats.errors();
+            ObjectNode row = providerRows.addObject();
+            row.put("provider", entry.getKey());
+            rates(row, stats.calls(), stats.errors());
+            double[] latencies = stats.sortedLatencies();
+            row.put("p50Ms", percentile(latencies, 0.50));
+            row.put("p95Ms", percentile(latencies, 0.95));
+            row.put("p99Ms", percentile(latencies, 0.99));
+        }
+        rates(window, windowRequests, windowErrors);
+        window.set("providers", providerRows);
+
+        ObjectNode totals = root.putObject("totals");
+        totals.put("requests", requests);
+        totals.put("errors", errors);
+        totals.put("fallbacks", fallbacks);
+        ratio(totals, "fallbackRate", fallbacks, requests);
+        // no cache yet: lookups stay 0 and the rate null, which the page shows as "no cache configured"
+        totals.put("cacheLookups", 0);
+        totals.put("cacheHits", 0);
+        totals.putNull("cacheHitRate");
+        totals.put("guardrailChecks", guardrailChecks);
+        totals.put("guardrailBlocks", guardrailBlocks);
+        ratio(totals, "guardrailBlockRate", guardrailBlocks, guardrailChecks);
+        totals.put("inputTokens", inputTokens);
+        totals.put("outputTokens", outputTokens);
+        totals.put("costUsd", costUsd);
+
+        ArrayNode spendRows = root.putArray("spend");
+        spend.values().forEach(row -> row.writeTo(spendRows.addObject()));
+
+        ArrayNode recentRows = root.putArray("recent");
+        recent.forEach(call -> writeRecent(call, recentRows.addObject()));
+        return root;
+    }
+
+    private static void rates(ObjectNode node, long calls, long errors) {
+        node.put("requests", calls);
+        node.put("requestsPerSecond", round((double) calls / WINDOW_SECONDS));
+        node.put("errors", errors);
+        ratio(node, "errorRate", errors, calls);
+    }
+
+    private static void ratio(ObjectNode node, String field, long part, long whole) {
+        if (whole == 0) {
+            node.putNull(field);
+        } else {
+            node.put(field, round((double) part / whole));
+        }
+    }
+
+    private static void writeRecent(CallRecord call, ObjectNode row) {
+        row.put("id", call.requestId());
+        row.put("time", Instant.ofEpochMilli(call.startedAtMillis()).toString());
+        row.put("route", call.route());
+        row.put("provider", call.provider());
+        row.put("model", call.model());
+        row.put("tenant", call.tenant());
+        row.put("status", call.status());
+        row.put("stream", call.stream());
+        row.put("latencyMs", round(call.durationNanos() / 1e6));
+        if (call.ttfcNanos() >= 0) {
+            row.put("ttfcMs", round(call.ttfcNanos() / 1e6));
+        } else {
+            row.putNull("ttfcMs");
+        }
+        row.put("attempts", call.attempts());
+        Usage usage = call.usage();
+        row.put("inputTokens", usage == null ? 0 : usage.inputTokens());
+        row.put("outputTokens", usage == null ? 0 : usage.outputTokens());
+        row.put("costUsd", call.costUsd());
+        row.put("error", call.errorMessage());
+    }
+
+    static double percentile(double[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(quantile * sorted.length) - 1;
+        return round(sorted[Math.max(0, Math.min(sorted.length - 1, index))]);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+
+    /** One provider's calls in the last minute: counts per second, and its most recent latencies. */
+    private static final class ProviderWindow {
+        private final long[] second = new long[WINDOW_SECONDS];
+        private final long[] calls = new long[WINDOW_SECONDS];
+        private final long[] errors = new long[WINDOW_SECONDS];
+        private final Deque<long[]> latencies = new ArrayDeque<>();
+
+        void add(long nowMillis, CallRecord call) {
+            long epochSecond = nowMillis / 1000;
+            int slot = (int) (epochSecond % WINDOW_SECONDS);
+            if (second[slot] != epochSecond) {
+                second[slot] = epochSecond;
+                calls[slot] = 0;
+                errors[slot] = 0;
+            }
+            calls[slot]++;
+            if (call.failed()) {
+                errors[slot]++;
+            }
+            latencies.addLast(new long[] {nowMillis, call.durationNanos()});
+            if (latencies.size() > LATENCY_SAMPLES) {
+                latencies.removeFirst();
+            }
+        }
+
+        void expire(long nowMillis) {
+            long oldest = nowMillis / 1000 - WINDOW_SECONDS + 1;
+            for (int slot = 0; slot < WINDOW_SECONDS; slot++) {
+                if (second[slot] < oldest) {
+                    calls[slot] = 0;
+                    errors[slot] = 0;
+                }
+            }
+            for (Iterator<long[]> it = latencies.iterator(); it.hasNext(); ) {
+                if (it.next()[0] / 1000 < oldest) {
+                    it.remove();
+                } else {
+                    break;
+                }
+            }
+        }
+
+        long calls() {
+            return Arrays.stream(calls).sum();
+        }
+
+        long errors() {
+            return Arrays.stream(errors).sum();
+        }
+
+        double[] sortedLatencies() {
+            double[] millis = latencies.stream().mapToDouble(sample -> sample[1] / 1e6).toArray();
+            Arrays.sort(millis);
+            return millis;
+        }
+    }
+
+    private static final class Spend {
+        private final String tenant;
+        private final String model;
+        private long requests;
+        private long inputTokens;
+        private long outputTokens;
+        private double costUsd;
+
+        Spend(String tenant, String model) {
+            this.tenant = tenant;
+            this.model = model;
+        }
+
+        void add(CallRecord call) {
+            requests++;
+            inputTokens += call.usage().inputTokens();
+            outputTokens += call.usage().outputTokens();
+            costUsd += call.costUsd();
+        }
+
+        void writeTo(ObjectNode row) {
+            row.put("tenant", tenant);
+            row.put("model", model);
+            row.put("requests", requests);
+            row.put("inputTokens", inputTokens);
+            row.put("outputTokens", outputTokens);
+            row.put("costUsd", costUsd);
+        }
+    }
+}

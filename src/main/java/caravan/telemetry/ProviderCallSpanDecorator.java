@@ -1,0 +1,141 @@
+package caravan.telemetry;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.api.Reply;
+import caravan.api.Usage;
+import caravan.api.Variables;
+import caravan.catalog.ModelCatalog;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.telemetry.Span;
+import org.apache.camel.telemetry.decorators.AbstractSpanDecorator;
+
+import static caravan.telemetry.TelemetryNames.*;
+
+/**
+ * The CLIENT span of one provider call ({@code to: provider:...} in a provider Kamelet), named
+ * {@code "chat {model}"} with the GenAI semantic conventions' attributes. Each attempt is its own call, so
+ * retries and fallbacks show as sibling spans under the request's SERVER span. Never records the
+ * endpoint URI: it carries the provider's key.
+ */
+public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
+
+    private static final AttributeKey<java.util.List<String>> FINISH_REASONS =
+            AttributeKey.stringArrayKey(GEN_AI_RESPONSE_FINISH_REASONS);
+
+    @Override
+    public String getComponent() {
+        return "provider";
+    }
+
+    @Override
+    public String getComponentClassName() {
+        return "caravan.providers.ProviderComponent";
+    }
+
+    @Override
+    public String getOperationName(Exchange exchange, Endpoint endpoint) {
+        return OPERATION_CHAT + " " + exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+    }
+
+    @Override
+    public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
+        io.opentelemetry.api.trace.Span otel = ((GatewaySpan) span).span();
+        otel.setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT);
+        String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+        if (model != null) {
+            otel.setAttribute(GEN_AI_REQUEST_MODEL, model);
+        }
+        Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
+        if (reply != null) {
+            otel.setAttribute(CARAVAN_ATTEMPT, reply.attempts());
+        }
+        ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+        if (request != null) {
+            JsonNode body = request.json();
+            setNumber(otel, GEN_AI_REQUEST_TEMPERATURE, body.get("temperature"));
+            setNumber(otel, GEN_AI_REQUEST_TOP_P, body.get("top_p"));
+            JsonNode maxTokens = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+            if (maxTokens != null && maxTokens.canConvertToLong()) {
+                otel.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, maxTokens.asLong());
+            }
+            otel.setAttribute(CARAVAN_STREAM, request.stream());
+            TracingOptions options = TracingOptions.of(exchange.getContext());
+            if (options.captureContent()) {
+                otel.setAttribute(GEN_AI_INPUT_MESSAGES, options.redactor().redact(request.messages().toString()));
+            }
+        }
+    }
+
+    @Override
+    public void afterTracingEvent(Span span, Exchange exchange) {
+        io.opentelemetry.api.trace.Span otel = ((GatewaySpan) span).span();
+        // read after the call: a provider without credentials is answered by echo
+        String provider = exchange.getVariable(Variables.PROVIDER, String.class);
+        String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+        otel.setAttribute(GEN_AI_PROVIDER_NAME, genAiProviderName(provider));
+        otel.setAttribute(GEN_AI_SYSTEM, genAiProviderName(provider));
+        otel.setAttribute(CARAVAN_TARGET, provider + "/" + model);
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            GatewayException error = failure instanceof GatewayException gateway ? gateway : null;
+            otel.setAttribute(ERROR_TYPE, error == null ? failure.getClass().getSimpleName()
+                    : GatewayMetrics.errorType(error.code(), error.status()));
+            otel.setStatus(StatusCode.ERROR, error == null ? "provider call failed" : error.getMessage());
+            return;
+        }
+        ChatResponse response = exchange.getVariable(Variables.RESPONSE, ChatResponse.class);
+        String responseModel = model;
+        if (response != null) {
+            JsonNode body = response.json();
+            String id = body.path("id").asText(null);
+            if (id != null) {
+                otel.setAttribute(GEN_AI_RESPONSE_ID, id);
+            }
+            responseModel = body.path("model").asText(model);
+            java.util.List<String> reasons = new java.util.ArrayList<>(1);
+            body.path("choices").forEach(choice -> {
+                String reason = choice.path("finish_reason").asText(null);
+                if (reason != null) {
+                    reasons.add(reason);
+                }
+            });
+            if (!reasons.isEmpty()) {
+                otel.setAttribute(FINISH_REASONS, reasons);
+            }
+            TracingOptions options = TracingOptions.of(exchange.getContext());
+            if (options.captureContent()) {
+                otel.setAttribute(GEN_AI_OUTPUT_MESSAGES, options.redactor().redact(body.path("choices").toString()));
+            }
+        }
+        if (responseModel != null) {
+            otel.setAttribute(GEN_AI_RESPONSE_MODEL, responseModel);
+        }
+        Usage usage = exchange.getVariable(Variables.USAGE, Usage.class);
+        if (usage != null) {
+            otel.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens());
+            otel.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens());
+            otel.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens());
+            otel.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens());
+            otel.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
+            otel.setAttribute(LLM_TOKEN_COUNT_PROMPT, usage.inputTokens());
+            otel.setAttribute(LLM_TOKEN_COUNT_COMPLETION, usage.outputTokens());
+            ModelCatalog catalog = exchange.getContext().getRegistry().lookupByNameAndType("modelCatalog", ModelCatalog.class);
+            ModelCatalog.Price price = catalog == null ? null : catalog.price(provider, model);
+            if (price != null) {
+                otel.setAttribute(COST_USD, price.cost(usage.inputTokens(), usage.outputTokens()));
+            }
+        }
+    }
+
+    private static void setNumber(io.opentelemetry.api.trace.Span otel, String key, JsonNode value) {
+        if (value != null && value.isNumber()) {
+            otel.setAttribute(key, value.asDouble());
+        }
+    }
+}
