@@ -1,5 +1,6 @@
 package caravan;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import caravan.telemetry.LiveStats;
 import caravan.telemetry.OpenTelemetrySetup;
 import caravan.telemetry.Telemetry;
 import caravan.telemetry.TracingOptions;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -51,10 +53,17 @@ final class TelemetryConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
+        registerCpuUsage(meters);
         GatewayMetrics metrics = new GatewayMetrics(meters);
         LiveStats stats = new LiveStats(Clock.systemUTC(), 50);
-        registry.bind("telemetry", new Telemetry(List.of(metrics, stats)));
-        registry.bind("gatewayMetrics", metrics);
+        boolean counting = Boolean.parseBoolean(properties.resolveProperty("gateway.metrics.enabled").orElse("true"));
+        if (!counting) {
+            LOG.info("Call metrics are off (GATEWAY_METRICS=false): /metrics shows the JVM only and /ui stays empty");
+        }
+        registry.bind("telemetry", counting ? new Telemetry(List.of(metrics, stats)) : Telemetry.NONE);
+        if (counting) {
+            registry.bind("gatewayMetrics", metrics);
+        }
         registry.bind("serveMetrics", new ServeMetrics(meters));
         registry.bind("serveDashboardStats", new ServeDashboardStats(stats));
         registry.bind("serveDashboardPage", new ServeDashboardPage());
@@ -62,6 +71,21 @@ final class TelemetryConfiguration implements CamelConfiguration {
         boolean capture = Boolean.parseBoolean(properties.resolveProperty("gateway.tracing.capture-content").orElse("false"));
         registry.bind(TracingOptions.BEAN, new TracingOptions(capture, new ContentRedactor()));
         startTracing(context, properties.resolveProperty("gateway.tracing.enabled").orElse("auto"));
+    }
+
+    /**
+     * The two CPU gauges of Micrometer's processor binder, without the binder: its process.cpu.time (in ns,
+     * an abbreviated unit) and system.cpu.count (a gauge named like a histogram's count) fail promtool.
+     */
+    private static void registerCpuUsage(PrometheusMeterRegistry meters) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            Gauge.builder("process.cpu.usage", os, com.sun.management.OperatingSystemMXBean::getProcessCpuLoad)
+                    .description("The recent CPU usage of the gateway's JVM (0..1 of all cores)")
+                    .register(meters);
+            Gauge.builder("system.cpu.usage", os, com.sun.management.OperatingSystemMXBean::getCpuLoad)
+                    .description("The recent CPU usage of the whole machine (0..1)")
+                    .register(meters);
+        }
     }
 
     private static void startTracing(CamelContext context, String mode) {
