@@ -56,7 +56,9 @@ final class RoutingConfiguration implements CamelConfiguration {
         RecentCalls recentCalls = new RecentCalls(100_000, Duration.ofHours(1));
         Telemetry telemetry = registry.lookupByNameAndType("telemetry", Telemetry.class);
         GatewayMetrics metrics = registry.lookupByNameAndType("gatewayMetrics", GatewayMetrics.class);
-        metrics.watchBreakers(breakers.registry());
+        if (metrics != null) {
+            metrics.watchBreakers(breakers.registry());
+        }
         MirrorLedger mirrors = new MirrorLedger(1000, telemetry::onMirror);
         ModelComponent models = new ModelComponent(vertx, catalog, policy, breakers, latencies, recentCalls,
                 (int) number(properties, "routing.retries", 0), telemetry);
