@@ -7,9 +7,10 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 
 /**
- * The OpenTelemetry SDK the standard way: every {@code OTEL_*} variable (endpoint, protocol, headers,
- * sampler, resource attributes, service name) means what it means for any OpenTelemetry SDK. Traces only:
- * metrics are Prometheus's (GET /metrics) and logs stay in the log.
+ * The OpenTelemetry SDK the standard way: every {@code OTEL_*} variable (endpoint, headers, sampler,
+ * resource attributes, service name) means what it means for any OpenTelemetry SDK. Traces only: metrics
+ * are Prometheus's (GET /metrics) and logs stay in the log. OTLP over HTTP/protobuf only: the JDK's HTTP
+ * client sends it, so no gRPC stack (or OkHttp and Kotlin) ships in the jar.
  */
 public final class OpenTelemetrySetup {
 
@@ -40,6 +41,9 @@ public final class OpenTelemetrySetup {
                 // defaults only: OTEL_* variables and system properties win
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.service.name", "caravan",
+                        // the protocol the spec names as the default (the Java SDK's own default is gRPC,
+                        // whose sender the gateway does not carry)
+                        "otel.exporter.otlp.protocol", "http/protobuf",
                         "otel.metrics.exporter", "none",
                         "otel.logs.exporter", "none"))
                 .build()

@@ -23,14 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Traces leave over OTLP/HTTP as the standard OpenTelemetry settings say (here as system properties, the
- * same settings as the OTEL_* variables), received and decoded by a test collector.
+ * Traces leave over OTLP/HTTP (the default protocol) as the standard OpenTelemetry settings say (here as
+ * system properties, the same settings as the OTEL_* variables), received and decoded by a test collector.
  */
 class OtlpExportTest {
 
     private static final List<ResourceSpans> RECEIVED = new CopyOnWriteArrayList<>();
-    private static final List<String> SETTINGS = List.of("otel.exporter.otlp.endpoint", "otel.exporter.otlp.protocol",
-            "otel.bsp.schedule.delay");
+    private static final List<String> SETTINGS = List.of("otel.exporter.otlp.endpoint", "otel.bsp.schedule.delay");
     static HttpServer collector;
     static FakeUpstream openai;
     static GatewayUnderTest gateway;
@@ -50,7 +49,6 @@ class OtlpExportTest {
         });
         collector.start();
         System.setProperty("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort());
-        System.setProperty("otel.exporter.otlp.protocol", "http/protobuf");
         System.setProperty("otel.bsp.schedule.delay", "50");
         openai = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
         gateway = GatewayUnderTest.builder().openAi(openai).property("gateway.tracing.enabled", "true").start();
