@@ -6,6 +6,7 @@
 #
 #   bench/telemetry.sh                          # scenario fast
 #   SCENARIOS="fast slow" bench/telemetry.sh
+#   ORDER="traced metrics bare" bench/telemetry.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -29,10 +30,13 @@ caravan() { # port, extra environment
 export TARGETS=${TARGETS:-direct}
 export SCENARIOS=${SCENARIOS:-fast}
 export WARMUP=${WARMUP:-40}
-export GATEWAY_URL=http://127.0.0.1:18091 GATEWAY_NAME=caravan-bare
-export GATEWAY_CMD=$(caravan 18091 "GATEWAY_METRICS=false")
-export GATEWAY2_URL=http://127.0.0.1:18092 GATEWAY2_NAME=caravan-metrics
-export GATEWAY2_CMD=$(caravan 18092 "")
-export GATEWAY3_URL=http://127.0.0.1:18093 GATEWAY3_NAME=caravan-traced
-export GATEWAY3_CMD=$(caravan 18093 "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink_port")
+# ORDER: the rows in measuring order; the JIT keeps improving, so a second run in reverse shows the noise
+declare -A extra=([bare]="GATEWAY_METRICS=false" [metrics]="" [traced]="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink_port")
+declare -A port=([bare]=18091 [metrics]=18092 [traced]=18093)
+n=""
+for row in ${ORDER:-bare metrics traced}; do
+  export "GATEWAY${n}_URL=http://127.0.0.1:${port[$row]}" "GATEWAY${n}_NAME=caravan-$row"
+  export "GATEWAY${n}_CMD=$(caravan "${port[$row]}" "${extra[$row]}")"
+  n=$(( ${n:-1} + 1 ))
+done
 "$harness/run.sh"

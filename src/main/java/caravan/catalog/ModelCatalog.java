@@ -24,6 +24,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 public final class ModelCatalog {
 
     private final Map<String, ProviderModels> providers;
+    /** Per provider, its models' prices: read on every answered call, so built once. */
+    private final Map<String, Map<String, Price>> prices = new java.util.HashMap<>();
     private final List<Map.Entry<Pattern, String>> bareNames = new ArrayList<>();
     /** Bare names already resolved (empty: served by nobody); bounded, since clients choose the names. */
     private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
@@ -32,6 +34,7 @@ public final class ModelCatalog {
         this.providers = providers;
         providers.forEach((provider, models) -> models.bareNames()
                 .forEach(glob -> bareNames.add(Map.entry(glob(glob), provider))));
+        providers.forEach((provider, models) -> prices.put(provider, models.prices()));
     }
 
     public static ModelCatalog read(InputStream yaml) {
@@ -78,8 +81,8 @@ public final class ModelCatalog {
 
     /** The list price of a model in USD per million tokens, or null when the catalog does not know it. */
     public Price price(String provider, String model) {
-        ProviderModels models = providers.get(provider);
-        return models == null ? null : models.prices().get(model);
+        Map<String, Price> known = prices.get(provider);
+        return known == null ? null : known.get(model);
     }
 
     /** USD per million input (prompt) and output (completion) tokens. */

@@ -1,7 +1,10 @@
 package caravan.telemetry;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import caravan.api.Usage;
 import caravan.routing.MirrorOutcome;
@@ -20,8 +23,9 @@ import static caravan.telemetry.TelemetryNames.*;
  * The gateway's Prometheus metrics, fed by {@link CallListener} events: the GenAI client histograms per
  * provider attempt, and per call the requests, latencies, tokens and cost by route, provider, model and
  * tenant. Histogram buckets are the GenAI conventions' advisory boundaries, so dashboards written for
- * other GenAI instrumentations read these too. Meters are looked up per event (Micrometer caches them by
- * name and tags); a tag missing its value is written as an empty string, which Prometheus treats as absent.
+ * other GenAI instrumentations read these too. Building a meter's name and tags costs more than updating
+ * it, so each kind of call or attempt finds its meters in one map lookup. A tag missing its value is an
+ * empty string, which Prometheus treats as absent.
  */
 public final class GatewayMetrics implements CallListener {
 
@@ -36,7 +40,11 @@ public final class GatewayMetrics implements CallListener {
             0.025, 0.05, 0.1, 0.25);
     private static final double[] DIVERGENCE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
 
+    private static final String[] TOKEN_TYPES = {"input", "output", "cache_read", "cache_write", "reasoning"};
+
     private final MeterRegistry registry;
+    private final Map<CallKey, CallMeters> callMeters = new ConcurrentHashMap<>();
+    private final Map<AttemptKey, AttemptMeters> attemptMeters = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -59,30 +67,36 @@ public final class GatewayMetrics implements CallListener {
 
     @Override
     public void onAttempt(AttemptRecord attempt) {
-        Tags tags = Tags.of(GEN_AI_OPERATION_NAME, OPERATION_CHAT,
-                GEN_AI_PROVIDER_NAME, genAiProviderName(attempt.provider()),
-                GEN_AI_REQUEST_MODEL, value(attempt.requestModel()));
-        Timer.builder(METRIC_OPERATION_DURATION)
-                .description("GenAI operation duration: one provider call, retries and fallbacks counted apart")
-                .tags(tags).tags(GEN_AI_RESPONSE_MODEL, value(attempt.responseModel()),
-                        ERROR_TYPE, attempt.error() == null ? "" : errorType(attempt.error().code(), attempt.error().status()))
-                .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry)
-                .record(attempt.durationNanos(), TimeUnit.NANOSECONDS);
+        String errorType = attempt.error() == null ? "" : errorType(attempt.error().code(), attempt.error().status());
+        AttemptMeters meters = attemptMeters.computeIfAbsent(new AttemptKey(value(attempt.provider()),
+                value(attempt.requestModel()), value(attempt.responseModel()), errorType), this::attemptMeters);
+        meters.duration.record(attempt.durationNanos(), TimeUnit.NANOSECONDS);
         if (attempt.ttfcNanos() >= 0) {
-            Timer.builder(METRIC_TIME_TO_FIRST_CHUNK)
-                    .description("Time from the start of a streamed provider call to its first chunk")
-                    .tags(tags)
-                    .serviceLevelObjectives(DURATION_BUCKETS)
-                    .register(registry)
-                    .record(attempt.ttfcNanos(), TimeUnit.NANOSECONDS);
+            meters.timeToFirstChunk().record(attempt.ttfcNanos(), TimeUnit.NANOSECONDS);
         }
         Usage usage = attempt.usage();
         if (usage != null && attempt.error() == null) {
-            Tags usageTags = tags.and(GEN_AI_RESPONSE_MODEL, value(attempt.responseModel()));
-            tokenUsage(usageTags.and(GEN_AI_TOKEN_TYPE, "input")).record(usage.inputTokens());
-            tokenUsage(usageTags.and(GEN_AI_TOKEN_TYPE, "output")).record(usage.outputTokens());
+            meters.inputTokens.record(usage.inputTokens());
+            meters.outputTokens.record(usage.outputTokens());
         }
+    }
+
+    private AttemptMeters attemptMeters(AttemptKey key) {
+        Tags request = Tags.of(GEN_AI_OPERATION_NAME, OPERATION_CHAT,
+                GEN_AI_PROVIDER_NAME, genAiProviderName(key.provider()),
+                GEN_AI_REQUEST_MODEL, key.requestModel());
+        Tags response = request.and(GEN_AI_RESPONSE_MODEL, key.responseModel());
+        Timer duration = Timer.builder(METRIC_OPERATION_DURATION)
+                .description("GenAI operation duration: one provider call, retries and fallbacks counted apart")
+                .tags(response).tag(ERROR_TYPE, key.errorType())
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry);
+        return new AttemptMeters(duration, () -> Timer.builder(METRIC_TIME_TO_FIRST_CHUNK)
+                .description("Time from the start of a streamed provider call to its first chunk")
+                .tags(request)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry),
+                tokenUsage(response.and(GEN_AI_TOKEN_TYPE, "input")), tokenUsage(response.and(GEN_AI_TOKEN_TYPE, "output")));
     }
 
     private DistributionSummary tokenUsage(Tags tags) {
@@ -95,59 +109,61 @@ public final class GatewayMetrics implements CallListener {
 
     @Override
     public void onCall(CallRecord call) {
-        Tags target = Tags.of(TAG_ROUTE, value(call.route()), TAG_PROVIDER, value(call.provider()),
-                TAG_MODEL, value(call.model()));
-        Counter.builder(METRIC_REQUESTS)
+        CallMeters meters = callMeters.computeIfAbsent(new CallKey(call.endpoint(), value(call.route()),
+                value(call.provider()), value(call.model()), call.status(), value(call.tenant())), this::callMeters);
+        meters.requests.increment();
+        meters.duration.record(call.durationNanos(), TimeUnit.NANOSECONDS);
+        if (call.ttfcNanos() >= 0) {
+            meters.timeToFirstToken().record(call.ttfcNanos(), TimeUnit.NANOSECONDS);
+        }
+        meters.overhead.record(call.overheadNanos(), TimeUnit.NANOSECONDS);
+        Usage usage = call.usage();
+        if (usage != null) {
+            meters.tokens[0].increment(usage.inputTokens());
+            meters.tokens[1].increment(usage.outputTokens());
+            meters.tokens[2].increment(usage.cacheReadTokens());
+            meters.tokens[3].increment(usage.cacheWriteTokens());
+            meters.tokens[4].increment(usage.reasoningTokens());
+            meters.cost.increment(call.costUsd());
+        }
+        if (call.attempted().size() > 1) {
+            countRetriesAndFallbacks(call);
+        }
+    }
+
+    private CallMeters callMeters(CallKey key) {
+        Tags target = Tags.of(TAG_ROUTE, key.route(), TAG_PROVIDER, key.provider(), TAG_MODEL, key.model());
+        Tags owner = Tags.of(TAG_TENANT, key.tenant(), TAG_PROVIDER, key.provider(), TAG_MODEL, key.model());
+        Counter requests = Counter.builder(METRIC_REQUESTS)
                 .description("Model calls answered, by route, provider, model and HTTP status")
-                .tags(target).tag(TAG_STATUS, Integer.toString(call.status()))
-                .register(registry).increment();
-        Timer.builder(METRIC_REQUEST_DURATION)
+                .tags(target).tag(TAG_STATUS, Integer.toString(key.status()))
+                .register(registry);
+        Timer duration = Timer.builder(METRIC_REQUEST_DURATION)
                 .description("Whole model calls as the client saw them, retries and fallbacks included")
                 .tags(target)
                 .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry)
-                .record(call.durationNanos(), TimeUnit.NANOSECONDS);
-        if (call.ttfcNanos() >= 0) {
-            Timer.builder(METRIC_TIME_TO_FIRST_TOKEN)
-                    .description("Time from a streamed call's arrival to its first chunk reaching the client")
-                    .tags(target)
-                    .serviceLevelObjectives(DURATION_BUCKETS)
-                    .register(registry)
-                    .record(call.ttfcNanos(), TimeUnit.NANOSECONDS);
-        }
-        Timer.builder(METRIC_OVERHEAD)
+                .register(registry);
+        Timer overhead = Timer.builder(METRIC_OVERHEAD)
                 .description("Time a call spent in the gateway itself, upstream time excluded")
-                .tag(TAG_ENDPOINT, call.endpoint())
+                .tag(TAG_ENDPOINT, key.endpoint())
                 .serviceLevelObjectives(OVERHEAD_BUCKETS)
-                .register(registry)
-                .record(call.overheadNanos(), TimeUnit.NANOSECONDS);
-        countTokensAndCost(call);
-        countRetriesAndFallbacks(call);
-    }
-
-    private void countTokensAndCost(CallRecord call) {
-        Usage usage = call.usage();
-        if (usage == null) {
-            return;
+                .register(registry);
+        Counter[] tokens = new Counter[TOKEN_TYPES.length];
+        for (int i = 0; i < TOKEN_TYPES.length; i++) {
+            tokens[i] = Counter.builder(METRIC_TOKENS)
+                    .description("Tokens used, by tenant, provider, model and type (input includes cache reads and writes)")
+                    .tags(owner).tag(TAG_TYPE, TOKEN_TYPES[i])
+                    .register(registry);
         }
-        Tags owner = Tags.of(TAG_TENANT, value(call.tenant()), TAG_PROVIDER, value(call.provider()),
-                TAG_MODEL, value(call.model()));
-        tokens(owner, "input", usage.inputTokens());
-        tokens(owner, "output", usage.outputTokens());
-        tokens(owner, "cache_read", usage.cacheReadTokens());
-        tokens(owner, "cache_write", usage.cacheWriteTokens());
-        tokens(owner, "reasoning", usage.reasoningTokens());
-        Counter.builder(METRIC_COST)
+        Counter cost = Counter.builder(METRIC_COST)
                 .description("List-price cost of the tokens used, in US dollars, by tenant, provider and model")
                 .tags(owner)
-                .register(registry).increment(call.costUsd());
-    }
-
-    private void tokens(Tags owner, String type, long count) {
-        Counter.builder(METRIC_TOKENS)
-                .description("Tokens used, by tenant, provider, model and type (input includes cache reads and writes)")
-                .tags(owner).tag(TAG_TYPE, type)
-                .register(registry).increment(count);
+                .register(registry);
+        return new CallMeters(requests, duration, () -> Timer.builder(METRIC_TIME_TO_FIRST_TOKEN)
+                .description("Time from a streamed call's arrival to its first chunk reaching the client")
+                .tags(target)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry), overhead, tokens, cost);
     }
 
     private void countRetriesAndFallbacks(CallRecord call) {
@@ -166,6 +182,68 @@ public final class GatewayMetrics implements CallListener {
                         .tags(from).tag(TAG_ROUTE, value(call.route()))
                         .register(registry).increment();
             }
+        }
+    }
+
+    /** The meters one kind of call (endpoint, route, provider, model, status, tenant) updates, looked up once. */
+    private record CallKey(String endpoint, String route, String provider, String model, int status, String tenant) {
+    }
+
+    private static final class CallMeters {
+        final Counter requests;
+        final Timer duration;
+        final Timer overhead;
+        final Counter[] tokens;
+        final Counter cost;
+        private final Supplier<Timer> timeToFirstTokenMeter;
+        private volatile Timer timeToFirstToken;
+
+        CallMeters(Counter requests, Timer duration, Supplier<Timer> timeToFirstToken, Timer overhead,
+                   Counter[] tokens, Counter cost) {
+            this.requests = requests;
+            this.duration = duration;
+            this.timeToFirstTokenMeter = timeToFirstToken;
+            this.overhead = overhead;
+            this.tokens = tokens;
+            this.cost = cost;
+        }
+
+        /** Registered on the first stream only, so whole-answer-only models show no empty histogram. */
+        Timer timeToFirstToken() {
+            Timer timer = timeToFirstToken;
+            if (timer == null) {
+                timer = timeToFirstTokenMeter.get();
+                timeToFirstToken = timer;
+            }
+            return timer;
+        }
+    }
+
+    private record AttemptKey(String provider, String requestModel, String responseModel, String errorType) {
+    }
+
+    private static final class AttemptMeters {
+        final Timer duration;
+        final DistributionSummary inputTokens;
+        final DistributionSummary outputTokens;
+        private final Supplier<Timer> timeToFirstChunkMeter;
+        private volatile Timer timeToFirstChunk;
+
+        AttemptMeters(Timer duration, Supplier<Timer> timeToFirstChunk, DistributionSummary inputTokens,
+                      DistributionSummary outputTokens) {
+            this.duration = duration;
+            this.timeToFirstChunkMeter = timeToFirstChunk;
+            this.inputTokens = inputTokens;
+            this.outputTokens = outputTokens;
+        }
+
+        Timer timeToFirstChunk() {
+            Timer timer = timeToFirstChunk;
+            if (timer == null) {
+                timer = timeToFirstChunkMeter.get();
+                timeToFirstChunk = timer;
+            }
+            return timer;
         }
     }
 

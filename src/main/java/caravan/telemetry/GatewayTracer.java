@@ -1,5 +1,8 @@
 package caravan.telemetry;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -7,6 +10,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import org.apache.camel.CamelContext;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationExtractor;
@@ -23,6 +27,8 @@ import org.apache.camel.telemetry.SpanLifecycleManager;
 public final class GatewayTracer extends OpenTelemetryTracer {
 
     private final OpenTelemetry openTelemetry;
+    /** Camel matches every event's endpoint against the patterns, normalising URIs each time: once is enough. */
+    private final Map<String, Boolean> excluded = new ConcurrentHashMap<>();
 
     public GatewayTracer(OpenTelemetry openTelemetry) {
         this.openTelemetry = openTelemetry;
@@ -32,6 +38,21 @@ public final class GatewayTracer extends OpenTelemetryTracer {
     protected void initTracer() {
         setSpanLifecycleManager(new Spans(openTelemetry.getTracer("caravan"),
                 openTelemetry.getPropagators().getTextMapPropagator()));
+    }
+
+    @Override
+    public boolean exclude(String endpointUri, CamelContext context) {
+        if (endpointUri == null) {
+            return false;
+        }
+        Boolean known = excluded.get(endpointUri);
+        if (known == null) {
+            known = super.exclude(endpointUri, context);
+            if (excluded.size() < 10_000) {
+                excluded.put(endpointUri, known);
+            }
+        }
+        return known;
     }
 
     static SpanKind kindOf(String spanName, boolean root) {

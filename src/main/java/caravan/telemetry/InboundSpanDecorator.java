@@ -5,6 +5,8 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.telemetry.Span;
+import org.apache.camel.telemetry.SpanContextPropagationExtractor;
+import org.apache.camel.telemetry.SpanContextPropagationInjector;
 import org.apache.camel.telemetry.decorators.PlatformHttpSpanDecorator;
 
 import static caravan.telemetry.TelemetryNames.*;
@@ -20,6 +22,16 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
     @Override
     public String getOperationName(Exchange exchange, Endpoint endpoint) {
         return getHttpMethod(exchange, endpoint) + " " + path(endpoint);
+    }
+
+    @Override
+    public SpanContextPropagationExtractor getExtractor(Exchange exchange) {
+        return HeaderCarriers.of(exchange.getIn());
+    }
+
+    @Override
+    public SpanContextPropagationInjector getInjector(Exchange exchange) {
+        return HeaderCarriers.DISCARD;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package caravan.telemetry;
 
+import java.util.List;
+
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
@@ -13,6 +15,8 @@ import io.opentelemetry.api.trace.StatusCode;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
+import org.apache.camel.telemetry.SpanContextPropagationExtractor;
+import org.apache.camel.telemetry.SpanContextPropagationInjector;
 import org.apache.camel.telemetry.decorators.AbstractSpanDecorator;
 
 import static caravan.telemetry.TelemetryNames.*;
@@ -25,7 +29,7 @@ import static caravan.telemetry.TelemetryNames.*;
  */
 public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
 
-    private static final AttributeKey<java.util.List<String>> FINISH_REASONS =
+    private static final AttributeKey<List<String>> FINISH_REASONS =
             AttributeKey.stringArrayKey(GEN_AI_RESPONSE_FINISH_REASONS);
 
     @Override
@@ -41,6 +45,17 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
     @Override
     public String getOperationName(Exchange exchange, Endpoint endpoint) {
         return OPERATION_CHAT + " " + exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
+    }
+
+    /** Always a child of the request's span: nothing to extract. */
+    @Override
+    public SpanContextPropagationExtractor getExtractor(Exchange exchange) {
+        return HeaderCarriers.NONE;
+    }
+
+    @Override
+    public SpanContextPropagationInjector getInjector(Exchange exchange) {
+        return HeaderCarriers.DISCARD;
     }
 
     @Override
@@ -92,25 +107,20 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
         ChatResponse response = exchange.getVariable(Variables.RESPONSE, ChatResponse.class);
         String responseModel = model;
         if (response != null) {
-            JsonNode body = response.json();
-            String id = body.path("id").asText(null);
-            if (id != null) {
-                otel.setAttribute(GEN_AI_RESPONSE_ID, id);
+            AnswerSummary summary = AnswerSummary.of(response);
+            if (summary.id() != null) {
+                otel.setAttribute(GEN_AI_RESPONSE_ID, summary.id());
             }
-            responseModel = body.path("model").asText(model);
-            java.util.List<String> reasons = new java.util.ArrayList<>(1);
-            body.path("choices").forEach(choice -> {
-                String reason = choice.path("finish_reason").asText(null);
-                if (reason != null) {
-                    reasons.add(reason);
-                }
-            });
-            if (!reasons.isEmpty()) {
-                otel.setAttribute(FINISH_REASONS, reasons);
+            if (summary.model() != null) {
+                responseModel = summary.model();
+            }
+            if (!summary.finishReasons().isEmpty()) {
+                otel.setAttribute(FINISH_REASONS, summary.finishReasons());
             }
             TracingOptions options = TracingOptions.of(exchange.getContext());
             if (options.captureContent()) {
-                otel.setAttribute(GEN_AI_OUTPUT_MESSAGES, options.redactor().redact(body.path("choices").toString()));
+                otel.setAttribute(GEN_AI_OUTPUT_MESSAGES,
+                        options.redactor().redact(response.json().path("choices").toString()));
             }
         }
         if (responseModel != null) {
