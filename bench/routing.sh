@@ -9,16 +9,8 @@
 #
 #   bench/routing.sh                 # CONNECTIONS=4 by default; any harness setting passes through
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-shared=${SHARED_BENCH:-$root/../shared/bench}
-harness=$here/.harness
+source "$(dirname "$0")/harness.sh"
 port=${CARAVAN_BENCH_PORT:-18094}
-
-[[ -x $shared/run.sh ]] || { echo "bench: no harness at $shared (set SHARED_BENCH)" >&2; exit 1; }
-[[ -f $root/target/caravan.jar ]] || (cd "$root" && mvn -B -q package -DskipTests)
-mkdir -p "$harness"
-(cd "$shared" && tar cf - --exclude=./results --exclude=./.run --exclude=./portkey/node_modules .) | (cd "$harness" && tar xf -)
 
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
@@ -51,11 +43,9 @@ cat >"$workdir/routes/policies/bench.yaml" <<'YAML'
               - to: model:openai/gpt-4o-mini
 YAML
 
-java_opts=${CARAVAN_JAVA_OPTS--XX:+UseSerialGC -Xmx256m}
 export TARGETS=${TARGETS:-direct}
 export SCENARIOS=${SCENARIOS:-fast}
 export CONNECTIONS=${CONNECTIONS:-4}
-export WARMUP=${WARMUP:-40}
 export GATEWAY_URL=http://127.0.0.1:$port GATEWAY_NAME=caravan-single GATEWAY_MODEL=openai/gpt-4o-mini
 # port 9 (discard) refuses connections on loopback
 export GATEWAY_CMD="cd '$workdir' && GATEWAY_PORT=$port OPENAI_BASE_URL=\$BENCH_UPSTREAM_URL OPENAI_API_KEY=sk-bench \

@@ -10,6 +10,7 @@ import caravan.routing.PostCheckFailedException;
 import caravan.routing.QualityScores;
 import caravan.routing.Target;
 import com.fasterxml.jackson.databind.JsonNode;
+import caravan.telemetry.GuardrailSpan;
 import caravan.telemetry.Telemetry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -42,9 +43,12 @@ public final class CheckJsonAnswer implements Processor {
         }
         Target target = new Target(exchange.getVariable(Variables.PROVIDER, String.class),
                 exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
+        GuardrailSpan span = GuardrailSpan.start(exchange, NAME);
         String answer = response.json().path("choices").path(0).path("message").path("content").asText("");
         String route = exchange.getVariable(Variables.ROUTE, String.class);
-        if (!isJsonObject(answer)) {
+        boolean passed = isJsonObject(answer);
+        span.end(passed);
+        if (!passed) {
             scores.observe(target, 0);
             telemetry.onGuardrail(NAME, route, false);
             throw new PostCheckFailedException("The answer of " + target + " is not the JSON object the request asked for.");

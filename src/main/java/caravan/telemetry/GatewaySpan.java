@@ -5,16 +5,24 @@ import java.util.Map;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import org.apache.camel.telemetry.Span;
 
 /** An OpenTelemetry span as Camel's tracer sees it, with typed attributes for the decorators. */
 public final class GatewaySpan implements Span {
 
     private final io.opentelemetry.api.trace.Span span;
+    private final Tracer tracer;
     private boolean endsLater;
 
-    GatewaySpan(io.opentelemetry.api.trace.Span span) {
+    GatewaySpan(io.opentelemetry.api.trace.Span span, Tracer tracer) {
         this.span = span;
+        this.tracer = tracer;
+    }
+
+    /** The tracer that made this span, for the gateway's own child spans (guardrails, cache lookups). */
+    Tracer tracer() {
+        return tracer;
     }
 
     public io.opentelemetry.api.trace.Span span() {

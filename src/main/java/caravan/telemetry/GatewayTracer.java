@@ -12,6 +12,9 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
+import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.telemetry.TraceProcessorsInterceptStrategy;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationExtractor;
 import org.apache.camel.telemetry.SpanContextPropagationInjector;
@@ -38,6 +41,28 @@ public final class GatewayTracer extends OpenTelemetryTracer {
     protected void initTracer() {
         setSpanLifecycleManager(new Spans(openTelemetry.getTracer("caravan"),
                 openTelemetry.getPropagators().getTextMapPropagator()));
+        listenOnlyToSends();
+        // processors are not traced (each route step would be a span): their wrapper would only cost time
+        getCamelContext().getCamelContextExtension().getInterceptStrategies()
+                .removeIf(strategy -> strategy instanceof TraceProcessorsInterceptStrategy);
+    }
+
+    /**
+     * Camel's tracer listens to every exchange event but uses only "sending" and "sent"; with nobody
+     * listening to the others, Camel does not create them (one event object less per step and exchange).
+     */
+    private void listenOnlyToSends() {
+        for (EventNotifier notifier : getCamelContext().getManagementStrategy().getEventNotifiers()) {
+            if (notifier instanceof EventNotifierSupport support && notifier.getClass().getEnclosingClass() != null
+                    && org.apache.camel.telemetry.Tracer.class.isAssignableFrom(notifier.getClass().getEnclosingClass())) {
+                support.setIgnoreExchangeCreatedEvent(true);
+                support.setIgnoreExchangeCompletedEvent(true);
+                support.setIgnoreExchangeFailedEvents(true);
+                support.setIgnoreExchangeRedeliveryEvents(true);
+                support.setIgnoreStepEvents(true);
+                support.setIgnoreServiceEvents(true);
+            }
+        }
     }
 
     @Override
@@ -98,7 +123,7 @@ public final class GatewayTracer extends OpenTelemetryTracer {
             } else {
                 builder.setParent(propagator.extract(Context.root(), extractor, GETTER));
             }
-            return new GatewaySpan(builder.startSpan());
+            return new GatewaySpan(builder.startSpan(), tracer);
         }
 
         @Override

@@ -19,6 +19,9 @@ import static caravan.telemetry.TelemetryNames.*;
  */
 public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
 
+    /** Exchange property: the request's span, the parent of the gateway's own spans (guardrails). */
+    static final String REQUEST_SPAN = "caravan.requestSpan";
+
     @Override
     public String getOperationName(Exchange exchange, Endpoint endpoint) {
         return getHttpMethod(exchange, endpoint) + " " + path(endpoint);
@@ -36,6 +39,10 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
 
     @Override
     public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
+        exchange.setProperty(REQUEST_SPAN, span);
+        if (!((GatewaySpan) span).span().isRecording()) {
+            return;
+        }
         span.setTag(HTTP_REQUEST_METHOD, getHttpMethod(exchange, endpoint));
         span.setTag(HTTP_ROUTE, path(endpoint));
         span.setTag(CARAVAN_REQUEST_ID, exchange.getExchangeId());
@@ -63,6 +70,9 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
     }
 
     private void describe(Span span, Exchange exchange) {
+        if (!((GatewaySpan) span).span().isRecording()) {
+            return;
+        }
         CallRecord call = exchange.getVariable(Variables.CALL, CallRecord.class);
         if (call == null) {
             Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);

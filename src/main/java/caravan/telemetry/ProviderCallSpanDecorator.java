@@ -61,6 +61,9 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
     @Override
     public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
         io.opentelemetry.api.trace.Span otel = ((GatewaySpan) span).span();
+        if (!otel.isRecording()) {
+            return; // not sampled: nothing to describe
+        }
         otel.setAttribute(GEN_AI_OPERATION_NAME, OPERATION_CHAT);
         String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
         if (model != null) {
@@ -90,6 +93,9 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
     @Override
     public void afterTracingEvent(Span span, Exchange exchange) {
         io.opentelemetry.api.trace.Span otel = ((GatewaySpan) span).span();
+        if (!otel.isRecording()) {
+            return;
+        }
         // read after the call: a provider without credentials is answered by echo
         String provider = exchange.getVariable(Variables.PROVIDER, String.class);
         String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);

@@ -1,6 +1,7 @@
 package caravan.telemetry;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import caravan.routing.MirrorOutcome;
 import org.slf4j.Logger;
@@ -25,44 +26,30 @@ public final class Telemetry implements CallListener {
 
     @Override
     public void onAttempt(AttemptRecord attempt) {
-        for (CallListener listener : listeners) {
-            try {
-                listener.onAttempt(attempt);
-            } catch (RuntimeException e) {
-                LOG.warn("Telemetry listener {} failed on an attempt", listener, e);
-            }
-        }
+        tell("an attempt", listener -> listener.onAttempt(attempt));
     }
 
     @Override
     public void onCall(CallRecord call) {
-        for (CallListener listener : listeners) {
-            try {
-                listener.onCall(call);
-            } catch (RuntimeException e) {
-                LOG.warn("Telemetry listener {} failed on a call", listener, e);
-            }
-        }
+        tell("a call", listener -> listener.onCall(call));
     }
 
     @Override
     public void onMirror(MirrorOutcome outcome) {
-        for (CallListener listener : listeners) {
-            try {
-                listener.onMirror(outcome);
-            } catch (RuntimeException e) {
-                LOG.warn("Telemetry listener {} failed on a mirror outcome", listener, e);
-            }
-        }
+        tell("a mirror outcome", listener -> listener.onMirror(outcome));
     }
 
     @Override
     public void onGuardrail(String guardrail, String route, boolean passed) {
+        tell("a guardrail outcome", listener -> listener.onGuardrail(guardrail, route, passed));
+    }
+
+    private void tell(String what, Consumer<CallListener> event) {
         for (CallListener listener : listeners) {
             try {
-                listener.onGuardrail(guardrail, route, passed);
+                event.accept(listener);
             } catch (RuntimeException e) {
-                LOG.warn("Telemetry listener {} failed on a guardrail outcome", listener, e);
+                LOG.warn("Telemetry listener {} failed on {}", listener, what, e);
             }
         }
     }

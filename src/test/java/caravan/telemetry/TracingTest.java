@@ -1,8 +1,10 @@
 package caravan.telemetry;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 
+import caravan.routing.RoutingTestSupport;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,15 +36,30 @@ class TracingTest {
     static FakeUpstream vllm;
     static GatewayUnderTest gateway;
 
+    @TempDir
+    static Path workDir;
+
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        RoutingTestSupport.copyProject(workDir);
+        RoutingTestSupport.writePolicy(workDir, "checked", """
+                - route:
+                    id: checked
+                    group: policies
+                    from:
+                      uri: direct:checked
+                      steps:
+                        - to: model:openai/gpt-4o-mini
+                        - process:
+                            ref: checkJsonAnswer
+                """);
         openai = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
         vllm = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(SPANS)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        gateway = GatewayUnderTest.builder().openAi(openai)
+        gateway = GatewayUnderTest.builder().workDir(workDir).openAi(openai)
                 .property("providers.vllm.base-url", vllm.baseUrl())
                 .bean("openTelemetry", sdk)
                 .start();
@@ -148,6 +166,23 @@ class TracingTest {
                 .containsExactly(1L, 2L);
         assertThat(string(server, "caravan.provider")).isEqualTo("vllm");
         assertThat(server.getAttributes().get(AttributeKey.longKey("caravan.attempts"))).isEqualTo(2);
+    }
+
+    @Test
+    void aGuardrailCheckIsItsOwnSpanUnderTheRequest() {
+        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+                "{\"model\":\"checked\",\"response_format\":{\"type\":\"json_object\"},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(response.statusCode()).isEqualTo(502);
+
+        SpanData server = serverSpan();
+        assertThat(string(server, "caravan.route")).isEqualTo("checked");
+        SpanData guardrail = SPANS.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals("guardrail json_answer")).findFirst().orElseThrow();
+        assertThat(guardrail.getParentSpanId()).isEqualTo(server.getSpanId());
+        assertThat(guardrail.getKind()).isEqualTo(SpanKind.INTERNAL);
+        assertThat(string(guardrail, "caravan.guardrail.outcome")).isEqualTo("fail");
+        assertThat(clientSpans(server)).hasSize(1);
     }
 
     @Test

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * headers length, prelude CRC32, headers, payload, message CRC32; each header a name length, name, type
  * and value), so tests can speak Bedrock's wire format. Checked against AWS's published vectors.
  */
-final class EventStreamFrames {
+public final class EventStreamFrames {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,7 +52,7 @@ final class EventStreamFrames {
     }
 
     /** The messages of a recorded stream ({@code [{"headers":{...},"payload":{...}}, ...]}), each framed. */
-    static List<byte[]> recorded(String file) {
+    public static List<byte[]> recorded(String file) {
         try {
             List<byte[]> messages = new ArrayList<>();
             for (JsonNode recorded : JSON.readTree(Recorded.bytes("bedrock", file))) {

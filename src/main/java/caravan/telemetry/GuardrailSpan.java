@@ -1,0 +1,47 @@
+package caravan.telemetry;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import org.apache.camel.Exchange;
+
+/**
+ * The span of one guardrail check, {@code guardrail {name}}, a child of the request's span; nothing at
+ * all when the request is not traced.
+ */
+public final class GuardrailSpan {
+
+    private static final GuardrailSpan NONE = new GuardrailSpan(null);
+
+    private final Span span;
+
+    private GuardrailSpan(Span span) {
+        this.span = span;
+    }
+
+    /** Starts the check's span under the request's span, if the request is traced. */
+    public static GuardrailSpan start(Exchange exchange, String guardrail) {
+        GatewaySpan request = exchange.getProperty(InboundSpanDecorator.REQUEST_SPAN, GatewaySpan.class);
+        if (request == null || !request.span().isRecording()) {
+            return NONE;
+        }
+        Span span = request.tracer().spanBuilder(TelemetryNames.SPAN_GUARDRAIL_PREFIX + guardrail)
+                .setParent(Context.root().with(request.span()))
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_NAME, guardrail)
+                .startSpan();
+        return new GuardrailSpan(span);
+    }
+
+    /** Ends the span with the verdict: {@code pass} or {@code fail}. */
+    public void end(boolean passed) {
+        if (span != null) {
+            span.setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_OUTCOME, passed ? "pass" : "fail");
+            if (!passed) {
+                span.setStatus(StatusCode.ERROR, "guardrail failed");
+            }
+            span.end();
+        }
+    }
+}
