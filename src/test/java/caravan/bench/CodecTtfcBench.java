@@ -9,11 +9,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import caravan.e2e.GatewayProcess;
 import caravan.providers.bedrock.EventStreamFrames;
 import caravan.testing.FakeUpstream;
 import caravan.testing.GatewayUnderTest;
@@ -24,16 +33,18 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Added time to first chunk through each codec (a benchmark, not a test; README "Benchmarks"): a fake
  * upstream per wire format streams 50 events (the recorded stream, its text delta repeated), the first
- * content at once and the rest 1 ms apart; the client's time to its first event is measured straight from
- * the upstream and through the gateway, and the medians are compared.
+ * content at once and the rest 1 ms apart; the packaged gateway runs in its own JVM, pointed at them; the
+ * client's time to its first event is measured straight from the upstream and through the gateway, request
+ * after request, and the medians are compared.
  *
- *   mvn -q test-compile exec:java ... or: java -cp target/test-classes:target/classes:<test classpath> caravan.bench.CodecTtfcBench
+ *   bench/codec-ttfc.sh      (-Dwarmup, -Druns and -Dformats through JAVA_OPTS)
  */
 public final class CodecTtfcBench {
 
     private static final int CHUNKS = 50;
-    private static final int WARMUP = Integer.getInteger("warmup", 1500);
-    private static final int RUNS = Integer.getInteger("runs", 1000);
+    /** Seconds of concurrent warm-up. */
+    private static final int WARMUP = Integer.getInteger("warmup", 60);
+    private static final int RUNS = Integer.getInteger("runs", 300);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Format(String name, String model, List<byte[]> events, String contentType, String[] properties) {
@@ -50,11 +61,58 @@ public final class CodecTtfcBench {
                         stretch(EventStreamFrames.recorded("stream.json"),
                                 frame -> new String(frame, StandardCharsets.ISO_8859_1).contains("contentBlockDelta")),
                         "application/vnd.amazon.eventstream", new String[0]));
+        // -Dformats=openai,anthropic measures only those, in that order (the JIT warms up over the run:
+        // the first format measured pays for it)
+        List<String> chosen = List.of(System.getProperty("formats", "openai,azure,anthropic,gemini,cohere,bedrock").split(","));
         System.out.println("| codec | direct TTFC p50 ms | through Caravan p50 ms | added p50 ms | added p90 ms |");
         System.out.println("|---|--:|--:|--:|--:|");
+        Map<String, FakeUpstream> upstreams = new LinkedHashMap<>();
         for (Format format : formats) {
-            measure(format);
+            upstreams.put(format.name(), FakeUpstream.start(streaming(format)));
         }
+        Path workDir = Files.createTempDirectory("caravan-ttfc");
+        try (GatewayProcess gateway = GatewayProcess.start(workDir, GatewayUnderTest.freePort(), environment(upstreams))
+                .awaitReady()) {
+            URI through = URI.create(gateway.url("/v1/chat/completions"));
+            warmUp(formats, through);
+            for (String name : chosen) {
+                Format format = formats.stream().filter(candidate -> candidate.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no format " + name));
+                measure(format, direct(upstreams.get(name)), through);
+            }
+        } finally {
+            upstreams.values().forEach(FakeUpstream::close);
+        }
+    }
+
+    /**
+     * The JIT compiles the hot path after tens of thousands of calls: streams of every format, 16 at a time,
+     * for WARMUP seconds, before anything is measured.
+     */
+    private static void warmUp(List<Format> formats, URI through) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP);
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        for (int client = 0; client < 16; client++) {
+            int offset = client;
+            clients.execute(() -> {
+                for (int i = offset; System.nanoTime() < until; i++) {
+                    Format format = formats.get(i % formats.size());
+                    try {
+                        ttfc(through, request(format), true);
+                    } catch (IOException | InterruptedException | RuntimeException e) {
+                        throw new IllegalStateException("warm-up failed for " + format.name(), e);
+                    }
+                }
+            });
+        }
+        clients.shutdown();
+        if (!clients.awaitTermination(WARMUP + 60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("warm-up did not end");
+        }
+    }
+
+    private static URI direct(FakeUpstream upstream) {
+        return URI.create("http://127.0.0.1:" + upstream.port() + "/any");
     }
 
     private static Format sse(String name, String model, String provider, String file, Predicate<String> isDelta) {
@@ -81,14 +139,14 @@ public final class CodecTtfcBench {
         return stretched;
     }
 
-    private static void measure(Format format) throws Exception {
+    /** Streams the format's events: everything up to the first content at once, the rest 1 ms apart. */
+    private static FakeUpstream.Answer streaming(Format format) {
         int firstContent = 0;
-        while (!new String(format.events().get(firstContent), StandardCharsets.ISO_8859_1).contains(
-                format.name().equals("bedrock") ? "contentBlockDelta" : marker(format.name()))) {
+        while (!new String(format.events().get(firstContent), StandardCharsets.ISO_8859_1).contains(marker(format.name()))) {
             firstContent++;
         }
         int head = firstContent + 1;
-        FakeUpstream.Answer answer = exchange -> {
+        return exchange -> {
             HttpServerResponse response = exchange.response().setChunked(true).putHeader("Content-Type", format.contentType());
             for (int i = 0; i < head; i++) {
                 response.write(Buffer.buffer(format.events().get(i)));
@@ -105,29 +163,27 @@ public final class CodecTtfcBench {
                 }
             });
         };
-        try (FakeUpstream upstream = FakeUpstream.start(answer);
-             GatewayUnderTest gateway = configure(format.name(), upstream)) {
-            String body = "{\"model\":\"" + format.model() + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
-            URI direct = URI.create("http://127.0.0.1:" + upstream.port() + "/any");
-            URI through = gateway.uri("/v1/chat/completions");
-            for (int i = 0; i < WARMUP; i++) {
-                ttfc(direct, body, false);
-                ttfc(through, body, true);
-            }
-            double[] directNanos = new double[RUNS];
-            double[] throughNanos = new double[RUNS];
-            for (int i = 0; i < RUNS; i++) {
-                directNanos[i] = ttfc(direct, body, false);
-                throughNanos[i] = ttfc(through, body, true);
-            }
-            double[] added = new double[RUNS];
-            for (int i = 0; i < RUNS; i++) {
-                added[i] = throughNanos[i] - directNanos[i];
-            }
-            System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f |%n", format.name(), median(directNanos) / 1e6,
-                    median(throughNanos) / 1e6, (median(throughNanos) - median(directNanos)) / 1e6,
-                    percentile(added, 0.9) / 1e6);
+    }
+
+    private static String request(Format format) {
+        return "{\"model\":\"" + format.model() + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+    }
+
+    private static void measure(Format format, URI direct, URI through) throws Exception {
+        String body = request(format);
+        double[] directNanos = new double[RUNS];
+        double[] throughNanos = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            directNanos[i] = ttfc(direct, body, false);
+            throughNanos[i] = ttfc(through, body, true);
         }
+        double[] added = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            added[i] = throughNanos[i] - directNanos[i];
+        }
+        System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f |%n", format.name(), median(directNanos) / 1e6,
+                median(throughNanos) / 1e6, (median(throughNanos) - median(directNanos)) / 1e6,
+                percentile(added, 0.9) / 1e6);
     }
 
     private static String marker(String name) {
@@ -135,21 +191,28 @@ public final class CodecTtfcBench {
             case "anthropic" -> "text_delta";
             case "gemini" -> "\"text\"";
             case "cohere" -> "content-delta";
+            case "bedrock" -> "contentBlockDelta";
             default -> "\"content\":\"";
         };
     }
 
-    private static GatewayUnderTest configure(String provider, FakeUpstream upstream) {
-        String base = "http://127.0.0.1:" + upstream.port();
-        GatewayUnderTest.Builder builder = GatewayUnderTest.builder().property("gateway.upstream-timeout-ms", "5000");
-        return switch (provider) {
-            case "openai" -> builder.openAi(upstream).start();
-            case "bedrock" -> builder.property("providers.bedrock.base-url", base)
-                    .property("providers.bedrock.access-key", "AKIDEXAMPLE")
-                    .property("providers.bedrock.secret-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").start();
-            default -> builder.property("providers." + provider + ".base-url", base)
-                    .property("providers." + provider + ".api-key", "bench-key").start();
-        };
+    /** The environment that points each provider of the packaged gateway at its fake upstream. */
+    private static Map<String, String> environment(Map<String, FakeUpstream> upstreams) {
+        Map<String, String> env = new HashMap<>();
+        upstreams.forEach((provider, upstream) -> {
+            String base = "http://127.0.0.1:" + upstream.port();
+            switch (provider) {
+                case "openai" -> env.putAll(Map.of("OPENAI_BASE_URL", base + "/v1", "OPENAI_API_KEY", "sk-bench"));
+                case "azure" -> env.putAll(Map.of("AZURE_OPENAI_ENDPOINT", base, "AZURE_OPENAI_API_KEY", "bench"));
+                case "anthropic" -> env.putAll(Map.of("ANTHROPIC_BASE_URL", base, "ANTHROPIC_API_KEY", "bench"));
+                case "gemini" -> env.putAll(Map.of("GEMINI_BASE_URL", base, "GEMINI_API_KEY", "bench"));
+                case "cohere" -> env.putAll(Map.of("COHERE_BASE_URL", base, "COHERE_API_KEY", "bench"));
+                case "bedrock" -> env.putAll(Map.of("BEDROCK_BASE_URL", base, "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                        "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
+                default -> throw new IllegalArgumentException(provider);
+            }
+        });
+        return env;
     }
 
     /** Nanoseconds from sending the request to the first event (through the gateway) or first byte (direct). */

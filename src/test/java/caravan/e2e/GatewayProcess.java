@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The packaged gateway as its users run it: {@code java -jar target/caravan.jar} in a directory of its own
  * (so the routes and Kamelets packaged in the jar are used), configured by environment variables only.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -27,7 +27,7 @@ final class GatewayProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static GatewayProcess start(Path workDir, int port, Map<String, String> environment) throws IOException {
+    public static GatewayProcess start(Path workDir, int port, Map<String, String> environment) throws IOException {
         Path log = Files.createTempFile("caravan-", ".log");
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-jar", jar().toString())
                 .directory(workDir.toFile())
@@ -41,7 +41,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Waits until {@code /readyz} answers 200, failing with the gateway's log if it does not. */
-    GatewayProcess awaitReady() throws Exception {
+    public GatewayProcess awaitReady() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -70,7 +70,7 @@ final class GatewayProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
