@@ -70,14 +70,14 @@ public final class GatewayMetrics implements CallListener {
         String errorType = attempt.error() == null ? "" : errorType(attempt.error().code(), attempt.error().status());
         AttemptMeters meters = attemptMeters.computeIfAbsent(new AttemptKey(value(attempt.provider()),
                 value(attempt.requestModel()), value(attempt.responseModel()), errorType), this::attemptMeters);
-        meters.duration.record(attempt.durationNanos(), TimeUnit.NANOSECONDS);
+        meters.duration().record(attempt.durationNanos(), TimeUnit.NANOSECONDS);
         if (attempt.ttfcNanos() >= 0) {
-            meters.timeToFirstChunk().record(attempt.ttfcNanos(), TimeUnit.NANOSECONDS);
+            meters.timeToFirstChunk().get().record(attempt.ttfcNanos(), TimeUnit.NANOSECONDS);
         }
         Usage usage = attempt.usage();
         if (usage != null && attempt.error() == null) {
-            meters.inputTokens.record(usage.inputTokens());
-            meters.outputTokens.record(usage.outputTokens());
+            meters.inputTokens().record(usage.inputTokens());
+            meters.outputTokens().record(usage.outputTokens());
         }
     }
 
@@ -91,11 +91,11 @@ public final class GatewayMetrics implements CallListener {
                 .tags(response).tag(ERROR_TYPE, key.errorType())
                 .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry);
-        return new AttemptMeters(duration, () -> Timer.builder(METRIC_TIME_TO_FIRST_CHUNK)
+        return new AttemptMeters(duration, new LazyTimer(() -> Timer.builder(METRIC_TIME_TO_FIRST_CHUNK)
                 .description("Time from the start of a streamed provider call to its first chunk")
                 .tags(request)
                 .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry),
+                .register(registry)),
                 tokenUsage(response.and(GEN_AI_TOKEN_TYPE, "input")), tokenUsage(response.and(GEN_AI_TOKEN_TYPE, "output")));
     }
 
@@ -111,20 +111,21 @@ public final class GatewayMetrics implements CallListener {
     public void onCall(CallRecord call) {
         CallMeters meters = callMeters.computeIfAbsent(new CallKey(call.endpoint(), value(call.route()),
                 value(call.provider()), value(call.model()), call.status(), value(call.tenant())), this::callMeters);
-        meters.requests.increment();
-        meters.duration.record(call.durationNanos(), TimeUnit.NANOSECONDS);
+        meters.requests().increment();
+        meters.duration().record(call.durationNanos(), TimeUnit.NANOSECONDS);
         if (call.ttfcNanos() >= 0) {
-            meters.timeToFirstToken().record(call.ttfcNanos(), TimeUnit.NANOSECONDS);
+            meters.timeToFirstToken().get().record(call.ttfcNanos(), TimeUnit.NANOSECONDS);
         }
-        meters.overhead.record(call.overheadNanos(), TimeUnit.NANOSECONDS);
+        meters.overhead().record(call.overheadNanos(), TimeUnit.NANOSECONDS);
         Usage usage = call.usage();
         if (usage != null) {
-            meters.tokens[0].increment(usage.inputTokens());
-            meters.tokens[1].increment(usage.outputTokens());
-            meters.tokens[2].increment(usage.cacheReadTokens());
-            meters.tokens[3].increment(usage.cacheWriteTokens());
-            meters.tokens[4].increment(usage.reasoningTokens());
-            meters.cost.increment(call.costUsd());
+            Counter[] tokens = meters.tokens();
+            tokens[0].increment(usage.inputTokens());
+            tokens[1].increment(usage.outputTokens());
+            tokens[2].increment(usage.cacheReadTokens());
+            tokens[3].increment(usage.cacheWriteTokens());
+            tokens[4].increment(usage.reasoningTokens());
+            meters.cost().increment(call.costUsd());
         }
         if (call.attempted().size() > 1) {
             countRetriesAndFallbacks(call);
@@ -159,11 +160,11 @@ public final class GatewayMetrics implements CallListener {
                 .description("List-price cost of the tokens used, in US dollars, by tenant, provider and model")
                 .tags(owner)
                 .register(registry);
-        return new CallMeters(requests, duration, () -> Timer.builder(METRIC_TIME_TO_FIRST_TOKEN)
+        return new CallMeters(requests, duration, new LazyTimer(() -> Timer.builder(METRIC_TIME_TO_FIRST_TOKEN)
                 .description("Time from a streamed call's arrival to its first chunk reaching the client")
                 .tags(target)
                 .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry), overhead, tokens, cost);
+                .register(registry)), overhead, tokens, cost);
     }
 
     private void countRetriesAndFallbacks(CallRecord call) {
@@ -189,61 +190,33 @@ public final class GatewayMetrics implements CallListener {
     private record CallKey(String endpoint, String route, String provider, String model, int status, String tenant) {
     }
 
-    private static final class CallMeters {
-        final Counter requests;
-        final Timer duration;
-        final Timer overhead;
-        final Counter[] tokens;
-        final Counter cost;
-        private final Supplier<Timer> timeToFirstTokenMeter;
-        private volatile Timer timeToFirstToken;
-
-        CallMeters(Counter requests, Timer duration, Supplier<Timer> timeToFirstToken, Timer overhead,
-                   Counter[] tokens, Counter cost) {
-            this.requests = requests;
-            this.duration = duration;
-            this.timeToFirstTokenMeter = timeToFirstToken;
-            this.overhead = overhead;
-            this.tokens = tokens;
-            this.cost = cost;
-        }
-
-        /** Registered on the first stream only, so whole-answer-only models show no empty histogram. */
-        Timer timeToFirstToken() {
-            Timer timer = timeToFirstToken;
-            if (timer == null) {
-                timer = timeToFirstTokenMeter.get();
-                timeToFirstToken = timer;
-            }
-            return timer;
-        }
+    private record CallMeters(Counter requests, Timer duration, LazyTimer timeToFirstToken, Timer overhead,
+                              Counter[] tokens, Counter cost) {
     }
 
     private record AttemptKey(String provider, String requestModel, String responseModel, String errorType) {
     }
 
-    private static final class AttemptMeters {
-        final Timer duration;
-        final DistributionSummary inputTokens;
-        final DistributionSummary outputTokens;
-        private final Supplier<Timer> timeToFirstChunkMeter;
-        private volatile Timer timeToFirstChunk;
+    private record AttemptMeters(Timer duration, LazyTimer timeToFirstChunk, DistributionSummary inputTokens,
+                                 DistributionSummary outputTokens) {
+    }
 
-        AttemptMeters(Timer duration, Supplier<Timer> timeToFirstChunk, DistributionSummary inputTokens,
-                      DistributionSummary outputTokens) {
-            this.duration = duration;
-            this.timeToFirstChunkMeter = timeToFirstChunk;
-            this.inputTokens = inputTokens;
-            this.outputTokens = outputTokens;
+    /** A timer registered on its first use (streams only), so whole-answer-only models show no empty histogram. */
+    private static final class LazyTimer {
+        private final Supplier<Timer> register;
+        private volatile Timer timer;
+
+        LazyTimer(Supplier<Timer> register) {
+            this.register = register;
         }
 
-        Timer timeToFirstChunk() {
-            Timer timer = timeToFirstChunk;
-            if (timer == null) {
-                timer = timeToFirstChunkMeter.get();
-                timeToFirstChunk = timer;
+        Timer get() {
+            Timer registered = timer;
+            if (registered == null) {
+                registered = register.get();
+                timer = registered;
             }
-            return timer;
+            return registered;
         }
     }
 
