@@ -208,25 +208,11 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
     }
 
     private void emit(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = chunk();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        out.accept(ChatChunk.of(chunk, null));
+        out.accept(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
     }
 
     private ObjectNode chunk() {
-        ObjectNode chunk = Json.MAPPER.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return ChatChunk.skeleton(id, created, model);
     }
 
     private static GatewayException notJson() {

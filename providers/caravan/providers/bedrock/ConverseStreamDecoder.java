@@ -175,12 +175,7 @@ final class ConverseStreamDecoder implements StreamDecoder, EventStreamDecoder.L
     }
 
     private ObjectNode newChunk() {
-        ObjectNode chunk = Json.MAPPER.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return ChatChunk.skeleton(id, created, model);
     }
 
     private static ObjectNode choice(ObjectNode chunk) {

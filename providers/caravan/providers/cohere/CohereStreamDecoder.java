@@ -141,21 +141,11 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
 
     private void send(ObjectNode delta, String finishReason) {
         begin();
-        ObjectNode chunk = chunk();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.put("finish_reason", finishReason);
-        out.accept(ChatChunk.of(chunk, null));
+        out.accept(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
     }
 
     private ObjectNode chunk() {
-        ObjectNode chunk = Json.MAPPER.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return ChatChunk.skeleton(id, created, model);
     }
 
     @Override

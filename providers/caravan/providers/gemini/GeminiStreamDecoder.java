@@ -135,25 +135,11 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
     }
 
     private void emit(int index, ObjectNode delta, String finishReason) {
-        ObjectNode chunk = chunk();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", index);
-        choice.set("delta", delta);
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        out.accept(ChatChunk.of(chunk, null));
+        out.accept(ChatChunk.ofDelta(chunk(), index, delta, finishReason));
     }
 
     private ObjectNode chunk() {
-        ObjectNode chunk = Json.MAPPER.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return ChatChunk.skeleton(id, created, model);
     }
 
     @Override

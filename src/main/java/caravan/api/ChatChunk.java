@@ -32,6 +32,28 @@ public final class ChatChunk {
     }
 
     /**
+     * A {@code chat.completion.chunk} object without choices: what a codec translating a provider's stream
+     * starts each chunk from.
+     */
+    public static ObjectNode skeleton(String id, long created, String model) {
+        ObjectNode chunk = Json.MAPPER.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        return chunk;
+    }
+
+    /** A translated chunk with one choice carrying {@code delta}; a null finish reason is written as null. */
+    public static ChatChunk ofDelta(ObjectNode skeleton, int index, ObjectNode delta, String finishReason) {
+        ObjectNode choice = skeleton.putArray("choices").addObject();
+        choice.put("index", index);
+        choice.set("delta", delta);
+        choice.put("finish_reason", finishReason);
+        return of(skeleton, null);
+    }
+
+    /**
      * An upstream's own chunk bytes, as already scanned: whether its {@code choices} are non-empty, and
      * the usage it reports.
      */
