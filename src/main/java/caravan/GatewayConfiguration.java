@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import caravan.catalog.ModelCatalog;
 import caravan.edge.EdgeEngine;
 import caravan.edge.EdgeServer;
+import caravan.edge.RequestIds;
 import caravan.processors.Authenticate;
 import caravan.processors.ListModels;
 import caravan.processors.ParseChatCompletion;
@@ -23,6 +24,7 @@ import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.UuidGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,10 @@ final class GatewayConfiguration implements CamelConfiguration {
 
         ModelCatalog catalog = readCatalog();
         Registry registry = context.getRegistry();
+        RequestIds requestIds = new RequestIds();
+        context.setUuidGenerator(requestIds);
+        // Camel main applies a registry's UuidGenerator bean after its own default
+        registry.bind("requestIds", UuidGenerator.class, requestIds);
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new EdgeEngine(server));
         registry.bind("vertx", server.vertx());
         registry.bind("modelCatalog", catalog);

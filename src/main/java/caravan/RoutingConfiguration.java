@@ -3,6 +3,7 @@ package caravan;
 import java.time.Duration;
 
 import caravan.catalog.ModelCatalog;
+import caravan.edge.RequestIds;
 import caravan.processors.CheckJsonAnswer;
 import caravan.processors.RecordFeedback;
 import caravan.processors.RoutingStatus;
@@ -53,7 +54,8 @@ final class RoutingConfiguration implements CamelConfiguration {
         LatencyStats latencies = new LatencyStats((int) number(properties, "routing.latency-window", 100));
         QualityScores scores = new QualityScores(decimal(properties, "routing.quality.prior", 1.0),
                 decimal(properties, "routing.quality.weight", 0.2));
-        RecentCalls recentCalls = new RecentCalls(100_000, Duration.ofHours(1));
+        RecentCalls recentCalls = new RecentCalls(
+                registry.lookupByNameAndType("requestIds", RequestIds.class), 100_000, Duration.ofHours(1));
         Telemetry telemetry = registry.lookupByNameAndType("telemetry", Telemetry.class);
         GatewayMetrics metrics = registry.lookupByNameAndType("gatewayMetrics", GatewayMetrics.class);
         if (metrics != null) {

@@ -18,7 +18,8 @@ public final class ProviderRoutes {
     }
 
     public static boolean exists(CamelContext context, String provider) {
-        return context.getRoute(ID_PREFIX + provider) != null;
+        // asked on every call: the route status is a map lookup, where getRoute copies and scans all routes
+        return context.getRouteController().getRouteStatus(ID_PREFIX + provider) != null;
     }
 
     /** The names of the providers this gateway has routes for, in route id order. */

@@ -53,7 +53,7 @@ public final class EdgeServer extends ServiceSupport {
     public EdgeServer(String host, int port, int instances, long maxBodyBytes, long requestTimeoutMs) {
         this.requestTimeoutMs = requestTimeoutMs;
         // the gateway's one Vert.x: these event loops serve clients and upstream calls alike
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances).setPreferNativeTransport(true));
         this.host = host;
         this.port = port;
         this.instances = instances;
@@ -127,7 +127,8 @@ public final class EdgeServer extends ServiceSupport {
             }
             throw e;
         }
-        LOG.info("Caravan listening on http://{}:{} ({} event loop{})", host, port, instances, instances == 1 ? "" : "s");
+        LOG.info("Caravan listening on http://{}:{} ({} event loop{}, {})", host, port, instances,
+                instances == 1 ? "" : "s", vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     }
 
     @Override
