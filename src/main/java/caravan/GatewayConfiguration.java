@@ -24,7 +24,6 @@ import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.spi.UuidGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +72,7 @@ final class GatewayConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         RequestIds requestIds = new RequestIds();
         context.setUuidGenerator(requestIds);
-        // Camel main applies a registry's UuidGenerator bean after its own default
-        registry.bind("requestIds", UuidGenerator.class, requestIds);
+        registry.bind("requestIds", requestIds);
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new EdgeEngine(server));
         registry.bind("vertx", server.vertx());
         registry.bind("modelCatalog", catalog);
