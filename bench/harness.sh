@@ -10,6 +10,6 @@ harness=$here/.harness
 mkdir -p "$harness"
 (cd "$shared" && tar cf - --exclude=./results --exclude=./.run --exclude=./portkey/node_modules .) | (cd "$harness" && tar xf -)
 # the gateway's JVM options (default: those of the README's run command)
-java_opts=${CARAVAN_JAVA_OPTS--XX:+UseParallelGC -Xmx256m}
+java_opts=${CARAVAN_JAVA_OPTS--XX:+UseParallelGC -Xmx200m}
 # the JIT needs ~30 s of load on 2 cores before the hot path is compiled (README: "Benchmarks")
 export WARMUP=${WARMUP:-40}
