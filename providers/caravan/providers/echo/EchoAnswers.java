@@ -80,13 +80,7 @@ public final class EchoAnswers {
     }
 
     private static ObjectNode chunk(String id, long created, String model) {
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        json.put("id", id);
-        json.put("object", "chat.completion.chunk");
-        json.put("created", created);
-        json.put("model", model);
-        json.put("system_fingerprint", FINGERPRINT);
-        return json;
+        return ChatChunk.skeleton(id, created, model).put("system_fingerprint", FINGERPRINT);
     }
 
     /** Words with the space before them, so the pieces join back into the text exactly. */
