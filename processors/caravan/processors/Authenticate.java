@@ -2,7 +2,10 @@ package caravan.processors;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.function.Function;
 
+import caravan.api.Authenticator;
+import caravan.api.Caller;
 import caravan.api.GatewayException;
 import caravan.api.Variables;
 import org.apache.camel.Exchange;
@@ -10,14 +13,13 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Checks the caller's key against {@code GATEWAY_MASTER_KEY}, given as {@code Authorization: Bearer <key>}
- * (OpenAI SDKs) or {@code x-api-key} (Anthropic SDKs), and names the caller's tenant. The key headers are
- * dropped afterwards so no later step can log or forward them. Without a master key every call passes
- * (the gateway then listens on 127.0.0.1 only).
+ * The caller's key, checked against {@code GATEWAY_MASTER_KEY}: given as {@code Authorization: Bearer <key>}
+ * (OpenAI SDKs) or {@code x-api-key} (Anthropic SDKs). The HTTP edge asks it before reading a body
+ * ({@link Authenticator}); as the {@code authenticate} route step it names the caller's tenant, asking
+ * again only when no edge did (the route runs behind another platform-http engine). Without a master key
+ * every call passes (the gateway then listens on 127.0.0.1 only).
  */
-public final class Authenticate implements Processor {
-
-    static final String DEFAULT_TENANT = "default";
+public final class Authenticate implements Processor, Authenticator {
 
     private final byte[] masterKey;
 
@@ -26,29 +28,49 @@ public final class Authenticate implements Processor {
     }
 
     @Override
+    public boolean required() {
+        return masterKey != null;
+    }
+
+    @Override
+    public Caller identify(Function<String, String> header) {
+        if (masterKey == null) {
+            return Caller.DEFAULT;
+        }
+        String presented = presentedKey(header);
+        if (presented == null) {
+            return null;
+        }
+        // constant time, so the comparison does not tell how much of a guess was right
+        if (!MessageDigest.isEqual(masterKey, presented.getBytes(StandardCharsets.UTF_8))) {
+            throw GatewayException.invalidApiKey("Incorrect API key provided.");
+        }
+        return Caller.DEFAULT;
+    }
+
+    @Override
     public void process(Exchange exchange) {
-        Message message = exchange.getMessage();
-        if (masterKey != null) {
-            String presented = presentedKey(message);
-            if (presented == null) {
+        Caller caller = exchange.getVariable(Variables.CALLER, Caller.class);
+        if (caller == null) {
+            Message message = exchange.getMessage();
+            caller = identify(name -> message.getHeader(name, String.class));
+            // no engine may carry the key any further than this step
+            message.removeHeader("Authorization");
+            message.removeHeader("x-api-key");
+            if (caller == null) {
                 throw GatewayException.invalidApiKey("You didn't provide an API key. Send the gateway key in an "
                         + "Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).");
             }
-            // constant time, so the comparison does not tell how much of a guess was right
-            if (!MessageDigest.isEqual(masterKey, presented.getBytes(StandardCharsets.UTF_8))) {
-                throw GatewayException.invalidApiKey("Incorrect API key provided.");
-            }
+            exchange.setVariable(Variables.CALLER, caller);
         }
-        message.removeHeader("Authorization");
-        message.removeHeader("x-api-key");
-        exchange.setVariable(Variables.TENANT, DEFAULT_TENANT);
+        exchange.setVariable(Variables.TENANT, caller.tenant());
     }
 
-    private static String presentedKey(Message message) {
-        String authorization = message.getHeader("Authorization", String.class);
+    private static String presentedKey(Function<String, String> header) {
+        String authorization = header.apply("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return message.getHeader("x-api-key", String.class);
+        return header.apply("x-api-key");
     }
 }

@@ -4,10 +4,12 @@ import java.util.List;
 
 import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
+import caravan.api.ModelNames;
 import caravan.api.Variables;
 import caravan.catalog.ModelCatalog;
 import caravan.catalog.PolicyRoutes;
 import caravan.catalog.ProviderRoutes;
+import caravan.routing.ModelEndpoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -16,8 +18,11 @@ import org.apache.camel.Route;
  * Turns the request's {@code model} into where it goes ({@code target}): a named route of
  * {@code routes/policies}, or a provider and the model name that provider is asked for, written as
  * {@code provider/model} (everything after the first slash is the provider's model name) or as a bare
- * name the model catalog knows. The request's own {@code fallbacks} must resolve the same way. An unknown
- * route, provider or model is a 404.
+ * name the model catalog knows. A provider and model go into {@code provider} and {@code upstreamModel},
+ * and the target is {@code model:requested}, which calls them (then the request's own {@code fallbacks},
+ * which must resolve the same way): a client's string never becomes part of an endpoint URI. A name that
+ * is too long or holds control characters, {@code ?}, {@code &} or {@code #} is a 400; an unknown route,
+ * provider or model is a 404.
  */
 public final class ResolveTarget implements org.apache.camel.Processor {
 
@@ -31,6 +36,11 @@ public final class ResolveTarget implements org.apache.camel.Processor {
     public void process(Exchange exchange) {
         ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
         String model = request.model();
+        ModelNames.check(model, "model");
+        List<String> fallbacks = request.fallbacks();
+        for (int i = 0; i < fallbacks.size(); i++) {
+            ModelNames.check(fallbacks.get(i), "fallbacks[" + i + "]");
+        }
         CamelContext context = exchange.getContext();
         Route named = PolicyRoutes.named(context, model);
         if (named != null) {
@@ -39,14 +49,13 @@ public final class ResolveTarget implements org.apache.camel.Processor {
             return;
         }
         String[] resolved = resolve(context, model, "model");
-        List<String> fallbacks = request.fallbacks();
         for (int i = 0; i < fallbacks.size(); i++) {
             resolve(context, fallbacks.get(i), "fallbacks[" + i + "]");
         }
         exchange.setVariable(Variables.PROVIDER, resolved[0]);
         exchange.setVariable(Variables.UPSTREAM_MODEL, resolved[1]);
-        exchange.setVariable(Variables.TARGET, "model:" + resolved[0] + "/" + resolved[1]
-                + (fallbacks.isEmpty() ? "" : "?requestFallbacks=true"));
+        // one endpoint for every directly named model: the name stays data, never part of an endpoint URI
+        exchange.setVariable(Variables.TARGET, ModelEndpoint.REQUESTED_URI);
     }
 
     /** The provider and its model name for {@code model}, or the 400/404 that explains why there is none. */

@@ -71,6 +71,8 @@ final class UpstreamCall {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(upstream.url())
+                // waiting for a pooled connection counts too: without this a full pool holds a request past its deadline
+                .setConnectTimeout(timeoutMs)
                 .setIdleTimeout(timeoutMs);
         upstream.headers().forEach(options::putHeader);
         reply.upstreamStarted();
@@ -104,7 +106,7 @@ final class UpstreamCall {
         if (status >= 300) {
             String retryAfter = response.getHeader("Retry-After");
             wholeBody(response).onComplete(body -> fail(body.succeeded()
-                    ? codec.decodeError(status, body.result().getBytes(), retryAfter)
+                    ? clientFacing(codec.decodeError(status, body.result(), retryAfter))
                     : toGatewayException(body.cause())));
         } else if (!stream) {
             wholeBody(response).onComplete(this::onWholeBody);
@@ -113,18 +115,22 @@ final class UpstreamCall {
         }
     }
 
-    private static Future<Buffer> wholeBody(HttpClientResponse response) {
-        return BodyCollector.collect(response, BodyCollector.declaredLength(response.getHeader("Content-Length")),
-                MAX_ANSWER_BYTES);
+    /** A provider's "unauthenticated" is about the gateway's key for it, never the client's: it must not reach the client as 401. */
+    private GatewayException clientFacing(GatewayException error) {
+        return error.status() == 401 ? ProviderCredentials.rejected(provider) : error;
     }
 
-    private void onWholeBody(AsyncResult<Buffer> body) {
+    private static Future<byte[]> wholeBody(HttpClientResponse response) {
+        return BodyCollector.collect(response, MAX_ANSWER_BYTES);
+    }
+
+    private void onWholeBody(AsyncResult<byte[]> body) {
         if (body.failed()) {
             fail(toGatewayException(body.cause()));
             return;
         }
         try {
-            ChatResponse decoded = codec.decodeResponse(body.result().getBytes(), upstreamModel);
+            ChatResponse decoded = codec.decodeResponse(body.result(), upstreamModel);
             exchange.setVariable(Variables.RESPONSE, decoded);
             exchange.setVariable(Variables.USAGE, decoded.usage());
             succeed();
@@ -143,7 +149,7 @@ final class UpstreamCall {
             }
             lastChunkAt = System.nanoTime();
             try {
-                decoder.decode(bytes.getBytes(), reply::sendChunk);
+                decoder.decode(BodyCollector.bytesOf(bytes), reply::sendChunk);
             } catch (GatewayException e) {
                 failStream(e);
                 return;

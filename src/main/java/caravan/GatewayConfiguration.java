@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 import caravan.catalog.ModelCatalog;
 import caravan.edge.EdgeEngine;
+import caravan.edge.EdgeLimits;
 import caravan.edge.EdgeServer;
 import caravan.edge.RequestIds;
 import caravan.processors.Authenticate;
@@ -53,12 +56,13 @@ final class GatewayConfiguration implements CamelConfiguration {
             eventLoops = Runtime.getRuntime().availableProcessors();
         }
 
+        Authenticate authenticate = new Authenticate(masterKey);
         EdgeServer server = new EdgeServer(
                 listenHost(authenticated, configuredHost),
                 Integer.parseInt(properties.resolveProperty("gateway.port").orElse("8080")),
                 eventLoops,
-                Long.parseLong(properties.resolveProperty("gateway.max-body-bytes").orElse("16777216")),
-                Long.parseLong(properties.resolveProperty("gateway.request-timeout-ms").orElse("600000")));
+                edgeLimits(properties),
+                authenticate);
         // no redelivery and no error logging per route: failover policies own retries, and the edge answers
         // every failure in the client's dialect (logging only the unexpected ones)
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
@@ -77,13 +81,34 @@ final class GatewayConfiguration implements CamelConfiguration {
         registry.bind("vertx", server.vertx());
         registry.bind("modelCatalog", catalog);
         registry.bind("provider", new ProviderComponent(server.vertx(), echoStandIn));
-        registry.bind("authenticate", new Authenticate(masterKey));
+        registry.bind("authenticate", authenticate);
         registry.bind("parseChatCompletion", new ParseChatCompletion());
         registry.bind("parseAnthropicMessages", new caravan.processors.ParseAnthropicMessages());
         registry.bind("resolveTarget", new ResolveTarget(catalog));
         registry.bind("respond", new Respond());
         registry.bind("listModels", new ListModels(catalog));
         registry.bind("readiness", new Readiness());
+    }
+
+    /** README: "Limits and protections". */
+    static EdgeLimits edgeLimits(PropertiesComponent properties) {
+        long maxBody = number(properties, "gateway.max-body-bytes", EdgeLimits.DEFAULT_MAX_BODY_BYTES);
+        String buffered = properties.resolveProperty("gateway.max-buffered-bytes").orElse("auto");
+        String connections = properties.resolveProperty("gateway.max-connections").orElse("auto");
+        return new EdgeLimits(maxBody,
+                "auto".equalsIgnoreCase(buffered) ? EdgeLimits.defaultBufferedBytes(Runtime.getRuntime().maxMemory(), maxBody)
+                        : Long.parseLong(buffered.trim()),
+                number(properties, "gateway.header-timeout-ms", 10_000),
+                number(properties, "gateway.idle-timeout-s", 60) * 1000,
+                "auto".equalsIgnoreCase(connections) ? EdgeLimits.defaultMaxConnections(EdgeLimits.openFileLimit())
+                        : Integer.parseInt(connections.trim()),
+                number(properties, "gateway.request-timeout-ms", 600_000),
+                Arrays.stream(properties.resolveProperty("gateway.public-paths").orElse("/healthz,/readyz,/ui").split(","))
+                        .map(String::trim).filter(path -> !path.isEmpty()).collect(Collectors.toSet()));
+    }
+
+    private static long number(PropertiesComponent properties, String name, long fallback) {
+        return properties.resolveProperty(name).map(String::trim).map(Long::parseLong).orElse(fallback);
     }
 
     /** Without a master key nobody may reach the gateway from another machine. */

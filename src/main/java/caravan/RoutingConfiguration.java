@@ -20,6 +20,7 @@ import caravan.routing.QualityScores;
 import caravan.routing.RecentCalls;
 import caravan.routing.RetryPolicy;
 import caravan.telemetry.GatewayMetrics;
+import caravan.telemetry.MetricLabels;
 import caravan.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
@@ -63,7 +64,8 @@ final class RoutingConfiguration implements CamelConfiguration {
         }
         MirrorLedger mirrors = new MirrorLedger(1000, telemetry::onMirror);
         ModelComponent models = new ModelComponent(vertx, catalog, policy, breakers, latencies, recentCalls,
-                (int) number(properties, "routing.retries", 0), telemetry);
+                (int) number(properties, "routing.retries", 0), (int) number(properties, "routing.max-attempts", 10),
+                telemetry, registry.lookupByNameAndType("metricLabels", MetricLabels.class));
 
         registry.bind("model", models);
         registry.bind("mirror", new MirrorComponent(models, catalog, mirrors,

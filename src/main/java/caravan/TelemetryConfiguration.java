@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
 
+import caravan.catalog.ModelCatalog;
+import caravan.catalog.PolicyRoutes;
+import caravan.catalog.ProviderRoutes;
 import caravan.processors.ServeDashboardPage;
 import caravan.processors.ServeDashboardStats;
 import caravan.processors.ServeMetrics;
@@ -11,6 +14,7 @@ import caravan.telemetry.ContentRedactor;
 import caravan.telemetry.GatewayMetrics;
 import caravan.telemetry.GatewayTracer;
 import caravan.telemetry.LiveStats;
+import caravan.telemetry.MetricLabels;
 import caravan.telemetry.OpenTelemetrySetup;
 import caravan.telemetry.Telemetry;
 import caravan.telemetry.TracingOptions;
@@ -54,8 +58,11 @@ final class TelemetryConfiguration implements CamelConfiguration {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         registerCpuUsage(meters);
-        GatewayMetrics metrics = new GatewayMetrics(meters);
-        LiveStats stats = new LiveStats(Clock.systemUTC(), 50);
+        MetricLabels labels = new MetricLabels(registry.lookupByNameAndType("modelCatalog", ModelCatalog.class),
+                provider -> ProviderRoutes.exists(context, provider), route -> PolicyRoutes.named(context, route) != null);
+        registry.bind("metricLabels", labels);
+        GatewayMetrics metrics = new GatewayMetrics(meters, labels);
+        LiveStats stats = new LiveStats(Clock.systemUTC(), 50, labels);
         boolean counting = Boolean.parseBoolean(properties.resolveProperty("gateway.metrics.enabled").orElse("true"));
         if (!counting) {
             LOG.info("Call metrics are off (GATEWAY_METRICS=false): /metrics shows the JVM only and /ui stays empty");

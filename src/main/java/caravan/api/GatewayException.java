@@ -66,6 +66,19 @@ public class GatewayException extends RuntimeException {
                 "The request ran out of time before any model answered.");
     }
 
+    /** The code of {@link #providerRejectedCredentials}. */
+    public static final String PROVIDER_AUTHENTICATION = "provider_authentication_error";
+
+    /**
+     * A provider refused the gateway's own credentials for it. The client's key is not at fault, so this
+     * is not a 401: that status stays the gateway's answer to a client's bad key.
+     */
+    public static GatewayException providerRejectedCredentials(String provider) {
+        return new GatewayException(502, ErrorType.UPSTREAM, PROVIDER_AUTHENTICATION, null, "Provider '" + provider
+                + "' refused the gateway's credentials for it (HTTP 401): the gateway's key for that provider is "
+                + "missing, wrong or revoked. This is not about your key.");
+    }
+
     public static GatewayException internal(String message, Throwable cause) {
         return new GatewayException(500, ErrorType.API, "internal_error", null, message, null, cause);
     }

@@ -1,6 +1,12 @@
 package caravan.api;
 
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -15,6 +21,43 @@ public final class Json {
             .build();
 
     public static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    /** A JSON number a double can hold: 1e309 parses as infinity, which serialises as the string "Infinity". */
+    public static boolean isFiniteNumber(com.fasterxml.jackson.databind.JsonNode value) {
+        return value.isNumber() && Double.isFinite(value.asDouble());
+    }
+
+    /** Jackson names its own classes and settings in backticks, sometimes inside parentheses. */
+    private static final Pattern INTERNALS = Pattern.compile("\\s*\\([^()]*`[^`]*`[^()]*\\)|`[^`]*`");
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*\\.[A-Za-z]");
+
+    /**
+     * What is wrong with a JSON body, for a client to read: Jackson's description without the Java class
+     * and setting names it quotes, where it happened, and never more than a line.
+     */
+    public static String parseProblem(JsonProcessingException e) {
+        String problem;
+        if (e instanceof JsonEOFException) {
+            problem = "unexpected end of input";
+        } else if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            problem = "unexpected content after the JSON value";
+        } else {
+            problem = INTERNALS.matcher(String.valueOf(e.getOriginalMessage())).replaceAll("").trim();
+            if (e instanceof StreamConstraintsException) {
+                problem = "the document is beyond this gateway's limits: " + problem;
+            }
+            if (problem.isEmpty() || CLASS_NAME.matcher(problem).find()) {
+                problem = "invalid JSON";
+            }
+        }
+        if (problem.length() > 200) {
+            problem = problem.substring(0, 200) + "...";
+        }
+        JsonLocation at = e.getLocation();
+        return at != null && at.getLineNr() > 0
+                ? problem + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"
+                : problem;
+    }
 
     private Json() {
     }

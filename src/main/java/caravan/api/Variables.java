@@ -13,6 +13,8 @@ public final class Variables {
     public static final String DIALECT = "dialect";
     /** {@link Reply}: the client connection, in the inbound dialect; streams are written through it. */
     public static final String REPLY = "reply";
+    /** {@link Caller}: who is calling, as the edge established it from the request's headers before reading its body. */
+    public static final String CALLER = "caller";
     /** String: the tenant the caller's key belongs to. */
     public static final String TENANT = "tenant";
     /** String: the named route (routes/policies) that serves the call; absent when a model was called directly. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,8 @@ public final class ModelCatalog {
     /** Per provider, its models' prices: read on every answered call, so built once. */
     private final Map<String, Map<String, Price>> prices = new java.util.HashMap<>();
     private final List<Map.Entry<Pattern, String>> bareNames = new ArrayList<>();
+    /** Per provider, every model the catalog names (listed or priced): the models metrics label by name. */
+    private final Map<String, Set<String>> listed = new java.util.HashMap<>();
     /** Bare names already resolved (empty: served by nobody); bounded, since clients choose the names. */
     private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
 
@@ -35,6 +38,11 @@ public final class ModelCatalog {
         providers.forEach((provider, models) -> models.bareNames()
                 .forEach(glob -> bareNames.add(Map.entry(glob(glob), provider))));
         providers.forEach((provider, models) -> prices.put(provider, models.prices()));
+        providers.forEach((provider, models) -> {
+            Set<String> names = new java.util.HashSet<>(models.models());
+            names.addAll(models.pricePairs().keySet());
+            listed.put(provider, Set.copyOf(names));
+        });
     }
 
     public static ModelCatalog read(InputStream yaml) {
@@ -60,6 +68,12 @@ public final class ModelCatalog {
             resolved.put(model, provider);
         }
         return provider.orElse(null);
+    }
+
+    /** Whether the catalog lists this model for this provider (among its models or its prices). */
+    public boolean lists(String provider, String model) {
+        Set<String> known = listed.get(provider);
+        return known != null && known.contains(model);
     }
 
     /** The models listed for a provider (possibly none: a self-hosted server serves what it loaded). */

@@ -4,15 +4,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import caravan.api.ErrorType;
-import caravan.api.GatewayException;
+import caravan.api.Caller;
 import caravan.api.Variables;
 import caravan.catalog.ModelCatalog;
-import caravan.net.BodyCollector;
 import caravan.telemetry.CostOfUsage;
 import caravan.telemetry.Telemetry;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
@@ -30,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one {@code platform-http} path: reads the body (bounded by the server's limit), builds the
- * exchange with the request headers as message headers, and runs the route asynchronously on the event
- * loop that received the request. When the route completes, its {@link HttpReply} writes the answer
- * (unless a stream already did). The consumer never blocks and never leaves an exchange unanswered.
+ * Serves one {@code platform-http} path: for each request the edge admitted (caller known, body read),
+ * builds the exchange, with only the request headers some step reads ({@link ClientHeaders}) as message
+ * headers, and runs the route asynchronously on the event loop that received the request. When the route
+ * completes, its {@link HttpReply} writes the answer (unless a stream already did) and the body's bytes
+ * leave the gateway's budget. The consumer never blocks and never leaves an exchange unanswered.
  */
 final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer, Suspendable {
 
@@ -107,74 +104,47 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         }
     }
 
-    void readBody(RoutingContext ctx) {
+    /** Runs the route for an admitted request: builds the exchange once and answers when the route is done. */
+    void serve(RoutingContext ctx, Caller caller, RequestIntake.Body body) {
         HttpServerRequest request = ctx.request();
-        long limit = server.maxBodyBytes();
-        long declared = BodyCollector.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
-        if (declared > limit) {
-            rejectTooLarge(ctx, limit);
-            return;
-        }
-        BodyCollector.collect(request, declared, limit).onComplete(body -> {
-            if (body.succeeded()) {
-                handle(ctx, body.result());
-            } else if (body.cause() instanceof BodyCollector.BodyTooLargeException) {
-                rejectTooLarge(ctx, limit);
-            } else {
-                ctx.response().reset();
-            }
-        });
-        // the router pauses the request until a handler is ready for its body
-        request.resume();
-    }
-
-    private static void rejectTooLarge(RoutingContext ctx, long limit) {
-        // the rest of the body is not read: the connection cannot be reused
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        EdgeServer.sendError(ctx, GatewayException.bodyTooLarge(limit));
-    }
-
-    void handle(RoutingContext ctx, Buffer body) {
-        if (!isRunAllowed()) {
-            // the route stopped (a reload) while the body arrived: its replacement takes the request
-            PathSlot current = slot;
-            if (current != null) {
-                current.handOver(ctx, body);
-            } else {
-                EdgeServer.sendError(ctx, new GatewayException(503, ErrorType.API,
-                        "unavailable", null, "The gateway is shutting down."));
-            }
-            return;
-        }
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
-        HttpReply reply = new HttpReply(ctx.response(), exchange, timeoutMillis(ctx.request()), modelEndpoint,
+        HttpReply reply = new HttpReply(ctx.response(), exchange, timeoutMillis(request), modelEndpoint,
                 telemetry, costs);
         exchange.setVariable(Variables.REPLY, reply);
+        if (caller != null) {
+            exchange.setVariable(Variables.CALLER, caller);
+        }
+        ConnectionWatch watch = ConnectionWatch.of(request);
+        if (watch != null) {
+            watch.answering(reply);
+        }
+        long held = body.held();
         try {
-            exchange.setIn(toMessage(ctx, exchange, body));
+            exchange.setIn(toMessage(ctx, exchange, body.bytes()));
             createUoW(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-            complete(exchange, reply);
+            complete(exchange, reply, held);
             return;
         }
         try {
-            getAsyncProcessor().process(exchange, doneSync -> complete(exchange, reply));
+            getAsyncProcessor().process(exchange, doneSync -> complete(exchange, reply, held));
         } catch (Throwable t) {
             // the async contract says process() does not throw; if it does, answer rather than hang
             exchange.setException(t instanceof Exception e ? e : new RuntimeException(t));
-            complete(exchange, reply);
+            complete(exchange, reply, held);
         }
     }
 
-    private void complete(Exchange exchange, HttpReply reply) {
+    private void complete(Exchange exchange, HttpReply reply, long heldBodyBytes) {
         try {
             reply.finish(exchange);
         } catch (RuntimeException e) {
             LOG.error("Failed to write the answer of {}", exchange.getExchangeId(), e);
             reply.abort();
         } finally {
+            server.budget().release(heldBodyBytes);
             doneUoW(exchange);
             releaseExchange(exchange, false);
         }
@@ -182,21 +152,27 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
 
     /** The gateway's request timeout, or less when the client asks for less with {@code x-caravan-timeout-ms}. */
     private long timeoutMillis(HttpServerRequest request) {
-        long asked = BodyCollector.declaredLength(request.getHeader(TIMEOUT_HEADER));
-        return asked > 0 ? Math.min(asked, server.requestTimeoutMs()) : server.requestTimeoutMs();
+        long limit = server.limits().requestTimeoutMs();
+        String asked = request.getHeader(TIMEOUT_HEADER);
+        if (asked == null || asked.isEmpty() || asked.length() > 12) {
+            return limit;
+        }
+        long millis = 0;
+        for (int i = 0; i < asked.length(); i++) {
+            char c = asked.charAt(i);
+            if (c < '0' || c > '9') {
+                return limit;
+            }
+            millis = millis * 10 + (c - '0');
+        }
+        return millis > 0 ? Math.min(millis, limit) : limit;
     }
 
-    private static Message toMessage(RoutingContext ctx, Exchange exchange, Buffer body) {
+    private static Message toMessage(RoutingContext ctx, Exchange exchange, byte[] body) {
         HttpServerRequest request = ctx.request();
         HttpMessage message = new HttpMessage(exchange, request, ctx.response());
         Map<String, Object> headers = message.getHeaders();
-        for (Map.Entry<String, String> header : request.headers()) {
-            // the request's own Content-Type/Length describe its body, not the answer the route builds
-            String name = header.getKey();
-            if (!"Content-Type".equalsIgnoreCase(name) && !"Content-Length".equalsIgnoreCase(name)) {
-                headers.putIfAbsent(name, header.getValue());
-            }
-        }
+        ClientHeaders.copy(request.headers(), headers);
         for (Map.Entry<String, String> parameter : ctx.pathParams().entrySet()) {
             headers.put(parameter.getKey(), parameter.getValue());
         }
@@ -206,7 +182,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         if (request.query() != null) {
             headers.put(Exchange.HTTP_QUERY, request.query());
         }
-        message.setBody(body.length() == 0 ? null : body.getBytes());
+        message.setBody(body.length == 0 ? null : body);
         return message;
     }
 }

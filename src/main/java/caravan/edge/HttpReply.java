@@ -37,6 +37,8 @@ final class HttpReply implements Reply {
     static final String ATTEMPTS_HEADER = "x-caravan-attempts";
     static final String REQUEST_ID_HEADER = "x-caravan-request-id";
 
+    private static final Buffer SSE_PROBE = Buffer.buffer(":\n\n");
+
     private final HttpServerResponse response;
     private final Exchange exchange;
     private final long receivedAt = System.nanoTime();
@@ -189,6 +191,17 @@ final class HttpReply implements Reply {
         response.end(BodyCollector.wrap(streamEncoder().error(error)));
     }
 
+    /**
+     * The client shut down its sending side while its answer was being produced. Once a stream has begun,
+     * an SSE comment (which every SSE reader skips) tells a client that is still reading from one that has
+     * gone: the second resets the connection, which closes it and cancels the upstream call.
+     */
+    void probeClient() {
+        if (!ended && response.headWritten() && !response.closed()) {
+            response.write(SSE_PROBE);
+        }
+    }
+
     @Override
     public boolean writeQueueFull() {
         return response.writeQueueFull();
@@ -295,9 +308,15 @@ final class HttpReply implements Reply {
     }
 
     private void sendMessage(Message message) {
-        Integer code = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Object code = message.getHeader(Exchange.HTTP_RESPONSE_CODE);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        status = code == null ? 200 : code;
+        status = code == null ? 200 : code instanceof Integer number ? number : -1;
+        if (status < 200 || status > 599) {
+            // only a route sets this header (the edge never maps a client's Camel* headers); a bad one is a route bug
+            sendError(Errors.toGatewayException(new IllegalStateException("A route answered with the status '" + code
+                    + "'; use a number from 200 to 599."), exchange));
+            return;
+        }
         response.setStatusCode(status);
         response.putHeader("Content-Type", contentType == null ? "application/json" : contentType);
         writeGatewayHeaders();
@@ -355,7 +374,8 @@ final class HttpReply implements Reply {
         }
         String model = servingModel != null ? servingModel : exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
         if (model != null) {
-            response.putHeader(MODEL_HEADER, model);
+            // a client named it: printable ASCII goes as it is, anything else percent-encoded (RFC 8187's charset)
+            response.putHeader(MODEL_HEADER, HeaderValues.printable(model));
         }
         response.putHeader(OVERHEAD_HEADER, millis(overheadNanos()));
     }

@@ -1,5 +1,9 @@
 package caravan.net;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -7,37 +11,49 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * Collects a whole HTTP body (a client's request, an upstream's answer) into one buffer, at most
- * {@code limit} bytes. A body that arrived in one network read is used as it came; a longer one is
- * copied once into a buffer sized from its declared length. (Vert.x's own aggregation copies every read
- * into a buffer that grows by doubling, and Buffer#getBytes copies again.)
+ * Collects a whole HTTP body (a client's request, an upstream's answer) as exact-sized bytes, at most
+ * {@code limit} of them. Memory grows only with the bytes that actually arrive, never from a declared
+ * length a peer may lie about: the chunks are kept as they came and copied once, at the end, into one
+ * array of the body's size (a body that arrived in one read is used without a copy). Each chunk passes
+ * an {@link Admission} first, so a gateway-wide budget can refuse bytes it has no room for.
  */
 public final class BodyCollector {
 
-    private static final Buffer EMPTY = Buffer.buffer(Unpooled.EMPTY_BUFFER);
+    private static final byte[] EMPTY = new byte[0];
 
-    private final Promise<Buffer> body = Promise.promise();
+    /** Decides whether {@code bytes} more may be held; a refusal fails the body with {@link BodyRefusedException}. */
+    @FunctionalInterface
+    public interface Admission {
+        Admission ANY = bytes -> true;
+
+        boolean admit(int bytes);
+    }
+
+    private final Promise<byte[]> body = Promise.promise();
     private final long limit;
-    private final long declaredLength;
-    private Buffer first;
-    private Buffer whole;
+    private final Admission admission;
+    private final List<Buffer> chunks = new ArrayList<>(2);
     private long size;
 
-    private BodyCollector(long declaredLength, long limit) {
-        this.declaredLength = declaredLength;
+    private BodyCollector(long limit, Admission admission) {
         this.limit = limit;
+        this.admission = admission;
     }
 
     /**
-     * @param declaredLength the Content-Length, or -1 when the body is chunked
-     * @return the body, or a failure with {@link BodyTooLargeException} once it passes the limit
+     * @return the body, or a failure with {@link BodyTooLargeException} once it passes the limit, or with
+     *         {@link BodyRefusedException} when the admission refuses a chunk
      */
-    public static Future<Buffer> collect(ReadStream<Buffer> stream, long declaredLength, long limit) {
-        BodyCollector collector = new BodyCollector(declaredLength, limit);
+    public static Future<byte[]> collect(ReadStream<Buffer> stream, long limit, Admission admission) {
+        BodyCollector collector = new BodyCollector(limit, admission);
         stream.handler(collector::append);
         stream.endHandler(v -> collector.end());
         stream.exceptionHandler(collector.body::tryFail);
         return collector.body.future();
+    }
+
+    public static Future<byte[]> collect(ReadStream<Buffer> stream, long limit) {
+        return collect(stream, limit, Admission.ANY);
     }
 
     /** The declared Content-Length, or -1 when absent or unreadable. */
@@ -58,24 +74,41 @@ public final class BodyCollector {
         }
         size += chunk.length();
         if (size > limit) {
-            first = null;
-            whole = null;
+            chunks.clear();
             body.tryFail(new BodyTooLargeException(limit));
             return;
         }
-        if (first == null) {
-            first = chunk;
+        if (!admission.admit(chunk.length())) {
+            chunks.clear();
+            body.tryFail(BodyRefusedException.INSTANCE);
             return;
         }
-        if (whole == null) {
-            long expected = Math.max(declaredLength, first.length() + chunk.length());
-            whole = Buffer.buffer((int) Math.min(expected, limit)).appendBuffer(first);
-        }
-        whole.appendBuffer(chunk);
+        chunks.add(chunk);
     }
 
     private void end() {
-        body.tryComplete(whole != null ? whole : first != null ? first : EMPTY);
+        if (chunks.size() == 1) {
+            body.tryComplete(bytesOf(chunks.get(0)));
+            return;
+        }
+        byte[] whole = size == 0 ? EMPTY : new byte[(int) size];
+        int at = 0;
+        for (Buffer chunk : chunks) {
+            chunk.getBytes(whole, at);
+            at += chunk.length();
+        }
+        chunks.clear();
+        body.tryComplete(whole);
+    }
+
+    /** The buffer's bytes: its own array when it is exactly that, else a copy. */
+    public static byte[] bytesOf(Buffer buffer) {
+        ByteBuf buf = buffer.getByteBuf();
+        if (buf.hasArray() && buf.arrayOffset() == 0 && buf.readerIndex() == 0
+                && buf.array().length == buf.readableBytes()) {
+            return buf.array();
+        }
+        return buffer.getBytes();
     }
 
     /** The body passed the limit; reading it any further would only waste memory. */
@@ -89,6 +122,15 @@ public final class BodyCollector {
 
         public long limit() {
             return limit;
+        }
+    }
+
+    /** The admission refused to hold more bytes. */
+    public static final class BodyRefusedException extends RuntimeException {
+        static final BodyRefusedException INSTANCE = new BodyRefusedException();
+
+        private BodyRefusedException() {
+            super("no room for the body", null, false, false);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import caravan.catalog.ModelCatalog;
 import caravan.catalog.ProviderRoutes;
 import io.vertx.core.Vertx;
+import caravan.telemetry.MetricLabels;
 import caravan.telemetry.Telemetry;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Endpoint;
@@ -28,11 +29,17 @@ public final class ModelComponent extends DefaultComponent {
     private final LatencyStats latencies;
     private final RecentCalls recentCalls;
     private final int defaultRetries;
+    private final int maxAttempts;
+    /** A model a route names gets a metric label of its own. */
+    private final MetricLabels labels;
     private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
 
     public ModelComponent(Vertx vertx, ModelCatalog catalog, RetryPolicy policy, CircuitBreakers breakers,
-                          LatencyStats latencies, RecentCalls recentCalls, int defaultRetries, Telemetry telemetry) {
+                          LatencyStats latencies, RecentCalls recentCalls, int defaultRetries, int maxAttempts,
+                          Telemetry telemetry, MetricLabels labels) {
+        this.labels = labels;
+        this.maxAttempts = Math.max(1, maxAttempts);
         this.telemetry = telemetry;
         this.recentCalls = recentCalls;
         this.vertx = vertx;
@@ -45,7 +52,11 @@ public final class ModelComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        ModelEndpoint endpoint = new ModelEndpoint(uri, this, target(remaining));
+        Target target = ModelEndpoint.REQUESTED.equals(remaining) ? null : target(remaining);
+        if (target != null) {
+            labels.routed(target.provider(), target.model());
+        }
+        ModelEndpoint endpoint = new ModelEndpoint(uri, this, target);
         endpoint.setRetries(defaultRetries);
         setProperties(endpoint, parameters);
         return endpoint;
@@ -94,6 +105,11 @@ public final class ModelComponent extends DefaultComponent {
 
     Vertx vertx() {
         return vertx;
+    }
+
+    /** Attempts one request may make in all, retries and fallbacks included (routing.max-attempts). */
+    int maxAttempts() {
+        return maxAttempts;
     }
 
     RetryPolicy policy() {

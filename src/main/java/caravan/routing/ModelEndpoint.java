@@ -9,12 +9,20 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** One model to call, and how stubbornly: {@code retries}, {@code moveOn} statuses, request-level fallbacks. */
+/**
+ * One model to call, and how stubbornly: {@code retries}, {@code moveOn} statuses. {@code model:requested}
+ * is the model a request named directly, read from its {@code provider} and {@code upstreamModel}
+ * variables and followed by the request's own {@code fallbacks}: one endpoint for all of them, so what a
+ * client writes as a model never becomes endpoint syntax (nor one endpoint per name).
+ */
 public final class ModelEndpoint extends DefaultEndpoint {
 
+    public static final String REQUESTED = "requested";
+    public static final String REQUESTED_URI = "model:" + REQUESTED;
+
+    /** null for {@code model:requested}: the target is the exchange's */
     private final Target target;
     private int retries;
-    private boolean requestFallbacks;
     private Set<Integer> moveOn = Set.of();
 
     ModelEndpoint(String uri, ModelComponent component, Target target) {
@@ -37,8 +45,13 @@ public final class ModelEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("model: endpoints are called, they do not consume");
     }
 
+    /** The fixed target of a route's {@code model:provider/model}, or null for {@code model:requested}. */
     public Target getTarget() {
         return target;
+    }
+
+    public boolean isRequested() {
+        return target == null;
     }
 
     public int getRetries() {
@@ -48,15 +61,6 @@ public final class ModelEndpoint extends DefaultEndpoint {
     /** How many times a retryable failure is retried on this same model before moving on. */
     public void setRetries(int retries) {
         this.retries = retries;
-    }
-
-    public boolean isRequestFallbacks() {
-        return requestFallbacks;
-    }
-
-    /** Also try the request's own {@code "fallbacks"} list, in order, after this model. */
-    public void setRequestFallbacks(boolean requestFallbacks) {
-        this.requestFallbacks = requestFallbacks;
     }
 
     public Set<Integer> getMoveOn() {

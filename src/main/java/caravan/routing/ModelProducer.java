@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls the endpoint's model, then (with {@code requestFallbacks}) the request's own fallbacks, attempt by
- * attempt: each failure is judged by the {@link RetryPolicy} matrix, retried after a backoff, moved past,
- * or ended. Never blocks: waits are Vert.x timers, calls are asynchronous.
+ * Calls the endpoint's model (for {@code model:requested}, the request's model and then its own fallbacks),
+ * attempt by attempt: each failure is judged by the {@link RetryPolicy} matrix, retried after a backoff,
+ * moved past, or ended. However a route is written, a request makes at most {@code routing.max-attempts}
+ * attempts in all. Never blocks: waits are Vert.x timers, calls are asynchronous.
  */
 final class ModelProducer extends DefaultAsyncProducer {
 
@@ -41,12 +42,15 @@ final class ModelProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
-            List<Target> chain = new ArrayList<>();
-            chain.add(endpoint.getTarget());
-            if (endpoint.isRequestFallbacks()) {
+            List<Target> chain = new ArrayList<>(2);
+            if (endpoint.isRequested()) {
+                chain.add(new Target(exchange.getVariable(Variables.PROVIDER, String.class),
+                        exchange.getVariable(Variables.UPSTREAM_MODEL, String.class)));
                 for (String fallback : exchange.getVariable(Variables.REQUEST, ChatRequest.class).fallbacks()) {
                     chain.add(component.target(fallback));
                 }
+            } else {
+                chain.add(endpoint.getTarget());
             }
             new Attempts(exchange, callback, chain).next();
             return false;
@@ -84,6 +88,10 @@ final class ModelProducer extends DefaultAsyncProducer {
                 Target target = chain.get(index);
                 if (reply.remainingNanos() <= 0) {
                     finish(GatewayException.deadlineExceeded());
+                    return;
+                }
+                if (reply.attempts() >= component.maxAttempts()) {
+                    finish(last != null ? last : RetryPolicy.attemptsExhausted(component.maxAttempts()));
                     return;
                 }
                 boolean alternatives = index < chain.size() - 1 || FallbackLoadBalancer.inside(exchange);
@@ -151,7 +159,10 @@ final class ModelProducer extends DefaultAsyncProducer {
                 if (breaker != null) {
                     breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
                 }
-                component.latencies().record(target, nanos);
+                if (!endpoint.isRequested()) {
+                    // only a route's own targets are ever ranked by latency; a client's names are not kept
+                    component.latencies().record(target, nanos);
+                }
                 component.recentCalls().remember(reply.requestId(), target);
                 callback.done(false);
                 return;
@@ -202,7 +213,12 @@ final class ModelProducer extends DefaultAsyncProducer {
                     && TimeUnit.MILLISECONDS.toNanos(wait) < reply.remainingNanos();
             if (retry < endpoint.getRetries() && fits) {
                 retry++;
-                component.vertx().setTimer(Math.max(1, wait), id -> next());
+                // the wait belongs to the provider's failure, not to the gateway's overhead
+                reply.upstreamStarted();
+                component.vertx().setTimer(Math.max(1, wait), id -> {
+                    reply.upstreamFinished();
+                    next();
+                });
                 return;
             }
             if (error.status() == 429) {

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 
 /**
@@ -33,6 +34,14 @@ public final class RetryPolicy {
 
     public enum Verdict { RETRY, MOVE_ON, TERMINAL }
 
+    static final String ATTEMPTS_EXHAUSTED = "attempts_exhausted";
+
+    /** The request made as many attempts as the gateway allows one request, however its route is written. */
+    static GatewayException attemptsExhausted(int maxAttempts) {
+        return new GatewayException(502, ErrorType.UPSTREAM, ATTEMPTS_EXHAUSTED, null, "No model answered within "
+                + "the gateway's limit of " + maxAttempts + " attempts per request (retries and fallbacks included).");
+    }
+
     private final long baseBackoffMs;
     private final long maxBackoffMs;
 
@@ -43,8 +52,13 @@ public final class RetryPolicy {
 
     public Verdict classify(GatewayException failure, boolean committed, Set<Integer> alsoMoveOn) {
         int status = failure.status();
-        if (committed || status == 499 || "deadline_exceeded".equals(failure.code())) {
+        if (committed || status == 499 || "deadline_exceeded".equals(failure.code())
+                || ATTEMPTS_EXHAUSTED.equals(failure.code())) {
             return Verdict.TERMINAL;
+        }
+        if (GatewayException.PROVIDER_AUTHENTICATION.equals(failure.code())) {
+            // the gateway's own credentials for this provider: retrying cannot help, another provider may
+            return Verdict.MOVE_ON;
         }
         if (alsoMoveOn.contains(status)) {
             return Verdict.MOVE_ON;

@@ -25,7 +25,8 @@ import static caravan.telemetry.TelemetryNames.*;
  * tenant. Histogram buckets are the GenAI conventions' advisory boundaries, so dashboards written for
  * other GenAI instrumentations read these too. Building a meter's name and tags costs more than updating
  * it, so each kind of call or attempt finds its meters in one map lookup. A tag missing its value is an
- * empty string, which Prometheus treats as absent.
+ * empty string, which Prometheus treats as absent; every label value passes {@link MetricLabels} first, so
+ * the series stay bounded whatever names clients send.
  */
 public final class GatewayMetrics implements CallListener {
 
@@ -43,11 +44,14 @@ public final class GatewayMetrics implements CallListener {
     private static final String[] TOKEN_TYPES = {"input", "output", "cache_read", "cache_write", "reasoning"};
 
     private final MeterRegistry registry;
+    private final MetricLabels labels;
     private final Map<CallKey, CallMeters> callMeters = new ConcurrentHashMap<>();
     private final Map<AttemptKey, AttemptMeters> attemptMeters = new ConcurrentHashMap<>();
 
-    public GatewayMetrics(MeterRegistry registry) {
+    /** @param labels what each label may say: series are only ever made for values the gateway knows */
+    public GatewayMetrics(MeterRegistry registry, MetricLabels labels) {
         this.registry = registry;
+        this.labels = labels;
     }
 
     /** One gauge per provider and breaker state, 1 for the state the breaker is in. */
@@ -67,9 +71,13 @@ public final class GatewayMetrics implements CallListener {
 
     @Override
     public void onAttempt(AttemptRecord attempt) {
-        String errorType = attempt.error() == null ? "" : errorType(attempt.error().code(), attempt.error().status());
-        AttemptMeters meters = attemptMeters.computeIfAbsent(new AttemptKey(value(attempt.provider()),
-                value(attempt.requestModel()), value(attempt.responseModel()), errorType), this::attemptMeters);
+        String errorType = attempt.error() == null ? ""
+                : labels.errorType(errorType(attempt.error().code(), attempt.error().status()));
+        String provider = labels.provider(attempt.provider());
+        String requestModel = labels.model(attempt.provider(), attempt.requestModel());
+        AttemptMeters meters = attemptMeters.computeIfAbsent(new AttemptKey(provider, requestModel,
+                labels.responseModel(attempt.provider(), requestModel, attempt.responseModel()), errorType),
+                this::attemptMeters);
         meters.duration().record(attempt.durationNanos(), TimeUnit.NANOSECONDS);
         if (attempt.ttfcNanos() >= 0) {
             meters.timeToFirstChunk().get().record(attempt.ttfcNanos(), TimeUnit.NANOSECONDS);
@@ -109,8 +117,9 @@ public final class GatewayMetrics implements CallListener {
 
     @Override
     public void onCall(CallRecord call) {
-        CallMeters meters = callMeters.computeIfAbsent(new CallKey(call.endpoint(), value(call.route()),
-                value(call.provider()), value(call.model()), call.status(), value(call.tenant())), this::callMeters);
+        CallMeters meters = callMeters.computeIfAbsent(new CallKey(call.endpoint(), labels.route(call.route()),
+                labels.provider(call.provider()), labels.model(call.provider(), call.model()), call.status(),
+                labels.tenant(call.tenant())), this::callMeters);
         meters.requests().increment();
         meters.duration().record(call.durationNanos(), TimeUnit.NANOSECONDS);
         if (call.ttfcNanos() >= 0) {
@@ -171,8 +180,9 @@ public final class GatewayMetrics implements CallListener {
         for (int i = 1; i < call.attempted().size(); i++) {
             String previous = call.attempted().get(i - 1);
             int slash = previous.indexOf('/');
-            Tags from = Tags.of(TAG_PROVIDER, previous.substring(0, Math.max(0, slash)),
-                    TAG_MODEL, previous.substring(slash + 1));
+            String provider = previous.substring(0, Math.max(0, slash));
+            Tags from = Tags.of(TAG_PROVIDER, labels.provider(provider),
+                    TAG_MODEL, labels.model(provider, previous.substring(slash + 1)));
             if (previous.equals(call.attempted().get(i))) {
                 Counter.builder(METRIC_RETRIES)
                         .description("Retries of a failed provider call on the same model")
@@ -180,7 +190,7 @@ public final class GatewayMetrics implements CallListener {
             } else {
                 Counter.builder(METRIC_FALLBACKS)
                         .description("Fallbacks: calls moved to the next target after the tagged target failed")
-                        .tags(from).tag(TAG_ROUTE, value(call.route()))
+                        .tags(from).tag(TAG_ROUTE, labels.route(call.route()))
                         .register(registry).increment();
             }
         }
@@ -224,7 +234,8 @@ public final class GatewayMetrics implements CallListener {
     public void onMirror(MirrorOutcome outcome) {
         String candidate = outcome.candidate();
         int slash = candidate.indexOf('/');
-        Tags tags = Tags.of(TAG_ROUTE, value(outcome.route()), TAG_PROVIDER, candidate.substring(0, Math.max(0, slash)),
+        // a mirror's candidate is written in a route, so it is known by construction
+        Tags tags = Tags.of(TAG_ROUTE, labels.route(outcome.route()), TAG_PROVIDER, candidate.substring(0, Math.max(0, slash)),
                 TAG_MODEL, candidate.substring(slash + 1));
         Counter.builder(METRIC_MIRROR_REQUESTS)
                 .description("Mirrored calls to candidate models, by outcome")
@@ -243,16 +254,12 @@ public final class GatewayMetrics implements CallListener {
     public void onGuardrail(String guardrail, String route, boolean passed) {
         Counter.builder(METRIC_GUARDRAIL_CHECKS)
                 .description("Guardrail and post-check verdicts, by guardrail, route and outcome")
-                .tags(TAG_GUARDRAIL, guardrail, TAG_ROUTE, value(route), TAG_OUTCOME, passed ? "pass" : "fail")
+                .tags(TAG_GUARDRAIL, guardrail, TAG_ROUTE, labels.route(route), TAG_OUTCOME, passed ? "pass" : "fail")
                 .register(registry).increment();
     }
 
     static String errorType(String code, int status) {
         return code != null && !code.isEmpty() ? code : Integer.toString(status);
-    }
-
-    private static String value(String tag) {
-        return tag == null ? "" : tag;
     }
 
     private static Duration[] seconds(double... values) {

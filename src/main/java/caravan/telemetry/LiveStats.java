@@ -40,9 +40,13 @@ public final class LiveStats implements CallListener {
     private long outputTokens;
     private double costUsd;
 
-    public LiveStats(Clock clock, int recentSize) {
+    private final MetricLabels labels;
+
+    /** @param labels the names its tables may show (the same bounded sets as the metrics) */
+    public LiveStats(Clock clock, int recentSize, MetricLabels labels) {
         this.clock = clock;
         this.recentSize = recentSize;
+        this.labels = labels;
     }
 
     @Override
@@ -55,15 +59,16 @@ public final class LiveStats implements CallListener {
         if (call.fallbacks() > 0) {
             fallbacks++;
         }
-        String provider = call.provider() == null ? "(none)" : call.provider();
+        String provider = call.provider() == null ? "(none)" : labels.provider(call.provider());
         providers.computeIfAbsent(provider, p -> new ProviderWindow()).add(now, call);
         Usage usage = call.usage();
         if (usage != null) {
             inputTokens += usage.inputTokens();
             outputTokens += usage.outputTokens();
             costUsd += call.costUsd();
-            String model = call.provider() + "/" + call.model();
-            spend.computeIfAbsent(call.tenant() + "\u0000" + model, key -> new Spend(call.tenant(), model)).add(call);
+            String model = labels.provider(call.provider()) + "/" + labels.model(call.provider(), call.model());
+            String tenant = labels.tenant(call.tenant());
+            spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model)).add(call);
         }
         recent.addFirst(call);
         if (recent.size() > recentSize) {

@@ -82,6 +82,15 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the gateway as an orchestrator would (SIGTERM) and returns everything it wrote, shutdown included. */
+    String stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return output();
+    }
+
     @Override
     public void close() throws Exception {
         process.destroy();

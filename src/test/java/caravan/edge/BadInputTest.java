@@ -50,6 +50,8 @@ class BadInputTest {
             empty messages             | {"model":"gpt-4o","messages":[]}                                      | 400 | messages | empty_array
             unknown role               | {"model":"gpt-4o","messages":[{"role":"robot","content":"x"}]}       | 400 | messages[0].role | invalid_value
             temperature as text        | {"model":"gpt-4o","temperature":"warm","messages":[{"role":"user","content":"x"}]} | 400 | temperature | invalid_type
+            temperature overflowing    | {"model":"gpt-4o","temperature":1e309,"messages":[{"role":"user","content":"x"}]}  | 400 | temperature | invalid_value
+            top_p overflowing          | {"model":"gpt-4o","top_p":-1e400,"messages":[{"role":"user","content":"x"}]}      | 400 | top_p       | invalid_value
             stream as text             | {"model":"gpt-4o","stream":"yes","messages":[{"role":"user","content":"x"}]}      | 400 | stream | invalid_type
             unknown bare model         | {"model":"no-such-model","messages":[{"role":"user","content":"x"}]} | 404 | model    | model_not_found
             unknown provider           | {"model":"acme/gpt-4o","messages":[{"role":"user","content":"x"}]}   | 404 | model    | model_not_found

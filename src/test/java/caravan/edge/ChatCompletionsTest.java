@@ -140,13 +140,15 @@ class ChatCompletionsTest {
     }
 
     @Test
-    void passesAnUpstreamAuthenticationFailureThrough() throws Exception {
+    void answersAProviderRefusingTheGatewaysKeyWith502NotTheClients401() throws Exception {
         upstream.then(Answer.json(401, Recorded.text("openai", "error-401.json")));
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", HELLO);
 
-        assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(error(response).get("code").asText()).isEqualTo("invalid_api_key");
+        assertThat(response.statusCode()).as("401 stays the gateway's answer to the client's own key").isEqualTo(502);
+        assertThat(error(response).get("type").asText()).isEqualTo("upstream_error");
+        assertThat(error(response).get("code").asText()).isEqualTo("provider_authentication_error");
+        assertThat(error(response).get("message").asText()).contains("openai").doesNotContain("sk-");
     }
 
     @Test

@@ -77,6 +77,18 @@ class FallbackAndRetryTest {
                       uri: direct:stubborn
                       steps:
                         - to: model:openai/first-model?retries=2
+                - route:
+                    id: relentless
+                    group: policies
+                    from:
+                      uri: direct:relentless
+                      steps:
+                        - loadBalance:
+                            customLoadBalancer:
+                              ref: fallback
+                            steps:
+                              - to: model:openai/first-model?retries=100000
+                              - to: model:vllm/second-model?retries=100000
                 """);
         gateway = GatewayUnderTest.builder().workDir(workDir)
                 .property("providers.openai.base-url", first.baseUrl())
@@ -87,6 +99,7 @@ class FallbackAndRetryTest {
                 .property("providers.groq.base-url", "http://127.0.0.1:" + GatewayUnderTest.freePort() + "/v1")
                 .property("providers.groq.api-key", "sk-refused")
                 .property("routing.backoff-base-ms", "20")
+                .property("routing.max-attempts", "4")
                 // the retry matrix alone: breakers have their own test
                 .property("routing.breaker.window", "1000")
                 .property("routing.breaker.minimum-calls", "1000")
@@ -187,6 +200,29 @@ class FallbackAndRetryTest {
         FakeUpstream.Received limited = first.takeRequest();
         FakeUpstream.Received retried = first.takeRequest();
         assertThat(retried.receivedAtNanos() - limited.receivedAtNanos()).isGreaterThanOrEqualTo(900_000_000L);
+    }
+
+    @Test
+    void countsTheWaitBeforeARetryAsUpstreamTimeNotGatewayOverhead() {
+        first.then(Answer.json(429, Recorded.text("openai", "error-429.json"), Map.of("Retry-After", "1")));
+
+        HttpResponse<String> response = chat("stubborn");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Double.parseDouble(response.headers().firstValue("x-caravan-overhead-ms").orElseThrow()))
+                .as("the second of Retry-After is the provider's, not the gateway's").isLessThan(500);
+    }
+
+    @Test
+    void capsTheAttemptsOfOneRequestHoweverItsRouteIsWritten() throws Exception {
+        first.fallback(Answer.json(503, "{\"error\":{\"message\":\"busy\"}}"));
+        second.fallback(Answer.json(503, "{\"error\":{\"message\":\"busy too\"}}"));
+
+        HttpResponse<String> response = chat("relentless");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.headers().firstValue("x-caravan-attempts")).hasValue("4");
+        assertThat(first.requestCount() + second.requestCount()).isEqualTo(4);
     }
 
     @Test

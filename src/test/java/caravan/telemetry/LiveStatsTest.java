@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import caravan.api.Usage;
+import caravan.catalog.ModelCatalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiveStatsTest {
 
     private final MutableClock clock = new MutableClock();
-    private final LiveStats stats = new LiveStats(clock, 3);
+    private final LiveStats stats = new LiveStats(clock, 3, new MetricLabels(
+            ModelCatalog.read(LiveStatsTest.class.getResourceAsStream("/models.yaml")), provider -> true, route -> true));
 
     @Test
     void ratesAndPercentilesCoverTheLastMinutePerProvider() {

@@ -37,7 +37,7 @@ public final class AnthropicDialect implements Dialect {
             parsed = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("There was an error parsing the body of your request: "
-                    + e.getOriginalMessage() + ". Send a JSON Messages request.", null, "invalid_json");
+                    + Json.parseProblem(e) + ". Send a JSON Messages request.", null, "invalid_json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

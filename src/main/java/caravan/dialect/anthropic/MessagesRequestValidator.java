@@ -3,6 +3,7 @@ package caravan.dialect.anthropic;
 import java.util.Set;
 
 import caravan.api.GatewayException;
+import caravan.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -38,8 +39,9 @@ final class MessagesRequestValidator {
         }
         validateMessages(required(body, "messages", "messages"));
         validateSystem(body.get("system"));
-        expect(body, "temperature", JsonNode::isNumber, "Input should be a valid number", "temperature");
-        expect(body, "top_p", JsonNode::isNumber, "Input should be a valid number", "top_p");
+        // 1e309 parses as infinity, which no provider reads as a number
+        expect(body, "temperature", Json::isFiniteNumber, "Input should be a valid number", "temperature");
+        expect(body, "top_p", Json::isFiniteNumber, "Input should be a valid number", "top_p");
         expect(body, "top_k", JsonNode::isIntegralNumber, "Input should be a valid integer", "top_k");
         expect(body, "stream", JsonNode::isBoolean, "Input should be a valid boolean", "stream");
         expect(body, "thinking", JsonNode::isObject, "Input should be a valid dictionary", "thinking");

@@ -3,6 +3,7 @@ package caravan.dialect.openai;
 import java.util.Set;
 
 import caravan.api.GatewayException;
+import caravan.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -36,6 +37,12 @@ final class ChatRequestValidator {
         validateMessages(body.get("messages"));
         for (String name : NUMBERS) {
             expect(body, name, JsonNode::isNumber, "a number");
+            JsonNode value = body.get(name);
+            // 1e309 parses as infinity, which would reach a provider as the string "Infinity"
+            if (value != null && value.isNumber() && !Json.isFiniteNumber(value)) {
+                throw GatewayException.badRequest("Invalid '" + name + "': the number is out of range.", name,
+                        "invalid_value");
+            }
         }
         for (String name : INTEGERS) {
             expect(body, name, JsonNode::canConvertToLong, "an integer");

@@ -39,7 +39,7 @@ public final class OpenAiDialect implements Dialect {
             parsed = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("We could not parse the JSON body of your request: "
-                    + e.getOriginalMessage() + ". The gateway expects a JSON Chat Completions request.",
+                    + Json.parseProblem(e) + ". The gateway expects a JSON Chat Completions request.",
                     null, "invalid_json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -124,6 +124,7 @@ class AnthropicDialectTest {
             "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]}|messages.0.content.0.text: Field required",
             "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\"}]}]}|messages.0.content.0: Input tag 'document' found using 'type' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking'",
             "{\"model\":\"m\",\"max_tokens\":1,\"temperature\":\"hot\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|temperature: Input should be a valid number",
+            "{\"model\":\"m\",\"max_tokens\":1,\"temperature\":1e309,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|temperature: Input should be a valid number",
             "{\"model\":\"m\",\"max_tokens\":1,\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|stream: Input should be a valid boolean",
             "{\"model\":\"m\",\"max_tokens\":1,\"stop_sequences\":[1],\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|stop_sequences.0: Input should be a valid string",
             "{\"model\":\"m\",\"max_tokens\":1,\"tools\":[{\"name\":\"f\"}],\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|tools.0.input_schema: Field required",

@@ -225,14 +225,14 @@ class AnthropicGatewayTest {
     }
 
     @Test
-    void aRejectedProviderKeyIsA401WithAnthropicsMessage() throws Exception {
+    void aRejectedProviderKeyIsA502ThatSaysSo() throws Exception {
         anthropic.then(Answer.json(401, Recorded.text("anthropic", "error-401.json")));
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", HELLO);
 
-        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.body()).doesNotContain("sk-ant-provider");
-        assertThat(JSON.readTree(response.body()).at("/error/type").asText()).isEqualTo("authentication_error");
+        assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("provider_authentication_error");
     }
 
     static List<String> events(String body) {

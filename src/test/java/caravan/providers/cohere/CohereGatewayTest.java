@@ -186,13 +186,13 @@ class CohereGatewayTest {
     }
 
     @Test
-    void invalidKeyIs401() throws Exception {
+    void aRejectedProviderKeyIsA502ThatSaysSo() throws Exception {
         upstream.then(Answer.json(401, Recorded.text("cohere", "error-401.json")));
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", HELLO);
 
-        assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(response.body()).at("/error/message").asText()).isEqualTo("invalid api token");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("provider_authentication_error");
     }
 
     @Test

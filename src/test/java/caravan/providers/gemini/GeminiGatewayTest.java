@@ -268,13 +268,13 @@ class GeminiGatewayTest {
     }
 
     @Test
-    void aRejectedKeyIsA401() throws Exception {
+    void aRejectedProviderKeyIsA502ThatSaysSo() throws Exception {
         gemini.then(json(400, text("error-400-api-key.json")));
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", HELLO);
 
-        assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(error(response).get("code").asText()).isEqualTo("invalid_api_key");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(error(response).get("code").asText()).isEqualTo("provider_authentication_error");
         assertThat(response.body()).doesNotContain(KEY);
     }
 
