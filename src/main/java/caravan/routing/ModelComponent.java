@@ -33,6 +33,8 @@ public final class ModelComponent extends DefaultComponent {
     /** A model a route names gets a metric label of its own. */
     private final MetricLabels labels;
     private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
+    static final int MAX_CACHED_TARGETS = 4096;
+    private final Map<String, Map<String, Target>> targets = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
 
     public ModelComponent(Vertx vertx, ModelCatalog catalog, RetryPolicy policy, CircuitBreakers breakers,
@@ -65,13 +67,39 @@ public final class ModelComponent extends DefaultComponent {
     /** {@code provider/model}, or a bare name the catalog maps to a provider. */
     Target target(String name) {
         if (name.indexOf('/') > 0) {
-            return Target.parse(name);
+            Target parsed = Target.parse(name);
+            return target(parsed.provider(), parsed.model());
         }
         String provider = catalog.providerOfBareName(name);
         if (provider == null) {
             throw new IllegalArgumentException("'" + name + "' is neither provider/model nor a model the catalog knows");
         }
-        return new Target(provider, name);
+        return target(provider, name);
+    }
+
+    /**
+     * The one Target of a provider and model. Recent calls keep the target of each of the last 100 000
+     * requests: a new Target per request would keep as many (with their strings) alive long enough to be
+     * promoted, and lengthen every collection. Bounded, since clients choose the names.
+     */
+    Target target(String provider, String model) {
+        Map<String, Target> models = targets.get(provider);
+        if (models == null) {
+            if (targets.size() >= MAX_CACHED_TARGETS) {
+                return new Target(provider, model);
+            }
+            models = targets.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+        }
+        Target known = models.get(model);
+        if (known != null) {
+            return known;
+        }
+        Target target = new Target(provider, model);
+        if (models.size() < MAX_CACHED_TARGETS) {
+            Target raced = models.putIfAbsent(model, target);
+            return raced != null ? raced : target;
+        }
+        return target;
     }
 
     /** The provider's route, or null when no route serves that provider (any more). */

@@ -44,7 +44,7 @@ final class ModelProducer extends DefaultAsyncProducer {
         try {
             List<Target> chain = new ArrayList<>(2);
             if (endpoint.isRequested()) {
-                chain.add(new Target(exchange.getVariable(Variables.PROVIDER, String.class),
+                chain.add(component.target(exchange.getVariable(Variables.PROVIDER, String.class),
                         exchange.getVariable(Variables.UPSTREAM_MODEL, String.class)));
                 for (String fallback : exchange.getVariable(Variables.REQUEST, ChatRequest.class).fallbacks()) {
                     chain.add(component.target(fallback));
