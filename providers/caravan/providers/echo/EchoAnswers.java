@@ -12,25 +12,25 @@ import caravan.api.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 
 /**
- * The built-in {@code echo} provider's answers: the text of the last user message, repeated back in the
- * real Chat Completions format (a whole completion, or the chunk sequence of a stream ending with the
- * usage chunk). Token counts are real o200k counts of the text. Deterministic apart from {@code id} and
- * {@code created}, so it serves for trying the gateway without keys and for tests.
+ * The built-in {@code echo} provider's answers: the text of the last user message (its first
+ * {@value #MAX_REPLY_CHARS} characters), repeated back in the real Chat Completions format (a whole
+ * completion, or the chunk sequence of a stream ending with the usage chunk). Token counts are real o200k
+ * counts ({@link TokenCount}). Deterministic apart from {@code id} and {@code created}, so it serves for
+ * trying the gateway without keys and for tests. Whatever a client sends, what it costs stays bounded.
  */
 public final class EchoAnswers {
 
     private static final String FINGERPRINT = "fp_caravan_echo";
+    /** Longer messages are repeated only this far: a 16 MB prompt must not become a 16 MB answer of a million chunks. */
+    static final int MAX_REPLY_CHARS = 16 * 1024;
 
     private EchoAnswers() {
     }
 
     public static ChatResponse answer(ChatRequest request, String model) {
-        String text = lastUserText(request.messages());
+        String text = reply(request);
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("id", newId());
         json.put("object", "chat.completion");
@@ -52,7 +52,7 @@ public final class EchoAnswers {
 
     /** The chunks of a streamed answer: role, one chunk per word, finish reason, usage. */
     public static List<ChatChunk> stream(ChatRequest request, String model) {
-        String text = lastUserText(request.messages());
+        String text = reply(request);
         String id = newId();
         long created = System.currentTimeMillis() / 1000;
         List<ChatChunk> chunks = new ArrayList<>();
@@ -99,6 +99,11 @@ public final class EchoAnswers {
         return pieces;
     }
 
+    private static String reply(ChatRequest request) {
+        String text = lastUserText(request.messages());
+        return text.length() <= MAX_REPLY_CHARS ? text : text.substring(0, MAX_REPLY_CHARS);
+    }
+
     static String lastUserText(ArrayNode messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {
             JsonNode message = messages.get(i);
@@ -127,20 +132,14 @@ public final class EchoAnswers {
 
     /** OpenAI's own accounting: 3 tokens per message plus its content and role, 3 more to prime the reply. */
     private static Usage usage(ChatRequest request, String reply) {
-        Encoding encoding = Tokenizer.ENCODING;
         long prompt = 3;
         for (JsonNode message : request.messages()) {
-            prompt += 3 + encoding.countTokens(message.path("role").asText()) + encoding.countTokens(text(message.get("content")));
+            prompt += 3 + TokenCount.of(message.path("role").asText()) + TokenCount.of(text(message.get("content")));
         }
-        return new Usage(prompt, encoding.countTokens(reply), 0, 0, 0);
+        return new Usage(prompt, TokenCount.of(reply), 0, 0, 0);
     }
 
     private static String newId() {
         return "chatcmpl-echo-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-    }
-
-    /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */
-    private static final class Tokenizer {
-        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     }
 }
