@@ -47,6 +47,27 @@ class EchoAnswersTest {
     }
 
     @Test
+    void repeatsAtMostTheFirstPartOfAHugeMessage() {
+        String huge = "a".repeat(4 * 1024 * 1024);
+        ChatRequest request = request("{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"" + huge + "\"}]}");
+
+        ChatResponse response = EchoAnswers.answer(request, "echo");
+        List<ChatChunk> chunks = EchoAnswers.stream(request, "echo");
+
+        assertThat(content(response)).hasSize(EchoAnswers.MAX_REPLY_CHARS);
+        assertThat(chunks).hasSizeLessThan(10);
+        assertThat(response.usage().inputTokens()).as("counted without running out of memory").isGreaterThan(huge.length() / 8);
+    }
+
+    @Test
+    void countsOrdinaryTextExactlyInSlices() {
+        String text = "The quick brown fox jumps over the lazy dog, 12345! ".repeat(4_000);
+
+        assertThat(TokenCount.of(text)).isEqualTo(com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE).countTokens(text));
+    }
+
+    @Test
     void usageIsPositiveAndTheSameOnEveryCall() {
         Usage first = EchoAnswers.answer(CONVERSATION, "echo").usage();
         Usage second = EchoAnswers.answer(CONVERSATION, "echo").usage();
