@@ -138,13 +138,15 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
     }
 
     private void complete(Exchange exchange, HttpReply reply, long heldBodyBytes) {
+        // given back before the answer goes out: a client that sends its next body as soon as it has read
+        // this answer must find the room this one took
+        server.budget().release(heldBodyBytes);
         try {
             reply.finish(exchange);
         } catch (RuntimeException e) {
             LOG.error("Failed to write the answer of {}", exchange.getExchangeId(), e);
             reply.abort();
         } finally {
-            server.budget().release(heldBodyBytes);
             doneUoW(exchange);
             releaseExchange(exchange, false);
         }
