@@ -308,13 +308,12 @@ final class HttpReply implements Reply {
     }
 
     private void sendMessage(Message message) {
-        Object code = message.getHeader(Exchange.HTTP_RESPONSE_CODE);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        status = code == null ? 200 : code instanceof Integer number ? number : -1;
+        status = statusOf(message);
         if (status < 200 || status > 599) {
             // only a route sets this header (the edge never maps a client's Camel* headers); a bad one is a route bug
-            sendError(Errors.toGatewayException(new IllegalStateException("A route answered with the status '" + code
-                    + "'; use a number from 200 to 599."), exchange));
+            sendError(Errors.toGatewayException(new IllegalStateException("A route answered with the status '"
+                    + message.getHeader(Exchange.HTTP_RESPONSE_CODE) + "'; use a number from 200 to 599."), exchange));
             return;
         }
         response.setStatusCode(status);
@@ -332,6 +331,16 @@ final class HttpReply implements Reply {
             response.end(text);
         } else {
             response.end(BodyCollector.wrap(message.getBody(byte[].class)));
+        }
+    }
+
+    /** The status a route set (YAML sets it as text: "201"), 200 when none, -1 when it is not a number. */
+    private static int statusOf(Message message) {
+        try {
+            Integer code = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            return code == null ? 200 : code;
+        } catch (RuntimeException notANumber) {
+            return -1;
         }
     }
 
