@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import caravan.testing.FakeOpenAiGateway;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.FakeUpstream.StreamScript;
@@ -17,10 +18,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import static caravan.edge.RequestIntakeTest.error;
@@ -39,33 +38,15 @@ class ConnectionLimitsTest {
     private static final String STREAM = """
             {"model":"openai/gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello"}]}""";
 
-    static FakeUpstream upstream;
-    static GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
-        gateway = GatewayUnderTest.builder().openAi(upstream)
-                .property("gateway.header-timeout-ms", "300")
-                .property("gateway.idle-timeout-s", "1")
-                .property("gateway.event-loops", "1")
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void quiet() {
-        upstream.reset(Answer.json(200, Recorded.text("openai", "completion.json")));
-    }
+    @RegisterExtension
+    static final FakeOpenAiGateway served = new FakeOpenAiGateway(gateway -> gateway
+            .property("gateway.header-timeout-ms", "300")
+            .property("gateway.idle-timeout-s", "1")
+            .property("gateway.event-loops", "1"));
 
     @Test
     void closesAConnectionThatSendsNothing() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             long started = System.nanoTime();
 
             assertThat(client.timeout(5_000).closedByPeer()).isTrue();
@@ -75,7 +56,7 @@ class ConnectionLimitsTest {
 
     @Test
     void closesAConnectionWhoseRequestHeadDribbles() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n");
 
             assertThat(client.timeout(5_000).closedByPeer()).isTrue();
@@ -84,7 +65,7 @@ class ConnectionLimitsTest {
 
     @Test
     void closesAKeepAliveConnectionLeftIdle() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n");
             assertThat(client.readResponse().status).isEqualTo(200);
             client.send("GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n");
@@ -96,7 +77,7 @@ class ConnectionLimitsTest {
 
     @Test
     void answers408WhenABodyStopsArriving() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.postHead("/v1/chat/completions", HELLO.length())).send(HELLO.substring(0, 10));
 
             RawHttp.Response response = client.timeout(5_000).readResponse();
@@ -105,21 +86,21 @@ class ConnectionLimitsTest {
             assertThat(error(response.body()).path("code").asText()).isEqualTo("request_timeout");
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertThat(upstream.requestCount()).isZero();
+        assertThat(served.upstream().requestCount()).isZero();
     }
 
     @Test
     void neverCutsOffARequestWaitingForItsAnswer() {
-        upstream.reset(Answer.delayed(1_600, Answer.json(200, Recorded.text("openai", "completion.json"))));
+        served.upstream().reset(Answer.delayed(1_600, Answer.json(200, Recorded.text("openai", "completion.json"))));
 
-        assertThat(gateway.post("/v1/chat/completions", HELLO).statusCode())
+        assertThat(served.gateway().post("/v1/chat/completions", HELLO).statusCode())
                 .as("longer than the idle timeout, but the gateway is the one busy").isEqualTo(200);
     }
 
     @Test
     void answersAClientThatHalfClosesAfterItsRequest() {
-        upstream.reset(Answer.delayed(200, Answer.json(200, Recorded.text("openai", "completion.json"))));
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        served.upstream().reset(Answer.delayed(200, Answer.json(200, Recorded.text("openai", "completion.json"))));
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.post("/v1/chat/completions", HELLO)).halfClose();
 
             String answer = client.timeout(5_000).readToClose();
@@ -132,12 +113,12 @@ class ConnectionLimitsTest {
     void keepsStreamingToAClientThatHalfCloses() {
         List<String> events = Recorded.sseEvents("openai", "stream.sse");
         CompletableFuture<Void> gate = new CompletableFuture<>();
-        upstream.reset(new StreamScript().events(events.subList(0, 2)).await(gate).events(events.subList(2, events.size()))
+        served.upstream().reset(new StreamScript().events(events.subList(0, 2)).await(gate).events(events.subList(2, events.size()))
                 .end());
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.post("/v1/chat/completions", STREAM)).halfClose();
             client.timeout(5_000);
-            await().atMost(Duration.ofSeconds(5)).until(() -> upstream.requestCount() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> served.upstream().requestCount() == 1);
             gate.complete(null);
 
             String answer = client.readToClose();
@@ -148,15 +129,15 @@ class ConnectionLimitsTest {
 
     @Test
     void closesAConnectionThatPipelinesTooFarAhead() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n".repeat(3));
             for (int i = 0; i < 3; i++) {
                 assertThat(client.readResponse().status).as("a few pipelined requests are fine").isEqualTo(200);
             }
         }
         // answers that take their time: what is sent ahead of them queues in the gateway
-        upstream.reset(Answer.delayed(50, Answer.json(200, Recorded.text("openai", "completion.json"))));
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        served.upstream().reset(Answer.delayed(50, Answer.json(200, Recorded.text("openai", "completion.json"))));
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.post("/v1/chat/completions", HELLO).repeat(ConnectionWatch.MAX_PIPELINED * 4));
 
             String answers = client.timeout(5_000).readToClose();
@@ -167,7 +148,7 @@ class ConnectionLimitsTest {
 
     @Test
     void answersWhatIsNotHttpWithAJsonError() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("THIS IS NOT HTTP\r\n\r\n");
 
             RawHttp.Response response = client.readResponse();
@@ -176,7 +157,7 @@ class ConnectionLimitsTest {
             assertThat(response.header("Content-Type")).isEqualTo("application/json");
             assertThat(client.closedByPeer()).isTrue();
         }
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("GET /healthz HTTP/1.1\r\nHost: gw\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n");
 
             RawHttp.Response response = client.readResponse();
@@ -188,7 +169,7 @@ class ConnectionLimitsTest {
 
     @Test
     void speaksOnlyHttp11InTheClear() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("GET /healthz HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
                     + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
 
@@ -197,7 +178,7 @@ class ConnectionLimitsTest {
             assertThat(response.status).as("no 101 Switching Protocols").isEqualTo(200);
             assertThat(response.head).startsWith("HTTP/1.1 ");
         }
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
             RawHttp.Response response = client.readResponse();
@@ -216,14 +197,14 @@ class ConnectionLimitsTest {
         root.addAppender(log);
         try {
             for (int i = 0; i < 5; i++) {
-                Socket socket = new Socket("127.0.0.1", gateway.port());
+                Socket socket = new Socket("127.0.0.1", served.gateway().port());
                 socket.getOutputStream().write(RawHttp.post("/v1/chat/completions", HELLO).substring(0, 40 + i * 20)
                         .getBytes());
                 socket.setSoLinger(true, 0);
                 socket.close();
             }
             // the gateway is still well, and has said no more than a line about each reset
-            assertThat(gateway.post("/v1/chat/completions", HELLO).statusCode()).isEqualTo(200);
+            assertThat(served.gateway().post("/v1/chat/completions", HELLO).statusCode()).isEqualTo(200);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> log.list.stream()
                     .noneMatch(event -> event.getThrowableProxy() != null || event.getLevel().isGreaterOrEqual(Level.WARN)));
         } finally {
@@ -233,8 +214,8 @@ class ConnectionLimitsTest {
 
     @Test
     void mapsNoClientHeaderIntoTheRoutesControls() {
-        HttpResponse<String> asked503 = gateway.post("/v1/chat/completions", HELLO, "CamelHttpResponseCode", "503");
-        HttpResponse<String> askedGarbage = gateway.post("/v1/chat/completions", HELLO, "CamelHttpResponseCode", "abc",
+        HttpResponse<String> asked503 = served.gateway().post("/v1/chat/completions", HELLO, "CamelHttpResponseCode", "503");
+        HttpResponse<String> askedGarbage = served.gateway().post("/v1/chat/completions", HELLO, "CamelHttpResponseCode", "abc",
                 "CamelHttpPath", "/v1/models");
 
         assertThat(asked503.statusCode()).isEqualTo(200);
@@ -244,7 +225,7 @@ class ConnectionLimitsTest {
 
     @Test
     void capsOpenConnectionsClosingTheIdlestForANewClient() throws Exception {
-        try (GatewayUnderTest capped = GatewayUnderTest.builder().openAi(upstream)
+        try (GatewayUnderTest capped = GatewayUnderTest.builder().openAi(served.upstream())
                 .property("gateway.max-connections", "4")
                 .property("gateway.event-loops", "1")
                 .start()) {
@@ -269,7 +250,7 @@ class ConnectionLimitsTest {
 
     @Test
     void refusesANewConnectionWhenEveryOneHasARequestInFlight() throws Exception {
-        try (GatewayUnderTest capped = GatewayUnderTest.builder().openAi(upstream)
+        try (GatewayUnderTest capped = GatewayUnderTest.builder().openAi(served.upstream())
                 .property("gateway.max-connections", "2")
                 .property("gateway.event-loops", "1")
                 .start()) {

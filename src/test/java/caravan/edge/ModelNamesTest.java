@@ -4,19 +4,15 @@ import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
+import caravan.testing.FakeOpenAiGateway;
 import caravan.testing.FakeUpstream;
-import caravan.testing.FakeUpstream.Answer;
-import caravan.testing.GatewayUnderTest;
-import caravan.testing.Recorded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,25 +24,8 @@ class ModelNamesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static FakeUpstream upstream;
-    static GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
-        gateway = GatewayUnderTest.builder().openAi(upstream).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void quiet() {
-        upstream.reset(Answer.json(200, Recorded.text("openai", "completion.json")));
-    }
+    @RegisterExtension
+    static final FakeOpenAiGateway served = new FakeOpenAiGateway();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"openai/gpt-4o-mini?retries=100000", "openai/gpt-4o-mini?foo=1", "openai/gpt&x=1",
@@ -58,7 +37,7 @@ class ModelNamesTest {
         JsonNode error = JSON.readTree(response.body()).path("error");
         assertThat(error.path("param").asText()).isEqualTo("model");
         assertThat(error.path("code").asText()).isEqualTo("invalid_value");
-        assertThat(upstream.requestCount()).as("no provider was called").isZero();
+        assertThat(served.upstream().requestCount()).as("no provider was called").isZero();
     }
 
     @Test
@@ -90,7 +69,7 @@ class ModelNamesTest {
         HttpResponse<String> response = chat("\"" + model + "\"", "");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(upstream.takeRequest().json().path("model").asText()).isEqualTo(upstreamModel);
+        assertThat(served.upstream().takeRequest().json().path("model").asText()).isEqualTo(upstreamModel);
         String header = response.headers().firstValue("x-caravan-model").orElseThrow();
         assertThat(header).matches("[\\x20-\\x7e]+");
         assertThat(header.contains("%D0") ? URLDecoder.decode(header, StandardCharsets.UTF_8) : header)
@@ -98,7 +77,7 @@ class ModelNamesTest {
     }
 
     private static HttpResponse<String> chat(String model, String more) {
-        return gateway.post("/v1/chat/completions", "{\"model\":" + model + more
+        return served.gateway().post("/v1/chat/completions", "{\"model\":" + model + more
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import caravan.testing.FakeOpenAiGateway;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
@@ -14,10 +15,8 @@ import caravan.testing.RawHttp;
 import caravan.testing.Recorded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,34 +33,16 @@ class RequestIntakeTest {
             {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}""";
     private static final int BUDGET = 32 * 1024;
 
-    static FakeUpstream upstream;
-    static GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
-        gateway = GatewayUnderTest.builder().openAi(upstream)
-                .property("gateway.master-key", KEY)
-                .property("gateway.max-body-bytes", String.valueOf(128 * 1024))
-                .property("gateway.max-buffered-bytes", String.valueOf(BUDGET))
-                .property("gateway.event-loops", "1")
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void quiet() {
-        upstream.reset(Answer.json(200, Recorded.text("openai", "completion.json")));
-    }
+    @RegisterExtension
+    static final FakeOpenAiGateway served = new FakeOpenAiGateway(gateway -> gateway
+            .property("gateway.master-key", KEY)
+            .property("gateway.max-body-bytes", String.valueOf(128 * 1024))
+            .property("gateway.max-buffered-bytes", String.valueOf(BUDGET))
+            .property("gateway.event-loops", "1"));
 
     @Test
     void answers401FromTheHeadersBeforeReadingAByteOfTheBody() throws Exception {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             // declares far more than the limit: the missing key is what it hears about, and at once
             client.send(RawHttp.postHead("/v1/chat/completions", 16_000_000)).send("{\"model\":");
 
@@ -72,12 +53,12 @@ class RequestIntakeTest {
             assertThat(error(response.body()).path("code").asText()).isEqualTo("invalid_api_key");
             assertThat(client.closedByPeer()).as("the rest of the body is not waited for").isTrue();
         }
-        assertThat(upstream.requestCount()).isZero();
+        assertThat(served.upstream().requestCount()).isZero();
     }
 
     @Test
     void answers401ToAWrongKeyOnAnthropicsPathInAnthropicsShape() throws Exception {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.postHead("/v1/messages", 5_000_000, "x-api-key", "sk-wrong")).send("{");
 
             RawHttp.Response response = client.readResponse();
@@ -92,12 +73,12 @@ class RequestIntakeTest {
 
     @Test
     void invitesTheBodyWith100ContinueOnlyOnceTheKeyIsGood() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.postHead("/v1/chat/completions", HELLO.length(), "Expect", "100-continue"));
             RawHttp.Response response = client.readResponse();
             assertThat(response.status).as("no 100 Continue for a caller without a key").isEqualTo(401);
         }
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.postHead("/v1/chat/completions", HELLO.length(), "Expect", "100-continue",
                     "Authorization", "Bearer " + KEY));
             assertThat(client.readResponse().status).isEqualTo(100);
@@ -110,7 +91,7 @@ class RequestIntakeTest {
 
     @Test
     void refusesADeclaredBodyOverTheLimitWith413() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.postHead("/v1/chat/completions", 200 * 1024, "Authorization", "Bearer " + KEY));
 
             RawHttp.Response response = client.readResponse();
@@ -127,13 +108,13 @@ class RequestIntakeTest {
             // each declares three quarters of the budget and sends a few bytes: reserving what they declare
             // would refuse the second one and every request after it
             for (int i = 0; i < 3; i++) {
-                RawHttp client = RawHttp.connect(gateway.port());
+                RawHttp client = RawHttp.connect(served.gateway().port());
                 stalled.add(client);
                 client.send(RawHttp.postHead("/v1/chat/completions", BUDGET * 3 / 4, "Authorization", "Bearer " + KEY))
                         .send("{\"model\":\"openai/gpt-4o-mini\",");
             }
 
-            HttpResponse<String> response = gateway.post("/v1/chat/completions", HELLO, "Authorization", "Bearer " + KEY);
+            HttpResponse<String> response = served.gateway().post("/v1/chat/completions", HELLO, "Authorization", "Bearer " + KEY);
 
             assertThat(response.statusCode()).isEqualTo(200);
             for (RawHttp client : stalled) {
@@ -146,7 +127,7 @@ class RequestIntakeTest {
 
     @Test
     void refusesABodyThatDoesNotFitTheBudgetWith503AndRetryAfter() throws Exception {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send(RawHttp.postHead("/v1/chat/completions", BUDGET + 1, "Authorization", "Bearer " + KEY));
 
             RawHttp.Response response = client.readResponse();
@@ -156,7 +137,7 @@ class RequestIntakeTest {
             assertThat(error(response.body()).path("code").asText()).isEqualTo("overloaded");
         }
         // a chunked body declares nothing: it is refused when its bytes outgrow the budget
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + KEY
                     + "\r\nTransfer-Encoding: chunked\r\n\r\n");
             String chunk = "x".repeat(8192);
@@ -166,8 +147,8 @@ class RequestIntakeTest {
 
             assertThat(client.readResponse().status).isEqualTo(503);
         }
-        assertThat(upstream.requestCount()).isZero();
-        assertThat(gateway.post("/v1/chat/completions", HELLO, "Authorization", "Bearer " + KEY).statusCode())
+        assertThat(served.upstream().requestCount()).isZero();
+        assertThat(served.gateway().post("/v1/chat/completions", HELLO, "Authorization", "Bearer " + KEY).statusCode())
                 .as("the refused bytes were given back").isEqualTo(200);
     }
 
@@ -176,26 +157,26 @@ class RequestIntakeTest {
         // together far more than the budget, one after another
         String padded = HELLO.replace("Hello", "Hello " + "x".repeat(8 * 1024));
         for (int i = 0; i < 40; i++) {
-            assertThat(gateway.post("/v1/chat/completions", padded, "Authorization", "Bearer " + KEY).statusCode())
+            assertThat(served.gateway().post("/v1/chat/completions", padded, "Authorization", "Bearer " + KEY).statusCode())
                     .isEqualTo(200);
         }
     }
 
     @Test
     void keepsBodiesSmallOnPathsThatNeedNoKey() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("GET /healthz HTTP/1.1\r\nHost: gateway\r\nContent-Length: 100000\r\n\r\n");
 
             assertThat(client.readResponse().status).isEqualTo(413);
         }
-        assertThat(gateway.get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(GatewayUnderTest.send(gateway.request("/healthz").method("HEAD",
+        assertThat(served.gateway().get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(GatewayUnderTest.send(served.gateway().request("/healthz").method("HEAD",
                 java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
     }
 
     @Test
     void everySlowChunkedUploadReachesTheProvider() throws Exception {
-        upstream.reset(Answer.delayed(20, Answer.json(200, Recorded.text("openai", "completion.json"))));
+        served.upstream().reset(Answer.delayed(20, Answer.json(200, Recorded.text("openai", "completion.json"))));
         int uploads = 40;
         List<CompletableFuture<Integer>> statuses = new ArrayList<>();
         for (int i = 0; i < uploads; i++) {
@@ -206,13 +187,13 @@ class RequestIntakeTest {
             assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(200);
         }
         for (int i = 0; i < uploads; i++) {
-            assertThat(upstream.takeRequest().json().path("messages").path(0).path("content").asText())
+            assertThat(served.upstream().takeRequest().json().path("messages").path(0).path("content").asText())
                     .isEqualTo("Hello");
         }
     }
 
     private int slowChunkedUpload() {
-        try (RawHttp client = RawHttp.connect(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(served.gateway().port())) {
             client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + KEY
                     + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (int at = 0; at < HELLO.length(); at += 9) {

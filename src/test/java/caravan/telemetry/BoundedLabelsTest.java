@@ -3,15 +3,13 @@ package caravan.telemetry;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import caravan.testing.FakeOpenAiGateway;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
-import caravan.testing.GatewayUnderTest;
-import caravan.testing.Recorded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,20 +21,8 @@ class BoundedLabelsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static FakeUpstream upstream;
-    static GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
-        gateway = GatewayUnderTest.builder().openAi(upstream).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final FakeOpenAiGateway served = new FakeOpenAiGateway();
 
     @Test
     void madeUpModelNamesAddNoSeries() throws Exception {
@@ -53,7 +39,7 @@ class BoundedLabelsTest {
         assertThat(MetricsTest.value(after, "caravan_requests_total",
                 "model=\"gpt-4o-mini\",provider=\"openai\",route=\"\",status=\"200\"")).as("a catalog model keeps its name")
                 .isEqualTo(1);
-        JsonNode spend = JSON.readTree(gateway.get("/v1/caravan/stats").body()).path("spend");
+        JsonNode spend = JSON.readTree(served.gateway().get("/v1/caravan/stats").body()).path("spend");
         assertThat(spend.toString()).doesNotContain("made-up-");
     }
 
@@ -75,7 +61,7 @@ class BoundedLabelsTest {
     @Test
     void errorCodesAnUpstreamInventsAreBoundedToo() {
         for (int i = 0; i < MetricLabels.MAX_ERROR_TYPES + 50; i++) {
-            upstream.then(Answer.json(422, "{\"error\":{\"message\":\"no\",\"type\":\"invalid_request_error\",\"code\":\"code_"
+            served.upstream().then(Answer.json(422, "{\"error\":{\"message\":\"no\",\"type\":\"invalid_request_error\",\"code\":\"code_"
                     + i + "\"}}", Map.of()));
             assertThat(chat("gpt-4o-mini").statusCode()).isEqualTo(422);
         }
@@ -95,12 +81,12 @@ class BoundedLabelsTest {
     }
 
     private static HttpResponse<String> chat(String model) {
-        return gateway.post("/v1/chat/completions", "{\"model\":\"" + model
+        return served.gateway().post("/v1/chat/completions", "{\"model\":\"" + model
                 + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }
 
     private static String scrape() {
-        HttpResponse<String> scrape = gateway.get("/metrics");
+        HttpResponse<String> scrape = served.gateway().get("/metrics");
         assertThat(scrape.statusCode()).isEqualTo(200);
         return scrape.body();
     }
