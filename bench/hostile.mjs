@@ -141,7 +141,7 @@ async function fuzz() {
 }
 
 function series(scrape) {
-  return scrape.split('\n').filter((line) => line.startsWith('caravan_') || line.startsWith('gen_ai_')).length;
+  return (scrape || '').split('\n').filter((line) => line.startsWith('caravan_') || line.startsWith('gen_ai_')).length;
 }
 
 async function labels() {
