@@ -11,7 +11,7 @@ import caravan.routing.QualityScores;
 import caravan.routing.Target;
 import com.fasterxml.jackson.databind.JsonNode;
 import caravan.telemetry.GuardrailSpan;
-import caravan.telemetry.Telemetry;
+import caravan.telemetry.CallRecorder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -26,11 +26,11 @@ public final class CheckJsonAnswer implements Processor {
     static final String NAME = "json_answer";
 
     private final QualityScores scores;
-    private final Telemetry telemetry;
+    private final CallRecorder recorder;
 
-    public CheckJsonAnswer(QualityScores scores, Telemetry telemetry) {
+    public CheckJsonAnswer(QualityScores scores, CallRecorder recorder) {
         this.scores = scores;
-        this.telemetry = telemetry;
+        this.recorder = recorder;
     }
 
     @Override
@@ -50,11 +50,11 @@ public final class CheckJsonAnswer implements Processor {
         span.end(passed);
         if (!passed) {
             scores.observe(target, 0);
-            telemetry.onGuardrail(NAME, route, false);
+            recorder.onGuardrail(NAME, route, false);
             throw new PostCheckFailedException("The answer of " + target + " is not the JSON object the request asked for.");
         }
         scores.observe(target, 1);
-        telemetry.onGuardrail(NAME, route, true);
+        recorder.onGuardrail(NAME, route, true);
     }
 
     private static boolean isJsonObject(String text) {

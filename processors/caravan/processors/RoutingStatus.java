@@ -5,7 +5,7 @@ import java.util.Map;
 import caravan.api.Json;
 import caravan.routing.CircuitBreakers;
 import caravan.routing.MirrorLedger;
-import caravan.routing.MirrorOutcome;
+import caravan.telemetry.MirrorOutcome;
 import caravan.routing.QualityScores;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;

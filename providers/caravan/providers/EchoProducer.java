@@ -5,7 +5,8 @@ import java.util.List;
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
-import caravan.api.Reply;
+import caravan.api.ClientGoneException;
+import caravan.api.ClientStream;
 import caravan.api.Variables;
 import caravan.providers.echo.EchoAnswers;
 import io.vertx.core.Vertx;
@@ -39,14 +40,14 @@ final class EchoProducer extends DefaultAsyncProducer {
             }
             List<ChatChunk> chunks = EchoAnswers.stream(request, model);
             exchange.setVariable(Variables.USAGE, chunks.get(chunks.size() - 1).usage());
-            Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
+            ClientStream client = exchange.getVariable(Variables.CLIENT, ClientStream.class);
             if (chunkDelayMs <= 0) {
-                chunks.forEach(reply::sendChunk);
-                reply.completeStream(chunks.get(chunks.size() - 1).usage());
+                chunks.forEach(client::sendChunk);
+                client.completeStream(chunks.get(chunks.size() - 1).usage());
                 callback.done(true);
                 return true;
             }
-            new PacedStream(exchange, callback, reply, chunks).next(0);
+            new PacedStream(exchange, callback, client, chunks).next(0);
             return false;
         } catch (RuntimeException e) {
             exchange.setException(e);
@@ -59,16 +60,16 @@ final class EchoProducer extends DefaultAsyncProducer {
     private final class PacedStream {
         private final Exchange exchange;
         private final AsyncCallback callback;
-        private final Reply reply;
+        private final ClientStream client;
         private final List<ChatChunk> chunks;
         private volatile boolean cancelled;
 
-        PacedStream(Exchange exchange, AsyncCallback callback, Reply reply, List<ChatChunk> chunks) {
+        PacedStream(Exchange exchange, AsyncCallback callback, ClientStream client, List<ChatChunk> chunks) {
             this.exchange = exchange;
             this.callback = callback;
-            this.reply = reply;
+            this.client = client;
             this.chunks = chunks;
-            reply.onClientClosed(() -> cancelled = true);
+            client.onClientGone(() -> cancelled = true);
         }
 
         void next(int index) {
@@ -77,10 +78,10 @@ final class EchoProducer extends DefaultAsyncProducer {
                     exchange.setException(ClientGoneException.INSTANCE);
                     callback.done(false);
                 } else if (index < chunks.size()) {
-                    reply.sendChunk(chunks.get(index));
+                    client.sendChunk(chunks.get(index));
                     next(index + 1);
                 } else {
-                    reply.completeStream(chunks.get(chunks.size() - 1).usage());
+                    client.completeStream(chunks.get(chunks.size() - 1).usage());
                     callback.done(false);
                 }
             });

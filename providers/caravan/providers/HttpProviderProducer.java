@@ -4,9 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import caravan.api.ChatRequest;
+import caravan.api.CallContext;
+import caravan.api.ClientStream;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
-import caravan.api.Reply;
 import caravan.api.Variables;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
@@ -84,10 +85,12 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
+            CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
             if (standIn != null) {
-                exchange.setVariable(Variables.PROVIDER, "echo");
-                exchange.getVariable(Variables.REPLY, Reply.class)
-                        .serving("echo", exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
+                CallContext.Attempt attempt = call.current();
+                if (attempt != null) {
+                    attempt.answeredBy("echo", exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
+                }
                 return standIn.process(exchange, callback);
             }
             if (!UpstreamSettings.present(settings.baseUrl())) {
@@ -97,9 +100,8 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
             UpstreamRequest upstream = codec.encodeRequest(request, model, settings);
-            Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
-            new UpstreamCall(exchange, callback, reply, codec, model, settings.provider(),
-                    endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx())
+            new UpstreamCall(exchange, callback, call, exchange.getVariable(Variables.CLIENT, ClientStream.class), codec,
+                    model, settings.provider(), endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx())
                     .start(client(), upstream, request.stream());
             return false;
         } catch (RuntimeException e) {

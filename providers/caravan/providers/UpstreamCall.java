@@ -5,9 +5,11 @@ import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import caravan.api.CallContext;
 import caravan.api.ChatResponse;
+import caravan.api.ClientGoneException;
+import caravan.api.ClientStream;
 import caravan.api.GatewayException;
-import caravan.api.Reply;
 import caravan.api.Variables;
 import caravan.net.BodyCollector;
 import io.vertx.core.AsyncResult;
@@ -25,9 +27,11 @@ import org.apache.camel.Exchange;
 /**
  * One call to an HTTP provider, from connect to the last byte, completing its exchange exactly once.
  * A whole answer is decoded into {@code response}; a stream is decoded chunk by chunk straight into the
- * client's {@link Reply}, pausing the upstream while the client reads slower, and cancelled when the
+ * {@link ClientStream}, pausing the upstream while the client reads slower, and cancelled when the
  * client goes away. Failures become {@link GatewayException}s: refused or broken connections 502,
  * timeouts 504, upstream errors as the codec maps them; after the first streamed byte, an error event.
+ * Whatever usage arrived is kept in {@code usage}, a cut stream's too: it was paid for. The wait for the
+ * provider is the call's upstream time ({@link CallContext#upstreamStarted}), never past its deadline.
  */
 final class UpstreamCall {
 
@@ -36,7 +40,9 @@ final class UpstreamCall {
 
     private final Exchange exchange;
     private final AsyncCallback callback;
-    private final Reply reply;
+    private final CallContext call;
+    /** Where a stream goes; null for a call nobody streams to (a mirror) */
+    private final ClientStream client;
     private final ProviderCodec codec;
     /** The model the request was encoded for: the codec names the answer with it when the provider does not. */
     private final String upstreamModel;
@@ -50,23 +56,25 @@ final class UpstreamCall {
     private long wholeCallTimer = -1;
     private long idleTimer = -1;
     private volatile long lastChunkAt;
+    private StreamDecoder decoder;
 
-    UpstreamCall(Exchange exchange, AsyncCallback callback, Reply reply, ProviderCodec codec, String upstreamModel,
-                 String provider, long timeoutMs, Vertx vertx) {
+    UpstreamCall(Exchange exchange, AsyncCallback callback, CallContext call, ClientStream client, ProviderCodec codec,
+                 String upstreamModel, String provider, long timeoutMs, Vertx vertx) {
         this.exchange = exchange;
         this.callback = callback;
-        this.reply = reply;
+        this.call = call;
+        this.client = client;
         this.codec = codec;
         this.upstreamModel = upstreamModel;
         this.provider = provider;
         // never beyond the request's deadline across all its attempts
-        long remainingMs = reply.remainingNanos() / 1_000_000;
+        long remainingMs = call.remainingNanos() / 1_000_000;
         this.deadlineBound = remainingMs < timeoutMs;
         this.timeoutMs = Math.max(1, Math.min(timeoutMs, remainingMs));
         this.vertx = vertx;
     }
 
-    void start(HttpClient client, UpstreamRequest upstream, boolean stream) {
+    void start(HttpClient http, UpstreamRequest upstream, boolean stream) {
         // idle timeout: the wait for the first byte and, for a stream, between chunks
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
@@ -75,9 +83,11 @@ final class UpstreamCall {
                 .setConnectTimeout(timeoutMs)
                 .setIdleTimeout(timeoutMs);
         upstream.headers().forEach(options::putHeader);
-        reply.upstreamStarted();
-        reply.onClientClosed(this::cancelForGoneClient);
-        client.request(options).onComplete(connected -> {
+        call.upstreamStarted();
+        if (client != null) {
+            client.onClientGone(this::cancelForGoneClient);
+        }
+        http.request(options).onComplete(connected -> {
             if (connected.failed()) {
                 fail(toGatewayException(connected.cause()));
                 return;
@@ -108,7 +118,7 @@ final class UpstreamCall {
             wholeBody(response).onComplete(body -> fail(body.succeeded()
                     ? clientFacing(codec.decodeError(status, body.result(), retryAfter))
                     : toGatewayException(body.cause())));
-        } else if (!stream) {
+        } else if (!stream || client == null) {
             wholeBody(response).onComplete(this::onWholeBody);
         } else {
             relayStream(response);
@@ -140,7 +150,7 @@ final class UpstreamCall {
     }
 
     private void relayStream(HttpClientResponse response) {
-        StreamDecoder decoder = codec.newStreamDecoder(upstreamModel);
+        decoder = codec.newStreamDecoder(upstreamModel);
         lastChunkAt = System.nanoTime();
         watchForSilence();
         response.handler(bytes -> {
@@ -149,20 +159,20 @@ final class UpstreamCall {
             }
             lastChunkAt = System.nanoTime();
             try {
-                decoder.decode(BodyCollector.bytesOf(bytes), reply::sendChunk);
+                decoder.decode(BodyCollector.bytesOf(bytes), client::sendChunk);
             } catch (GatewayException e) {
                 failStream(e);
                 return;
             }
-            if (reply.writeQueueFull()) {
+            if (client.writeQueueFull()) {
                 response.pause();
-                reply.onDrain(response::resume);
+                client.onDrain(response::resume);
             }
         });
         response.exceptionHandler(t -> failStream(toGatewayException(t)));
         response.endHandler(v -> {
             try {
-                decoder.finish(reply::sendChunk);
+                decoder.finish(client::sendChunk);
             } catch (GatewayException e) {
                 failStream(e);
                 return;
@@ -177,7 +187,7 @@ final class UpstreamCall {
             }
             if (completed.compareAndSet(false, true)) {
                 finishTiming();
-                reply.completeStream(decoder.usage());
+                client.completeStream(decoder.usage());
                 callback.done(false);
             }
         });
@@ -210,8 +220,12 @@ final class UpstreamCall {
             return;
         }
         finishTiming();
-        if (reply.committed()) {
-            reply.failStream(error);
+        // what arrived before the cut was paid for
+        if (decoder != null && decoder.usage() != null) {
+            exchange.setVariable(Variables.USAGE, decoder.usage());
+        }
+        if (client.committed()) {
+            client.failStream(error);
         }
         if (request != null) {
             request.reset();
@@ -223,6 +237,9 @@ final class UpstreamCall {
     private void cancelForGoneClient() {
         if (completed.compareAndSet(false, true)) {
             finishTiming();
+            if (decoder != null && decoder.usage() != null) {
+                exchange.setVariable(Variables.USAGE, decoder.usage());
+            }
             if (request != null) {
                 request.reset();
             }
@@ -247,7 +264,7 @@ final class UpstreamCall {
     }
 
     private void finishTiming() {
-        reply.upstreamFinished();
+        call.upstreamFinished();
         if (wholeCallTimer >= 0) {
             vertx.cancelTimer(wholeCallTimer);
         }

@@ -12,7 +12,7 @@ import caravan.catalog.ModelCatalog;
 import caravan.edge.EdgeEngine;
 import caravan.edge.EdgeLimits;
 import caravan.edge.EdgeServer;
-import caravan.edge.RequestIds;
+import caravan.api.RequestIds;
 import caravan.processors.Authenticate;
 import caravan.processors.ListModels;
 import caravan.processors.ParseChatCompletion;
@@ -82,6 +82,7 @@ final class GatewayConfiguration implements CamelConfiguration {
         registry.bind("modelCatalog", catalog);
         registry.bind("provider", new ProviderComponent(server.vertx(), echoStandIn));
         registry.bind("authenticate", authenticate);
+        registry.bind("requireAdmin", new caravan.processors.RequireAdmin());
         registry.bind("parseChatCompletion", new ParseChatCompletion());
         registry.bind("parseAnthropicMessages", new caravan.processors.ParseAnthropicMessages());
         registry.bind("resolveTarget", new ResolveTarget(catalog));

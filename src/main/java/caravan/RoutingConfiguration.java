@@ -3,7 +3,7 @@ package caravan;
 import java.time.Duration;
 
 import caravan.catalog.ModelCatalog;
-import caravan.edge.RequestIds;
+import caravan.api.RequestIds;
 import caravan.processors.CheckJsonAnswer;
 import caravan.processors.RecordFeedback;
 import caravan.processors.RoutingStatus;
@@ -21,7 +21,7 @@ import caravan.routing.RecentCalls;
 import caravan.routing.RetryPolicy;
 import caravan.telemetry.GatewayMetrics;
 import caravan.telemetry.MetricLabels;
-import caravan.telemetry.Telemetry;
+import caravan.telemetry.CallRecorder;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -57,18 +57,19 @@ final class RoutingConfiguration implements CamelConfiguration {
                 decimal(properties, "routing.quality.weight", 0.2));
         RecentCalls recentCalls = new RecentCalls(
                 registry.lookupByNameAndType("requestIds", RequestIds.class), 100_000, Duration.ofHours(1));
-        Telemetry telemetry = registry.lookupByNameAndType("telemetry", Telemetry.class);
+        CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
         GatewayMetrics metrics = registry.lookupByNameAndType("gatewayMetrics", GatewayMetrics.class);
         if (metrics != null) {
             metrics.watchBreakers(breakers.registry());
         }
-        MirrorLedger mirrors = new MirrorLedger(1000, telemetry::onMirror);
+        MirrorLedger mirrors = new MirrorLedger(1000);
+        recorder.subscribe(mirrors);
         ModelComponent models = new ModelComponent(vertx, catalog, policy, breakers, latencies, recentCalls,
                 (int) number(properties, "routing.retries", 0), (int) number(properties, "routing.max-attempts", 10),
-                telemetry, registry.lookupByNameAndType("metricLabels", MetricLabels.class));
+                recorder, registry.lookupByNameAndType("metricLabels", MetricLabels.class));
 
         registry.bind("model", models);
-        registry.bind("mirror", new MirrorComponent(models, catalog, mirrors,
+        registry.bind("mirror", new MirrorComponent(models, catalog, recorder,
                 number(properties, "routing.mirror.timeout-ms", 60000)));
         registry.bind("match", new MatchLanguage());
         // prototypes: a load balancer holds the steps of the loadBalance block that uses it, so each block
@@ -81,7 +82,7 @@ final class RoutingConfiguration implements CamelConfiguration {
                 () -> new CostOptimizedLoadBalancer(policy, catalog, scores, minQuality));
         registry.bind("recordFeedback", new RecordFeedback(recentCalls, scores));
         registry.bind("routingStatus", new RoutingStatus(breakers, scores, mirrors));
-        registry.bind("checkJsonAnswer", new CheckJsonAnswer(scores, telemetry));
+        registry.bind("checkJsonAnswer", new CheckJsonAnswer(scores, recorder));
     }
 
     private static long number(PropertiesComponent properties, String name, long fallback) {

@@ -16,7 +16,8 @@ import caravan.telemetry.GatewayTracer;
 import caravan.telemetry.LiveStats;
 import caravan.telemetry.MetricLabels;
 import caravan.telemetry.OpenTelemetrySetup;
-import caravan.telemetry.Telemetry;
+import caravan.telemetry.CallRecorder;
+import caravan.telemetry.CostOfUsage;
 import caravan.telemetry.TracingOptions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -67,8 +68,13 @@ final class TelemetryConfiguration implements CamelConfiguration {
         if (!counting) {
             LOG.info("Call metrics are off (GATEWAY_METRICS=false): /metrics shows the JVM only and /ui stays empty");
         }
-        registry.bind("telemetry", counting ? new Telemetry(List.of(metrics, stats)) : Telemetry.NONE);
+        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
+        // the recorder runs whatever GATEWAY_METRICS says: other listeners (the mirror ledger, later the usage
+        // ledger) subscribe to it too
+        CallRecorder recorder = new CallRecorder(catalog == null ? CostOfUsage.NONE : CostOfUsage.from(catalog));
+        registry.bind("callRecorder", recorder);
         if (counting) {
+            recorder.subscribe(metrics).subscribe(stats);
             registry.bind("gatewayMetrics", metrics);
         }
         registry.bind("serveMetrics", new ServeMetrics(meters));

@@ -6,11 +6,12 @@ package caravan.api;
  * later the key's scope) that the rest of the flow reads.
  *
  * @param tenant the tenant the credentials belong to
+ * @param admin  whether the credentials open the gateway's status and spend pages (the master key's do)
  */
-public record Caller(String tenant) {
+public record Caller(String tenant, boolean admin) {
 
     public static final String DEFAULT_TENANT = "default";
 
     /** The master key's caller, and everyone's while the gateway runs without one (local only). */
-    public static final Caller DEFAULT = new Caller(DEFAULT_TENANT);
+    public static final Caller DEFAULT = new Caller(DEFAULT_TENANT, true);
 }

@@ -18,6 +18,13 @@ public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, l
         return inputTokens + outputTokens;
     }
 
+    /** The two usages together, bucket by bucket (the attempts of one call, say). */
+    public Usage plus(Usage other) {
+        return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+                cacheReadTokens + other.cacheReadTokens, cacheWriteTokens + other.cacheWriteTokens,
+                reasoningTokens + other.reasoningTokens);
+    }
+
     /**
      * Reads an OpenAI {@code usage} object; null when the node is absent or null.
      * {@code prompt_tokens_details.cache_creation_tokens} is the gateway's own field for cache writes,

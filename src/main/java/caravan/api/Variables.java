@@ -3,34 +3,41 @@ package caravan.api;
 /**
  * The exchange variables that routes and processors share: the whole contract between the YAML flow and
  * the Java steps. YAML reads them as {@code ${variable.provider}}; Java as
- * {@code exchange.getVariable(Variables.PROVIDER, String.class)}. Nothing passes state through headers.
+ * {@code exchange.getVariable(Variables.PROVIDER, String.class)}. Nothing passes state through headers or
+ * exchange properties; the README's "Exchange variables" table lists every one.
  */
 public final class Variables {
 
+    /** {@link CallContext}: the call's deadline, attempts, serving target and clock; made by the edge. */
+    public static final String CALL = "call";
+    /** {@link ClientStream}: where a streamed answer goes, in the client's dialect; a step may wrap it. */
+    public static final String CLIENT = "client";
+    /** {@link Caller}: who is calling, as the edge established it from the request's headers before reading its body. */
+    public static final String CALLER = "caller";
     /** {@link ChatRequest}: the inbound request, parsed once at the edge. */
     public static final String REQUEST = "request";
     /** {@link Dialect}: the API shape the client spoke; its answer and errors are encoded in it. */
     public static final String DIALECT = "dialect";
-    /** {@link Reply}: the client connection, in the inbound dialect; streams are written through it. */
-    public static final String REPLY = "reply";
-    /** {@link Caller}: who is calling, as the edge established it from the request's headers before reading its body. */
-    public static final String CALLER = "caller";
     /** String: the tenant the caller's key belongs to. */
     public static final String TENANT = "tenant";
     /** String: the named route (routes/policies) that serves the call; absent when a model was called directly. */
     public static final String ROUTE = "route";
-    /** String: the endpoint the request is sent to: a named route's, or {@code model:<provider>/<model>}. */
+    /** String: the endpoint the request is sent to: a named route's, or {@code model:requested}. */
     public static final String TARGET = "target";
-    /** String: the provider that serves the call, e.g. {@code openai}. */
+    /** String: the provider the current attempt calls, e.g. {@code openai} (what serves it: {@link CallContext#provider()}). */
     public static final String PROVIDER = "provider";
-    /** String: the model name the provider is asked for, e.g. {@code gpt-4o-mini}. */
+    /** String: the model name the current attempt asks its provider for, e.g. {@code gpt-4o-mini}. */
     public static final String UPSTREAM_MODEL = "upstreamModel";
     /** {@link ChatResponse}: the provider's whole answer (not set for streams). */
     public static final String RESPONSE = "response";
-    /** {@link Usage}: the tokens the call consumed, once known (per attempt: a new attempt clears it). */
+    /** {@link Usage}: the tokens the current attempt consumed, once known (also what a failed one used); a new attempt clears it. */
     public static final String USAGE = "usage";
+    /** {@code Map<String, String>}: headers steps add to the answer ({@link ResponseHeaders}). */
+    public static final String RESPONSE_HEADERS = "responseHeaders";
     /** {@code caravan.telemetry.CallRecord}: the finished call as the client met it, set once its answer ended. */
-    public static final String CALL = "call";
+    public static final String CALL_RECORD = "callRecord";
+    /** The request's tracing span ({@code caravan.telemetry.GatewaySpan}), when the request is traced: the parent of the gateway's own spans. */
+    public static final String REQUEST_SPAN = "requestSpan";
 
     private Variables() {
     }

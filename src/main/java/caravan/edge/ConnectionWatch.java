@@ -54,8 +54,8 @@ final class ConnectionWatch extends ChannelInboundHandlerAdapter {
     private boolean inputClosed;
     /** What to do when a body stops arriving: answer 408 and drop what was read. */
     private Runnable onStalledBody;
-    /** The answer in progress, to probe when the client half-closes during a stream. */
-    private HttpReply answering;
+    /** The answer in progress: whether it has begun decides what a half-close means. */
+    private HttpClientStream answering;
 
     private ConnectionWatch(HttpConnection connection, Channel channel) {
         this.connection = connection;
@@ -114,8 +114,8 @@ final class ConnectionWatch extends ChannelInboundHandlerAdapter {
         enter(Phase.ANSWERING);
     }
 
-    void answering(HttpReply reply) {
-        answering = reply;
+    void answering(HttpClientStream client) {
+        answering = client;
     }
 
     void responseEnded() {
@@ -179,16 +179,12 @@ final class ConnectionWatch extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
-            switch (phase) {
-                // a stream that has started can tell a client that left from one that only half-closed:
-                // the probe reaches one and resets the other, which closes the connection and cancels the call
-                case ANSWERING -> {
-                    if (answering != null) {
-                        answering.probeClient();
-                    }
-                }
-                // a body that cannot be completed any more, or nothing in flight: nothing left to answer
-                default -> close();
+            // TCP does not tell a client that shut down only its sending side from one that left. Before its
+            // answer has begun, it is taken for the first (it may have half-closed right after its request) and
+            // answered; once the answer is streaming, for the second: the connection closes and the upstream
+            // call is cancelled. With nothing in flight, or a body cut short, nothing is left to answer.
+            if (phase != Phase.ANSWERING || answering == null || answering.committed()) {
+                close();
             }
         }
         ctx.fireUserEventTriggered(event);

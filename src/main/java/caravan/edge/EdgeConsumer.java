@@ -4,11 +4,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import caravan.api.CallContext;
 import caravan.api.Caller;
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
 import caravan.api.Variables;
-import caravan.catalog.ModelCatalog;
-import caravan.telemetry.CostOfUsage;
-import caravan.telemetry.Telemetry;
+import caravan.telemetry.CallRecord;
+import caravan.telemetry.CallRecorder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
@@ -29,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * Serves one {@code platform-http} path: for each request the edge admitted (caller known, body read),
  * builds the exchange, with only the request headers some step reads ({@link ClientHeaders}) as message
  * headers, and runs the route asynchronously on the event loop that received the request. When the route
- * completes, its {@link HttpReply} writes the answer (unless a stream already did) and the body's bytes
- * leave the gateway's budget. The consumer never blocks and never leaves an exchange unanswered.
+ * completes, its {@link HttpClientStream} writes the answer (unless a stream already did), the body's
+ * bytes leave the gateway's budget, and the call recorder learns how the call went, once. The consumer never blocks and never leaves an exchange unanswered.
  */
 final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer, Suspendable {
 
@@ -44,8 +47,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
     private final EdgeServer server;
     private PathSlot slot;
     private String modelEndpoint;
-    private Telemetry telemetry = Telemetry.NONE;
-    private CostOfUsage costs = CostOfUsage.NONE;
+    private CallRecorder recorder = CallRecorder.detached();
 
     EdgeConsumer(PlatformHttpEndpoint endpoint, Processor processor, EdgeServer server) {
         super(endpoint, processor);
@@ -63,13 +65,9 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         PlatformHttpEndpoint endpoint = getEndpoint();
         modelEndpoint = MODEL_PATHS.contains(endpoint.getPath()) ? endpoint.getPath() : null;
         Registry registry = endpoint.getCamelContext().getRegistry();
-        Telemetry bound = registry.lookupByNameAndType("telemetry", Telemetry.class);
+        CallRecorder bound = registry.findSingleByType(CallRecorder.class);
         if (bound != null) {
-            telemetry = bound;
-        }
-        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
-        if (catalog != null) {
-            costs = CostOfUsage.from(catalog);
+            recorder = bound;
         }
         String path = PATH_PARAMETER.matcher(endpoint.getPath()).replaceAll(":$1");
         if (endpoint.isMatchOnUriPrefix() && !path.endsWith("*")) {
@@ -109,15 +107,16 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         HttpServerRequest request = ctx.request();
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
-        HttpReply reply = new HttpReply(ctx.response(), exchange, timeoutMillis(request), modelEndpoint,
-                telemetry, costs);
-        exchange.setVariable(Variables.REPLY, reply);
+        CallContext call = new CallContext(exchange.getExchangeId(), modelEndpoint, timeoutMillis(request));
+        HttpClientStream client = new HttpClientStream(ctx.response(), exchange, call);
+        exchange.setVariable(Variables.CALL, call);
+        exchange.setVariable(Variables.CLIENT, client);
         if (caller != null) {
             exchange.setVariable(Variables.CALLER, caller);
         }
         ConnectionWatch watch = ConnectionWatch.of(request);
         if (watch != null) {
-            watch.answering(reply);
+            watch.answering(client);
         }
         long held = body.held();
         try {
@@ -125,31 +124,47 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
             createUoW(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-            complete(exchange, reply, held);
+            complete(exchange, client, held);
             return;
         }
         try {
-            getAsyncProcessor().process(exchange, doneSync -> complete(exchange, reply, held));
+            getAsyncProcessor().process(exchange, doneSync -> complete(exchange, client, held));
         } catch (Throwable t) {
             // the async contract says process() does not throw; if it does, answer rather than hang
             exchange.setException(t instanceof Exception e ? e : new RuntimeException(t));
-            complete(exchange, reply, held);
+            complete(exchange, client, held);
         }
     }
 
-    private void complete(Exchange exchange, HttpReply reply, long heldBodyBytes) {
+    /** Writes what is left of the answer, then tells the recorder about the call: exactly once, after its answer ended. */
+    private void complete(Exchange exchange, HttpClientStream client, long heldBodyBytes) {
         // given back before the answer goes out: a client that sends its next body as soon as it has read
         // this answer must find the room this one took
         server.budget().release(heldBodyBytes);
         try {
-            reply.finish(exchange);
+            GatewayException error = client.finish(exchange);
+            record(exchange, client, error);
         } catch (RuntimeException e) {
             LOG.error("Failed to write the answer of {}", exchange.getExchangeId(), e);
-            reply.abort();
+            client.abort();
         } finally {
             doneUoW(exchange);
             releaseExchange(exchange, false);
         }
+    }
+
+    private void record(Exchange exchange, HttpClientStream client, GatewayException error) {
+        CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
+        boolean failed = exchange.getException() != null;
+        call.answered(failed ? null : exchange.getVariable(Variables.RESPONSE, ChatResponse.class), failed);
+        if (modelEndpoint == null) {
+            return;
+        }
+        ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+        CallRecord record = recorder.callEnded(call, exchange.getVariable(Variables.ROUTE, String.class),
+                exchange.getVariable(Variables.TENANT, String.class), request == null ? null : request.model(),
+                request != null && request.stream(), client.status(), error);
+        exchange.setVariable(Variables.CALL_RECORD, record);
     }
 
     /** The gateway's request timeout, or less when the client asks for less with {@code x-caravan-timeout-ms}. */

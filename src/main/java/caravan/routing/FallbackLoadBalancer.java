@@ -2,8 +2,9 @@ package caravan.routing;
 
 import java.util.Set;
 
+import caravan.api.CallContext;
+import caravan.api.ClientStream;
 import caravan.api.GatewayException;
-import caravan.api.Reply;
 import caravan.api.Variables;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -19,9 +20,6 @@ import org.apache.camel.support.processor.PredicateValidationException;
  */
 public class FallbackLoadBalancer extends FailOverLoadBalancer {
 
-    /** Set on an exchange while a fallback balancer runs it: its model steps have alternatives. */
-    private static final String INSIDE = "caravan.fallbackChain";
-
     private final RetryPolicy policy;
     private final Set<Integer> alsoMoveOn;
 
@@ -35,17 +33,14 @@ public class FallbackLoadBalancer extends FailOverLoadBalancer {
         setMaximumFailoverAttempts(-1);
     }
 
-    /** Whether the exchange is being run by a fallback balancer, which can move on from any of its steps. */
-    static boolean inside(Exchange exchange) {
-        return exchange.getVariable(INSIDE) != null;
-    }
-
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         AsyncProcessor[] ordered = order(doGetProcessors(), exchange);
-        exchange.setVariable(INSIDE, Boolean.TRUE);
+        // while the chain runs, each of its model steps has alternatives after it
+        CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
+        call.enterFallbackChain();
         AsyncCallback done = doneSync -> {
-            exchange.removeVariable(INSIDE);
+            call.leaveFallbackChain();
             callback.done(doneSync);
         };
         exchange.getContext().getCamelContextExtension().getReactiveExecutor()
@@ -64,8 +59,8 @@ public class FallbackLoadBalancer extends FailOverLoadBalancer {
         if (failure == null) {
             return false;
         }
-        Reply reply = attempt.getVariable(Variables.REPLY, Reply.class);
-        boolean committed = reply != null && reply.committed();
+        ClientStream client = attempt.getVariable(Variables.CLIENT, ClientStream.class);
+        boolean committed = client != null && client.committed();
         if (failure instanceof PredicateValidationException || failure instanceof PostCheckFailedException) {
             postCheckFailed(attempt);
             return !committed;

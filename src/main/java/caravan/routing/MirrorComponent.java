@@ -3,6 +3,7 @@ package caravan.routing;
 import java.util.Map;
 
 import caravan.catalog.ModelCatalog;
+import caravan.telemetry.CallRecorder;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
@@ -19,13 +20,13 @@ public final class MirrorComponent extends DefaultComponent {
 
     private final ModelComponent models;
     private final ModelCatalog catalog;
-    private final MirrorLedger ledger;
+    private final CallRecorder recorder;
     private final long timeoutMillis;
 
-    public MirrorComponent(ModelComponent models, ModelCatalog catalog, MirrorLedger ledger, long timeoutMillis) {
+    public MirrorComponent(ModelComponent models, ModelCatalog catalog, CallRecorder recorder, long timeoutMillis) {
         this.models = models;
         this.catalog = catalog;
-        this.ledger = ledger;
+        this.recorder = recorder;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -35,7 +36,7 @@ public final class MirrorComponent extends DefaultComponent {
         return new DefaultEndpoint(uri, this) {
             @Override
             public Producer createProducer() {
-                return new MirrorProducer(this, candidate, models, catalog, ledger, timeoutMillis);
+                return new MirrorProducer(this, candidate, models, catalog, recorder, timeoutMillis);
             }
 
             @Override

@@ -6,31 +6,26 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
+
+import caravan.telemetry.CallListener;
+import caravan.telemetry.MirrorOutcome;
 
 /**
  * The outcomes of mirrored calls, for comparing a candidate model with what serves a route today: the
  * recent ones, and totals per route and candidate.
  */
-public final class MirrorLedger {
+public final class MirrorLedger implements CallListener {
 
     private final int keep;
-    private final Consumer<MirrorOutcome> listener;
     private final Deque<MirrorOutcome> recent = new ArrayDeque<>();
     private final Map<String, Totals> totals = new TreeMap<>();
 
-    /** @param listener told of every outcome too (the gateway's metrics) */
-    public MirrorLedger(int keep, Consumer<MirrorOutcome> listener) {
+    public MirrorLedger(int keep) {
         this.keep = keep;
-        this.listener = listener;
     }
 
-    public void record(MirrorOutcome outcome) {
-        remember(outcome);
-        listener.accept(outcome);
-    }
-
-    private synchronized void remember(MirrorOutcome outcome) {
+    @Override
+    public synchronized void onMirror(MirrorOutcome outcome) {
         recent.addFirst(outcome);
         if (recent.size() > keep) {
             recent.removeLast();

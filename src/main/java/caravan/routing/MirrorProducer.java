@@ -4,10 +4,12 @@ import java.util.concurrent.CompletableFuture;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
-import caravan.api.Reply;
+import caravan.api.CallContext;
 import caravan.api.Usage;
 import caravan.api.Variables;
 import caravan.catalog.ModelCatalog;
+import caravan.telemetry.CallRecorder;
+import caravan.telemetry.MirrorOutcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
@@ -29,25 +31,26 @@ final class MirrorProducer extends DefaultAsyncProducer {
     private final Target candidate;
     private final ModelComponent models;
     private final ModelCatalog catalog;
-    private final MirrorLedger ledger;
+    private final CallRecorder recorder;
     private final long timeoutMillis;
 
-    MirrorProducer(Endpoint endpoint, Target candidate, ModelComponent models, ModelCatalog catalog, MirrorLedger ledger,
+    MirrorProducer(Endpoint endpoint, Target candidate, ModelComponent models, ModelCatalog catalog, CallRecorder recorder,
                    long timeoutMillis) {
         super(endpoint);
         this.candidate = candidate;
         this.models = models;
         this.catalog = catalog;
-        this.ledger = ledger;
+        this.recorder = recorder;
         this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public boolean process(Exchange tap, AsyncCallback callback) {
         String route = tap.getVariable(Variables.ROUTE, String.class);
+        String tenant = tap.getVariable(Variables.TENANT, String.class);
         CompletableFuture<String> primaryAnswer = new CompletableFuture<>();
         try {
-            Reply primary = tap.getVariable(Variables.REPLY, Reply.class);
+            CallContext primary = tap.getVariable(Variables.CALL, CallContext.class);
             primary.onAnswered(primaryAnswer::complete);
             AsyncProducer providerRoute = models.providerRoute(candidate.provider());
             if (providerRoute == null) {
@@ -58,7 +61,10 @@ final class MirrorProducer extends DefaultAsyncProducer {
             copy.put("stream", false);
             copy.remove("stream_options");
             tap.setVariable(Variables.REQUEST, request.withBody(copy));
-            tap.setVariable(Variables.REPLY, new MirrorReply(timeoutMillis));
+            // the copy's own call: its own deadline and attempts; no client to stream to, no headers to add
+            tap.setVariable(Variables.CALL, new CallContext("mirror", null, timeoutMillis));
+            tap.removeVariable(Variables.CLIENT);
+            tap.removeVariable(Variables.RESPONSE_HEADERS);
             tap.setVariable(Variables.PROVIDER, candidate.provider());
             tap.setVariable(Variables.UPSTREAM_MODEL, candidate.model());
             tap.removeVariable(Variables.RESPONSE);
@@ -68,29 +74,36 @@ final class MirrorProducer extends DefaultAsyncProducer {
                 Exception failure = tap.getException();
                 ChatResponse answer = tap.getVariable(Variables.RESPONSE, ChatResponse.class);
                 tap.setException(null);
-                primaryAnswer.thenAccept(primaryText -> record(route, failure, answer, latencyMs, primaryText));
+                Usage used = tap.getVariable(Variables.USAGE, Usage.class);
+                primaryAnswer.thenAccept(primaryText -> record(route, tenant, failure, answer, used, latencyMs, primaryText));
                 callback.done(false);
             });
             return false;
         } catch (Exception e) {
             LOG.debug("Mirror of route {} to {} failed to start", route, candidate, e);
-            ledger.record(new MirrorOutcome(route, candidate.toString(), false, e.getMessage(), 0, 0, 0, null, null));
+            recorder.onMirror(new MirrorOutcome(route, tenant, candidate.toString(), false, e.getMessage(), 0, null, null, null));
             callback.done(true);
             return true;
         }
     }
 
-    private void record(String route, Exception failure, ChatResponse answer, double latencyMs, String primaryText) {
+    /** The mirror was paid for like any call: its usage and cost are recorded, failed or not. */
+    private void record(String route, String tenant, Exception failure, ChatResponse answer, Usage used, double latencyMs,
+                        String primaryText) {
+        Usage usage = answer != null && answer.usage() != null ? answer.usage() : used;
+        Double cost = usage == null ? null : price(usage);
         if (failure != null || answer == null) {
-            ledger.record(new MirrorOutcome(route, candidate.toString(), false,
-                    failure == null ? "no answer" : failure.getMessage(), latencyMs, 0, 0, null, null));
+            recorder.onMirror(new MirrorOutcome(route, tenant, candidate.toString(), false,
+                    failure == null ? "no answer" : failure.getMessage(), latencyMs, usage, cost, null));
             return;
         }
-        Usage usage = answer.usage() == null ? Usage.NONE : answer.usage();
-        ModelCatalog.Price price = catalog.price(candidate.provider(), candidate.model());
         String text = answer.json().path("choices").path(0).path("message").path("content").asText("");
-        ledger.record(new MirrorOutcome(route, candidate.toString(), true, null, latencyMs, usage.inputTokens(),
-                usage.outputTokens(), price == null ? null : price.cost(usage.inputTokens(), usage.outputTokens()),
+        recorder.onMirror(new MirrorOutcome(route, tenant, candidate.toString(), true, null, latencyMs, usage, cost,
                 primaryText == null ? null : Divergence.between(primaryText, text)));
+    }
+
+    private Double price(Usage usage) {
+        ModelCatalog.Price price = catalog.price(candidate.provider(), candidate.model());
+        return price == null ? null : price.cost(usage.inputTokens(), usage.outputTokens());
     }
 }

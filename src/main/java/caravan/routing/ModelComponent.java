@@ -7,7 +7,7 @@ import caravan.catalog.ModelCatalog;
 import caravan.catalog.ProviderRoutes;
 import io.vertx.core.Vertx;
 import caravan.telemetry.MetricLabels;
-import caravan.telemetry.Telemetry;
+import caravan.telemetry.CallRecorder;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -35,14 +35,14 @@ public final class ModelComponent extends DefaultComponent {
     private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
     static final int MAX_CACHED_TARGETS = 4096;
     private final Map<String, Map<String, Target>> targets = new ConcurrentHashMap<>();
-    private final Telemetry telemetry;
+    private final CallRecorder recorder;
 
     public ModelComponent(Vertx vertx, ModelCatalog catalog, RetryPolicy policy, CircuitBreakers breakers,
                           LatencyStats latencies, RecentCalls recentCalls, int defaultRetries, int maxAttempts,
-                          Telemetry telemetry, MetricLabels labels) {
+                          CallRecorder recorder, MetricLabels labels) {
         this.labels = labels;
         this.maxAttempts = Math.max(1, maxAttempts);
-        this.telemetry = telemetry;
+        this.recorder = recorder;
         this.recentCalls = recentCalls;
         this.vertx = vertx;
         this.catalog = catalog;
@@ -103,8 +103,8 @@ public final class ModelComponent extends DefaultComponent {
     }
 
     /** The provider's route, or null when no route serves that provider (any more). */
-    Telemetry telemetry() {
-        return telemetry;
+    CallRecorder recorder() {
+        return recorder;
     }
 
     AsyncProducer providerRoute(String provider) throws Exception {

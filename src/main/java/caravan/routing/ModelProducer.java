@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import caravan.api.CallContext;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
+import caravan.api.ClientGoneException;
+import caravan.api.ClientStream;
 import caravan.api.GatewayException;
-import caravan.api.Reply;
 import caravan.api.Usage;
 import caravan.api.Variables;
-import caravan.providers.ClientGoneException;
-import caravan.telemetry.AttemptRecord;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
@@ -66,7 +66,9 @@ final class ModelProducer extends DefaultAsyncProducer {
         private final Exchange exchange;
         private final AsyncCallback callback;
         private final List<Target> chain;
-        private final Reply reply;
+        private final CallContext call;
+        /** null for a call nobody streams to (a mirror) */
+        private final ClientStream client;
         private int index;
         private int retry;
         private GatewayException last;
@@ -75,7 +77,8 @@ final class ModelProducer extends DefaultAsyncProducer {
             this.exchange = exchange;
             this.callback = callback;
             this.chain = chain;
-            this.reply = exchange.getVariable(Variables.REPLY, Reply.class);
+            this.call = exchange.getVariable(Variables.CALL, CallContext.class);
+            this.client = exchange.getVariable(Variables.CLIENT, ClientStream.class);
         }
 
         /**
@@ -86,15 +89,15 @@ final class ModelProducer extends DefaultAsyncProducer {
         void next() {
             while (index < chain.size()) {
                 Target target = chain.get(index);
-                if (reply.remainingNanos() <= 0) {
+                if (call.remainingNanos() <= 0) {
                     finish(GatewayException.deadlineExceeded());
                     return;
                 }
-                if (reply.attempts() >= component.maxAttempts()) {
+                if (call.attemptCount() >= component.maxAttempts()) {
                     finish(last != null ? last : RetryPolicy.attemptsExhausted(component.maxAttempts()));
                     return;
                 }
-                boolean alternatives = index < chain.size() - 1 || FallbackLoadBalancer.inside(exchange);
+                boolean alternatives = index < chain.size() - 1 || call.inFallbackChain();
                 if (alternatives && component.cooldowns().isCooling(target)) {
                     skip(TargetUnavailableException.coolingDown(target));
                     continue;
@@ -144,17 +147,21 @@ final class ModelProducer extends DefaultAsyncProducer {
             exchange.removeVariable(Variables.USAGE);
             exchange.setVariable(Variables.PROVIDER, target.provider());
             exchange.setVariable(Variables.UPSTREAM_MODEL, target.model());
-            reply.attemptStarted();
-            reply.serving(target.provider(), target.model());
+            CallContext.Attempt attempt = call.attemptStarted(target.provider(), target.model());
+            if (client != null) {
+                client.newAttempt();
+            }
             long started = System.nanoTime();
-            route.process(exchange, doneSync -> completed(target, breaker, started, System.nanoTime() - started));
+            route.process(exchange, doneSync -> completed(target, attempt, breaker, System.nanoTime() - started));
         }
 
         /** @param breaker the provider's breaker when it permitted this attempt, else null (nothing to report) */
-        private void completed(Target target, CircuitBreaker breaker, long started, long nanos) {
+        private void completed(Target target, CallContext.Attempt attempt, CircuitBreaker breaker, long nanos) {
             Exception failure = exchange.getException();
             GatewayException error = failure == null ? null : asGatewayException(failure);
-            report(target, started, nanos, failure, error);
+            // the usage that arrived was paid for, whether the attempt succeeded or not
+            attempt.ended(exchange.getVariable(Variables.USAGE, Usage.class), error);
+            report(target, attempt, failure);
             if (failure == null) {
                 if (breaker != null) {
                     breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
@@ -163,7 +170,7 @@ final class ModelProducer extends DefaultAsyncProducer {
                     // only a route's own targets are ever ranked by latency; a client's names are not kept
                     component.latencies().record(target, nanos);
                 }
-                component.recentCalls().remember(reply.requestId(), target);
+                component.recentCalls().remember(call.requestId(), target);
                 callback.done(false);
                 return;
             }
@@ -174,7 +181,7 @@ final class ModelProducer extends DefaultAsyncProducer {
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
             last = error;
-            switch (policy.classify(error, reply.committed(), endpoint.getMoveOn())) {
+            switch (policy.classify(error, client != null && client.committed(), endpoint.getMoveOn())) {
                 case TERMINAL -> finish(error);
                 case MOVE_ON -> {
                     skip(error);
@@ -185,20 +192,13 @@ final class ModelProducer extends DefaultAsyncProducer {
         }
 
         /** One provider call for the GenAI client metrics; a client that went away is not the provider's failure. */
-        private void report(Target target, long started, long nanos, Exception failure, GatewayException error) {
+        private void report(Target target, CallContext.Attempt attempt, Exception failure) {
             if (failure instanceof ClientGoneException) {
                 return;
             }
             ChatResponse response = failure == null ? exchange.getVariable(Variables.RESPONSE, ChatResponse.class) : null;
-            String responseModel = response == null ? null : response.modelIfParsed();
-            long firstChunkAt = reply.firstChunkAt();
-            component.telemetry().onAttempt(new AttemptRecord(
-                    exchange.getVariable(Variables.PROVIDER, String.class), target.model(),
-                    responseModel == null ? target.model() : responseModel,
-                    exchange.getVariable(Variables.REQUEST, ChatRequest.class).stream(), nanos,
-                    firstChunkAt > started ? firstChunkAt - started : -1,
-                    failure == null ? exchange.getVariable(Variables.USAGE, Usage.class) : null,
-                    error));
+            component.recorder().attemptEnded(attempt, target.model(),
+                    exchange.getVariable(Variables.REQUEST, ChatRequest.class).stream(), response, call.firstChunkAt());
         }
 
         /**
@@ -210,13 +210,13 @@ final class ModelProducer extends DefaultAsyncProducer {
             RetryPolicy policy = component.policy();
             long wait = policy.backoffMillis(retry, error.retryAfter());
             boolean fits = wait <= policy.maxBackoffMillis()
-                    && TimeUnit.MILLISECONDS.toNanos(wait) < reply.remainingNanos();
+                    && TimeUnit.MILLISECONDS.toNanos(wait) < call.remainingNanos();
             if (retry < endpoint.getRetries() && fits) {
                 retry++;
                 // the wait belongs to the provider's failure, not to the gateway's overhead
-                reply.upstreamStarted();
+                call.upstreamStarted();
                 component.vertx().setTimer(Math.max(1, wait), id -> {
-                    reply.upstreamFinished();
+                    call.upstreamFinished();
                     next();
                 });
                 return;

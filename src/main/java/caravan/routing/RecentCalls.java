@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
-import caravan.edge.RequestIds;
+import caravan.api.RequestIds;
 
 /**
  * Which model answered each recent request, so feedback posted later can be credited to it.

@@ -10,7 +10,7 @@ import caravan.api.Usage;
  * @param requestModel  the model the provider was asked for
  * @param responseModel the model the provider says answered (the requested one when it did not say)
  * @param ttfcNanos     time from the attempt's start to its first streamed chunk, or -1
- * @param usage         the attempt's usage, null when it failed or reported none
+ * @param usage         the attempt's usage, what arrived even when it failed; null when none did
  * @param error         the failure, or null
  */
 public record AttemptRecord(String provider, String requestModel, String responseModel, boolean stream,

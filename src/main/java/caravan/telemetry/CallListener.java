@@ -1,6 +1,5 @@
 package caravan.telemetry;
 
-import caravan.routing.MirrorOutcome;
 
 /**
  * Learns what the gateway did, call by call. Listeners run on the thread that finished the call (often a

@@ -18,7 +18,9 @@ import caravan.api.Usage;
  * @param errorType       the error's code or type when the call failed, else null
  * @param errorMessage    the error message the client got, else null
  * @param ttfcNanos       time to the first streamed chunk, or -1
- * @param costUsd         list-price cost of the usage, 0 when unknown
+ * @param usage           what every attempt used, added up: a failed, cut or rejected attempt was still paid
+ *                        for (null when no attempt reported any)
+ * @param costUsd         list-price cost of that usage, each attempt at its own model's price; 0 when unknown
  */
 public record CallRecord(String requestId, long startedAtMillis, String endpoint, String route, String tenant,
                          String requestedModel, String provider, String model, List<String> attempted, boolean stream,

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import caravan.api.Usage;
-import caravan.routing.MirrorOutcome;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -83,7 +82,8 @@ public final class GatewayMetrics implements CallListener {
             meters.timeToFirstChunk().get().record(attempt.ttfcNanos(), TimeUnit.NANOSECONDS);
         }
         Usage usage = attempt.usage();
-        if (usage != null && attempt.error() == null) {
+        // a failed attempt that used tokens used them
+        if (usage != null) {
             meters.inputTokens().record(usage.inputTokens());
             meters.outputTokens().record(usage.outputTokens());
         }
@@ -235,12 +235,27 @@ public final class GatewayMetrics implements CallListener {
         String candidate = outcome.candidate();
         int slash = candidate.indexOf('/');
         // a mirror's candidate is written in a route, so it is known by construction
-        Tags tags = Tags.of(TAG_ROUTE, labels.route(outcome.route()), TAG_PROVIDER, candidate.substring(0, Math.max(0, slash)),
-                TAG_MODEL, candidate.substring(slash + 1));
+        String provider = candidate.substring(0, Math.max(0, slash));
+        String model = candidate.substring(slash + 1);
+        Tags tags = Tags.of(TAG_ROUTE, labels.route(outcome.route()), TAG_PROVIDER, provider, TAG_MODEL, model);
         Counter.builder(METRIC_MIRROR_REQUESTS)
                 .description("Mirrored calls to candidate models, by outcome")
                 .tags(tags).tag(TAG_OUTCOME, outcome.succeeded() ? "success" : "failure")
                 .register(registry).increment();
+        Usage usage = outcome.usage();
+        if (usage != null) {
+            // a mirror is paid for: its tokens and cost count with the tenant whose request it copied
+            Tags owner = Tags.of(TAG_TENANT, labels.tenant(outcome.tenant()), TAG_PROVIDER, provider, TAG_MODEL, model);
+            long[] counts = {usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(),
+                    usage.reasoningTokens()};
+            for (int i = 0; i < TOKEN_TYPES.length; i++) {
+                Counter.builder(METRIC_TOKENS).tags(owner).tag(TAG_TYPE, TOKEN_TYPES[i]).register(registry)
+                        .increment(counts[i]);
+            }
+            if (outcome.costUsd() != null) {
+                Counter.builder(METRIC_COST).tags(owner).register(registry).increment(outcome.costUsd());
+            }
+        }
         if (outcome.divergence() != null) {
             DistributionSummary.builder(METRIC_MIRROR_DIVERGENCE)
                     .description("How far a mirrored answer strayed from the primary's (0 same, 1 unrelated)")

@@ -1,5 +1,6 @@
 package caravan.telemetry;
 
+import caravan.api.Variables;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -22,7 +23,7 @@ public final class GuardrailSpan {
 
     /** Starts the check's span under the request's span, if the request is traced. */
     public static GuardrailSpan start(Exchange exchange, String guardrail) {
-        GatewaySpan request = exchange.getProperty(InboundSpanDecorator.REQUEST_SPAN, GatewaySpan.class);
+        GatewaySpan request = exchange.getVariable(Variables.REQUEST_SPAN, GatewaySpan.class);
         if (request == null || !request.span().isRecording()) {
             return NONE;
         }

@@ -19,9 +19,6 @@ import static caravan.telemetry.TelemetryNames.*;
  */
 public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
 
-    /** Exchange property: the request's span, the parent of the gateway's own spans (guardrails). */
-    static final String REQUEST_SPAN = "caravan.requestSpan";
-
     @Override
     public String getOperationName(Exchange exchange, Endpoint endpoint) {
         return getHttpMethod(exchange, endpoint) + " " + path(endpoint);
@@ -39,7 +36,7 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
 
     @Override
     public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
-        exchange.setProperty(REQUEST_SPAN, span);
+        exchange.setVariable(Variables.REQUEST_SPAN, span);
         if (!((GatewaySpan) span).span().isRecording()) {
             return;
         }
@@ -73,7 +70,7 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
         if (!((GatewaySpan) span).span().isRecording()) {
             return;
         }
-        CallRecord call = exchange.getVariable(Variables.CALL, CallRecord.class);
+        CallRecord call = exchange.getVariable(Variables.CALL_RECORD, CallRecord.class);
         if (call == null) {
             Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             if (exchange.isFailed() || status != null && status >= 500) {

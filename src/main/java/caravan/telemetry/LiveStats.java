@@ -76,6 +76,24 @@ public final class LiveStats implements CallListener {
         }
     }
 
+    /** A mirrored call is spend too, on the candidate's row. */
+    @Override
+    public synchronized void onMirror(MirrorOutcome outcome) {
+        if (outcome.usage() == null) {
+            return;
+        }
+        int slash = outcome.candidate().indexOf('/');
+        String provider = outcome.candidate().substring(0, Math.max(0, slash));
+        String model = labels.provider(provider) + "/" + labels.model(provider, outcome.candidate().substring(slash + 1));
+        String tenant = labels.tenant(outcome.tenant());
+        double cost = outcome.costUsd() == null ? 0 : outcome.costUsd();
+        inputTokens += outcome.usage().inputTokens();
+        outputTokens += outcome.usage().outputTokens();
+        costUsd += cost;
+        spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model))
+                .add(outcome.usage(), cost);
+    }
+
     @Override
     public synchronized void onGuardrail(String guardrail, String route, boolean passed) {
         guardrailChecks++;
@@ -260,10 +278,14 @@ public final class LiveStats implements CallListener {
         }
 
         void add(CallRecord call) {
+            add(call.usage(), call.costUsd());
+        }
+
+        void add(Usage usage, double cost) {
             requests++;
-            inputTokens += call.usage().inputTokens();
-            outputTokens += call.usage().outputTokens();
-            costUsd += call.costUsd();
+            inputTokens += usage.inputTokens();
+            outputTokens += usage.outputTokens();
+            costUsd += cost;
         }
 
         void writeTo(ObjectNode row) {

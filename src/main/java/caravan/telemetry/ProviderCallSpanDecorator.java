@@ -5,7 +5,7 @@ import java.util.List;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
-import caravan.api.Reply;
+import caravan.api.CallContext;
 import caravan.api.Usage;
 import caravan.api.Variables;
 import caravan.catalog.ModelCatalog;
@@ -69,9 +69,9 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
         if (model != null) {
             otel.setAttribute(GEN_AI_REQUEST_MODEL, model);
         }
-        Reply reply = exchange.getVariable(Variables.REPLY, Reply.class);
-        if (reply != null) {
-            otel.setAttribute(CARAVAN_ATTEMPT, reply.attempts());
+        CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
+        if (call != null) {
+            otel.setAttribute(CARAVAN_ATTEMPT, call.attemptCount());
         }
         ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
         if (request != null) {
@@ -96,8 +96,10 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
         if (!otel.isRecording()) {
             return;
         }
-        // read after the call: a provider without credentials is answered by echo
-        String provider = exchange.getVariable(Variables.PROVIDER, String.class);
+        // read after the call: a provider without credentials is answered by echo, which renames the attempt
+        CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
+        String provider = call != null && call.provider() != null ? call.provider()
+                : exchange.getVariable(Variables.PROVIDER, String.class);
         String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
         otel.setAttribute(GEN_AI_PROVIDER_NAME, genAiProviderName(provider));
         otel.setAttribute(GEN_AI_SYSTEM, genAiProviderName(provider));

@@ -75,6 +75,32 @@ class MirrorTest {
     }
 
     @Test
+    void recordsWhatTheMirrorCostWithTheTenantItCopied() {
+        java.util.List<caravan.telemetry.MirrorOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        gateway.context().getRegistry().lookupByNameAndType("callRecorder", caravan.telemetry.CallRecorder.class)
+                .subscribe(new caravan.telemetry.CallListener() {
+                    @Override
+                    public void onMirror(caravan.telemetry.MirrorOutcome outcome) {
+                        outcomes.add(outcome);
+                    }
+                });
+        primary.reset(Answer.json(200, Recorded.text("openai", "completion.json")));
+        candidate.reset(Answer.json(200, Recorded.text("openai", "completion.json")));
+
+        assertThat(gateway.post("/v1/chat/completions",
+                "{\"model\":\"shadowed-whole\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode())
+                .isEqualTo(200);
+
+        caravan.telemetry.MirrorOutcome outcome = await().atMost(Duration.ofSeconds(10))
+                .until(() -> outcomes.isEmpty() ? null : outcomes.get(0), found -> found != null);
+        assertThat(outcome.tenant()).isEqualTo("default");
+        assertThat(outcome.usage()).as("a mirror is paid for").isNotNull();
+        assertThat(outcome.usage().inputTokens()).isEqualTo(19);
+        assertThat(gateway.get("/metrics").body())
+                .contains("caravan_tokens_total{model=\"candidate-model\",provider=\"vllm\",tenant=\"default\",type=\"input\"}");
+    }
+
+    @Test
     void comparesAWholeAnswerEvenWhenThePrimaryFinishedFirst() throws Exception {
         primary.reset(Answer.json(200, Recorded.text("openai", "completion.json")));
         candidate.reset(Answer.delayed(300, Answer.json(200, Recorded.text("openai", "completion.json"))));

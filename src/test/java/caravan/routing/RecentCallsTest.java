@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import caravan.edge.RequestIds;
+import caravan.api.RequestIds;
 import org.junit.jupiter.api.Test;
 
 class RecentCallsTest {

@@ -103,7 +103,8 @@ class MetricsTest {
         assertMoved(before, after, "caravan_request_duration_seconds_count", direct, 3);
         assertMoved(before, after, "caravan_time_to_first_token_seconds_count", direct, 1);
         assertMoved(before, after, "caravan_gateway_overhead_seconds_count", "endpoint=\"/v1/chat/completions\"", 7);
-        assertMoved(before, after, "caravan_tokens_total", "provider=\"openai\",tenant=\"default\",type=\"input\"", 19 * 4);
+        // five answers were paid for: four served, and the one the JSON post-check rejected
+        assertMoved(before, after, "caravan_tokens_total", "provider=\"openai\",tenant=\"default\",type=\"input\"", 19 * 5);
         assertThat(value(after, "caravan_cost_usd_total", "provider=\"openai\",tenant=\"default\"")).isPositive();
         assertMoved(before, after, "caravan_retries_total", "model=\"gpt-4o-mini\",provider=\"openai\"", 2);
         assertMoved(before, after, "caravan_fallbacks_total", "model=\"gpt-4o-mini\",provider=\"openai\"", 1);

@@ -1,5 +1,6 @@
 package caravan.testing;
 
+import caravan.api.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,21 @@ public final class Sse implements AutoCloseable {
     /** The data of every event of a whole SSE body. */
     public static List<String> events(String body) {
         return new Sse(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))).rest();
+    }
+
+    /** The text a Chat Completions stream spells: its deltas' content, joined. */
+    public static String content(String body) {
+        StringBuilder text = new StringBuilder();
+        for (String event : events(body)) {
+            if (!event.equals("[DONE]")) {
+                try {
+                    text.append(Json.MAPPER.readTree(event).path("choices").path(0).path("delta").path("content").asText(""));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return text.toString();
     }
 
     /** Every remaining event's data. */

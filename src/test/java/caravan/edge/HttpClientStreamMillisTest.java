@@ -4,25 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class HttpReplyMillisTest {
+class HttpClientStreamMillisTest {
 
     @Test
     void zeroIsZeroWithTwoDecimals() {
-        assertThat(HttpReply.millis(0)).isEqualTo("0.00");
+        assertThat(HttpClientStream.millis(0)).isEqualTo("0.00");
     }
 
     @Test
     void fractionIsTruncatedToHundredths() {
-        assertThat(HttpReply.millis(1_234_567)).isEqualTo("1.23");
+        assertThat(HttpClientStream.millis(1_234_567)).isEqualTo("1.23");
     }
 
     @Test
     void wholeMillisecondsKeepTwoZeroDecimals() {
-        assertThat(HttpReply.millis(10_000_000)).isEqualTo("10.00");
+        assertThat(HttpClientStream.millis(10_000_000)).isEqualTo("10.00");
     }
 
     @Test
     void singleDigitHundredthsArePaddedWithAZero() {
-        assertThat(HttpReply.millis(50_000)).isEqualTo("0.05");
+        assertThat(HttpClientStream.millis(50_000)).isEqualTo("0.05");
     }
 }

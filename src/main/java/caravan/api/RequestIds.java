@@ -1,4 +1,4 @@
-package caravan.edge;
+package caravan.api;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package caravan.edge;
+package caravan.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

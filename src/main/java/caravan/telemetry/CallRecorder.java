@@ -1,0 +1,112 @@
+package caravan.telemetry;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import caravan.api.CallContext;
+import caravan.api.ChatResponse;
+import caravan.api.GatewayException;
+import caravan.api.Usage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells what the gateway did, call by call, to whoever subscribed: the metrics, the dashboard's live
+ * stats, the mirror ledger, and any later listener (the usage ledger). Each provider attempt is told once
+ * when it ends, each call once when its answer has ended ({@link CallRecord}, built here from the call's
+ * {@link CallContext}, with the list-price cost of every attempt's usage). A failing listener is logged
+ * and skipped: recording never fails a call.
+ */
+public final class CallRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
+
+    private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
+    private final CostOfUsage costs;
+
+    public CallRecorder(CostOfUsage costs) {
+        this.costs = costs;
+    }
+
+    /** A recorder nobody listens to yet (unit tests of single parts). */
+    public static CallRecorder detached() {
+        return new CallRecorder(CostOfUsage.NONE);
+    }
+
+    public CallRecorder subscribe(CallListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public CostOfUsage costs() {
+        return costs;
+    }
+
+    /**
+     * One provider attempt ended ({@link CallContext.Attempt#ended} was called).
+     *
+     * @param answer the whole answer when there was one, for the model the provider says answered
+     */
+    public void attemptEnded(CallContext.Attempt attempt, String requestModel, boolean stream, ChatResponse answer,
+                             long firstChunkAt) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        String responseModel = answer == null ? null : answer.modelIfParsed();
+        AttemptRecord record = new AttemptRecord(attempt.provider(), requestModel,
+                responseModel == null ? requestModel : responseModel, stream, attempt.durationNanos(),
+                firstChunkAt > attempt.startedAtNanos() ? firstChunkAt - attempt.startedAtNanos() : -1,
+                attempt.usage(), attempt.error());
+        tell("an attempt", listener -> listener.onAttempt(record));
+    }
+
+    /**
+     * The call's answer has ended: the call as the client met it, told once.
+     *
+     * @param status the HTTP status the client got; 0 when it got none (it went away first)
+     */
+    public CallRecord callEnded(CallContext call, String route, String tenant, String requestedModel, boolean stream,
+                                int status, GatewayException error) {
+        List<CallContext.Attempt> attempts = call.attempts();
+        String[] attempted = new String[attempts.size()];
+        double cost = 0;
+        for (int i = 0; i < attempted.length; i++) {
+            CallContext.Attempt attempt = attempts.get(i);
+            attempted[i] = attempt.toString();
+            if (attempt.usage() != null) {
+                cost += costs.of(attempt.provider(), attempt.model(), attempt.usage());
+            }
+        }
+        Usage paid = call.paidUsage();
+        long firstChunkAt = call.firstChunkAt();
+        CallRecord record = new CallRecord(call.requestId(), call.receivedAtMillis(), call.endpoint(), route, tenant,
+                requestedModel, call.provider(), call.model(), List.of(attempted), stream,
+                // 499: the client closed the connection before any answer (nginx's convention)
+                status == 0 ? 499 : status,
+                error == null ? null : (error.code() != null ? error.code() : error.type()),
+                error == null ? null : error.getMessage(),
+                System.nanoTime() - call.receivedAtNanos(), firstChunkAt == 0 ? -1 : firstChunkAt - call.receivedAtNanos(),
+                call.overheadNanos(), paid, cost);
+        tell("a call", listener -> listener.onCall(record));
+        return record;
+    }
+
+    public void onMirror(MirrorOutcome outcome) {
+        tell("a mirror outcome", listener -> listener.onMirror(outcome));
+    }
+
+    public void onGuardrail(String guardrail, String route, boolean passed) {
+        tell("a guardrail outcome", listener -> listener.onGuardrail(guardrail, route, passed));
+    }
+
+    private void tell(String what, Consumer<CallListener> event) {
+        for (CallListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("Call listener {} failed on {}", listener, what, e);
+            }
+        }
+    }
+}
