@@ -2,27 +2,39 @@ package caravan.providers;
 
 import java.util.Map;
 
+import caravan.api.ContextServices;
 import io.vertx.core.Vertx;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.DefaultComponent;
 
 /**
  * {@code provider:<name>?codec=...&baseUrl=...}: the endpoint a provider Kamelet's template calls. It asks
  * the provider for the canonical request's answer and either stores it ({@code response}) or streams it
- * to the client, on the gateway's Vert.x event loops.
+ * to the client, on the gateway's Vert.x event loops. Discovered by Camel like any component; the Vert.x
+ * it runs on is found in the registry.
  */
+@org.apache.camel.spi.annotations.Component("provider")
 public final class ProviderComponent extends DefaultComponent {
 
-    private final Vertx vertx;
-    private final boolean echoStandIn;
+    @Metadata(description = "Whether a provider that needs a key and has none is answered by the echo provider "
+            + "instead (gateway.echo-stand-in: auto = while no master key is set)", defaultValue = "auto")
+    private boolean echoStandIn;
+    private Vertx vertx;
 
-    /**
-     * @param echoStandIn whether a provider that needs an API key and has none is answered by the echo
-     *                    provider instead (for trying the gateway without keys)
-     */
-    public ProviderComponent(Vertx vertx, boolean echoStandIn) {
-        this.vertx = vertx;
-        this.echoStandIn = echoStandIn;
+    public ProviderComponent() {
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        CamelContext context = getCamelContext();
+        vertx = ContextServices.require(context, Vertx.class, "The provider: component");
+        String standIn = ContextServices.setting(context, "gateway.echo-stand-in", "auto");
+        echoStandIn = "auto".equalsIgnoreCase(standIn)
+                ? ContextServices.setting(context, "gateway.master-key", "").isEmpty()
+                : Boolean.parseBoolean(standIn);
     }
 
     Vertx vertx() {

@@ -1,28 +1,53 @@
 package caravan.providers;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /** One configured provider: its codec, where it lives, its credentials and its timeouts. */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "provider", title = "LLM provider", syntax = "provider:name",
+             producerOnly = true, category = {Category.AI})
 public final class ProviderEndpoint extends DefaultEndpoint {
 
     static final String CODEC_PATH = "META-INF/services/caravan/codec/";
 
+    @UriPath(description = "The provider's name, as x-caravan-provider and errors report it (openai, bedrock-eu, ...)")
+    @Metadata(required = true)
     private final String provider;
+    @UriParam(description = "The wire format: a codec registered as META-INF/services/caravan/codec/<name> "
+            + "(openai, anthropic, gemini, bedrock, azure, cohere, echo)", defaultValue = "openai")
     private String codec = "openai";
+    @UriParam(description = "The API's base URL, written as the provider's own SDKs take it (OpenAI's with /v1)")
     private String baseUrl;
+    @UriParam(label = "security", secret = true, description = "The API key")
     private String apiKey;
+    @UriParam(description = "The API version the codec sends (Anthropic's anthropic-version, Azure's api-version)")
     private String apiVersion;
+    @UriParam(description = "The cloud region (Bedrock)")
     private String region;
+    @UriParam(label = "security", secret = true, description = "The access key id (Bedrock)")
     private String accessKey;
+    @UriParam(label = "security", secret = true, description = "The secret access key (Bedrock)")
     private String secretKey;
+    @UriParam(label = "security", secret = true, description = "The session token of temporary credentials (Bedrock)")
     private String sessionToken;
+    @UriParam(description = "The provider cannot answer without a key: while it has none and the echo stand-in is "
+            + "on, echo answers", defaultValue = "false")
     private boolean keyRequired;
+    @UriParam(description = "Connect timeout in milliseconds", defaultValue = "5000")
     private long connectTimeoutMs = 5_000;
+    @UriParam(description = "One upstream call in milliseconds; for a stream, the wait for the first byte and "
+            + "between chunks", defaultValue = "600000")
     private long upstreamTimeoutMs = 600_000;
+    @UriParam(label = "advanced", description = "Pooled connections per event loop", defaultValue = "1000")
     private int maxConnections = 1_000;
+    @UriParam(label = "advanced", description = "Echo only: a pause between streamed chunks, to watch a stream arrive")
     private long chunkDelayMs;
 
     ProviderEndpoint(String uri, ProviderComponent component, String provider) {

@@ -33,9 +33,9 @@ public final class Caravan {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true,file:"
                 + workDir.resolve("application.properties") + ";optional=true");
-        main.configure().addConfiguration(new GatewayConfiguration(workDir));
-        main.configure().addConfiguration(new TelemetryConfiguration());
-        main.configure().addConfiguration(new RoutingConfiguration());
+        // the configuration classes are named in application.properties (camel.main.configuration-classes),
+        // as any Camel Main reads them; this is where they find a local models.yaml
+        main.addInitialProperty("gateway.home", workDir.toString());
 
         Path routes = workDir.resolve("routes");
         if (Files.isDirectory(routes)) {

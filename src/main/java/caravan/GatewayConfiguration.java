@@ -19,7 +19,7 @@ import caravan.processors.ParseChatCompletion;
 import caravan.processors.Readiness;
 import caravan.processors.ResolveTarget;
 import caravan.processors.Respond;
-import caravan.providers.ProviderComponent;
+import caravan.processors.RequireAdmin;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
@@ -31,23 +31,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds what the YAML routes refer to: the HTTP edge behind {@code platform-http:}, the {@code provider:}
- * component the Kamelets call, and the processors the routes name ({@code ref: authenticate}, ...).
- * Settings come from {@code application.properties}, each overridable by its environment variable.
+ * Binds what the YAML routes refer to: the HTTP edge behind {@code platform-http:} (its engine and
+ * server), the Vert.x the {@code provider:} component runs on, the model catalog, and the processors the
+ * routes name ({@code ref: authenticate}, ...). Named in {@code application.properties}
+ * ({@code camel.main.configuration-classes}), so any Camel Main with the gateway's jar configures the same
+ * gateway. Settings come from {@code application.properties}, each overridable by its environment
+ * variable; {@code gateway.home} is the folder a local {@code models.yaml} is read from (the working
+ * directory by default).
  */
-final class GatewayConfiguration implements CamelConfiguration {
+public final class GatewayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
-
-    private final Path workDir;
-
-    GatewayConfiguration(Path workDir) {
-        this.workDir = workDir;
-    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
+        Path workDir = Path.of(properties.resolveProperty("gateway.home").orElse("")).toAbsolutePath();
         String masterKey = properties.resolveProperty("gateway.master-key").orElse("");
         boolean authenticated = !masterKey.isBlank();
         String configuredHost = properties.resolveProperty("gateway.host").orElse("");
@@ -69,20 +68,18 @@ final class GatewayConfiguration implements CamelConfiguration {
         // a context service starts before the routes; a port in use fails the whole start
         context.addService(server, true, true);
 
-        String standIn = properties.resolveProperty("gateway.echo-stand-in").orElse("auto");
-        boolean echoStandIn = "auto".equalsIgnoreCase(standIn) ? !authenticated : Boolean.parseBoolean(standIn);
-
-        ModelCatalog catalog = readCatalog();
+        ModelCatalog catalog = readCatalog(workDir);
         Registry registry = context.getRegistry();
         RequestIds requestIds = new RequestIds();
         context.setUuidGenerator(requestIds);
         registry.bind("requestIds", requestIds);
+        registry.bind("edgeServer", server);
+        // in the registry, the engine wins over any other platform-http engine on the classpath
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, PlatformHttpEngine.class, new EdgeEngine(server));
         registry.bind("vertx", server.vertx());
         registry.bind("modelCatalog", catalog);
-        registry.bind("provider", new ProviderComponent(server.vertx(), echoStandIn));
         registry.bind("authenticate", authenticate);
-        registry.bind("requireAdmin", new caravan.processors.RequireAdmin());
+        registry.bind("requireAdmin", new RequireAdmin());
         registry.bind("parseChatCompletion", new ParseChatCompletion());
         registry.bind("parseAnthropicMessages", new caravan.processors.ParseAnthropicMessages());
         registry.bind("resolveTarget", new ResolveTarget(catalog));
@@ -124,7 +121,7 @@ final class GatewayConfiguration implements CamelConfiguration {
         return "127.0.0.1";
     }
 
-    private ModelCatalog readCatalog() throws IOException {
+    private static ModelCatalog readCatalog(Path workDir) throws IOException {
         Path file = workDir.resolve("models.yaml");
         if (Files.isRegularFile(file)) {
             return ModelCatalog.read(Files.newInputStream(file));

@@ -12,34 +12,31 @@ import caravan.routing.CostOptimizedLoadBalancer;
 import caravan.routing.FallbackLoadBalancer;
 import caravan.routing.LatencyStats;
 import caravan.routing.LeastLatencyLoadBalancer;
-import caravan.routing.MatchLanguage;
-import caravan.routing.MirrorComponent;
 import caravan.routing.MirrorLedger;
-import caravan.routing.ModelComponent;
 import caravan.routing.QualityScores;
 import caravan.routing.RecentCalls;
 import caravan.routing.RetryPolicy;
 import caravan.telemetry.GatewayMetrics;
-import caravan.telemetry.MetricLabels;
 import caravan.telemetry.CallRecorder;
-import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 
 /**
- * Binds what routing policies (routes/policies) are written with: the {@code model:} and {@code mirror:}
- * endpoints, the load balancers {@code fallback}, {@code leastLatency} and {@code cheapest}, the
- * {@code match} language, and the processors behind feedback, routing status and post-checks.
+ * Binds what routing policies (routes/policies) are written with: the retry matrix, the providers'
+ * circuit breakers, latencies, quality scores and recent calls that the {@code model:} and
+ * {@code mirror:} components share (those components, and the {@code match} language, Camel discovers
+ * itself), the load balancers {@code fallback}, {@code leastLatency} and {@code cheapest}, and the
+ * processors behind feedback, routing status and post-checks. Named in {@code application.properties}
+ * ({@code camel.main.configuration-classes}).
  */
-final class RoutingConfiguration implements CamelConfiguration {
+public final class RoutingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
-        Vertx vertx = registry.lookupByNameAndType("vertx", Vertx.class);
         ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
 
         RetryPolicy policy = new RetryPolicy(number(properties, "routing.backoff-base-ms", 200),
@@ -64,14 +61,12 @@ final class RoutingConfiguration implements CamelConfiguration {
         }
         MirrorLedger mirrors = new MirrorLedger(1000);
         recorder.subscribe(mirrors);
-        ModelComponent models = new ModelComponent(vertx, catalog, policy, breakers, latencies, recentCalls,
-                (int) number(properties, "routing.retries", 0), (int) number(properties, "routing.max-attempts", 10),
-                recorder, registry.lookupByNameAndType("metricLabels", MetricLabels.class));
-
-        registry.bind("model", models);
-        registry.bind("mirror", new MirrorComponent(models, catalog, recorder,
-                number(properties, "routing.mirror.timeout-ms", 60000)));
-        registry.bind("match", new MatchLanguage());
+        registry.bind("retryPolicy", policy);
+        registry.bind("circuitBreakers", breakers);
+        registry.bind("latencyStats", latencies);
+        registry.bind("qualityScores", scores);
+        registry.bind("recentCalls", recentCalls);
+        registry.bind("mirrorLedger", mirrors);
         // prototypes: a load balancer holds the steps of the loadBalance block that uses it, so each block
         // needs its own instance (one shared bean would collect the steps of every route)
         double minQuality = decimal(properties, "routing.cost.min-quality", 0.7);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * gateway's metrics share, the dashboard's live stats, and, when an exporter is configured, the
  * OpenTelemetry tracer. Runs before the routing configuration, which reports into {@code telemetry}.
  */
-final class TelemetryConfiguration implements CamelConfiguration {
+public final class TelemetryConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryConfiguration.class);
     /** Tests bind their own SDK (in-memory exporter) under this name. */

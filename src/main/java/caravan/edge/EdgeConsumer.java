@@ -22,9 +22,9 @@ import org.apache.camel.Suspendable;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.Method;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +187,7 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
 
     private static Message toMessage(RoutingContext ctx, Exchange exchange, byte[] body) {
         HttpServerRequest request = ctx.request();
-        HttpMessage message = new HttpMessage(exchange, request, ctx.response());
+        DefaultMessage message = new DefaultMessage(exchange);
         Map<String, Object> headers = message.getHeaders();
         ClientHeaders.copy(request.headers(), headers);
         for (Map.Entry<String, String> parameter : ctx.pathParams().entrySet()) {

@@ -2,47 +2,51 @@ package caravan.routing;
 
 import java.util.Map;
 
+import caravan.api.ContextServices;
 import caravan.catalog.ModelCatalog;
 import caravan.telemetry.CallRecorder;
-import org.apache.camel.Consumer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.Processor;
-import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.DefaultEndpoint;
 
 /**
  * {@code mirror:<provider>/<model>}, the target of a route's {@code wireTap}: sends a copy of the request
  * to a candidate model, never to the client, and records how the candidate did next to the primary
- * ({@link MirrorLedger}). A route samples its share with a {@code filter} around the tap.
+ * ({@link MirrorLedger}, through the call recorder). A route samples its share with a {@code filter}
+ * around the tap. Discovered by Camel like any component; its services are found in the registry.
  */
+@org.apache.camel.spi.annotations.Component("mirror")
 public final class MirrorComponent extends DefaultComponent {
 
-    private final ModelComponent models;
-    private final ModelCatalog catalog;
-    private final CallRecorder recorder;
-    private final long timeoutMillis;
+    @Metadata(description = "A mirrored call's deadline in milliseconds (routing.mirror.timeout-ms)",
+              defaultValue = "60000")
+    private long timeoutMillis = 60_000;
+    private ModelComponent models;
+    private ModelCatalog catalog;
+    private CallRecorder recorder;
 
-    public MirrorComponent(ModelComponent models, ModelCatalog catalog, CallRecorder recorder, long timeoutMillis) {
-        this.models = models;
-        this.catalog = catalog;
-        this.recorder = recorder;
-        this.timeoutMillis = timeoutMillis;
+    public MirrorComponent() {
     }
 
     @Override
-    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
-        Target candidate = models.target(remaining);
-        return new DefaultEndpoint(uri, this) {
-            @Override
-            public Producer createProducer() {
-                return new MirrorProducer(this, candidate, models, catalog, recorder, timeoutMillis);
-            }
+    protected void doInit() throws Exception {
+        super.doInit();
+        CamelContext context = getCamelContext();
+        models = context.getComponent("model", ModelComponent.class);
+        catalog = ContextServices.require(context, ModelCatalog.class, "The mirror: component");
+        recorder = ContextServices.require(context, CallRecorder.class, "The mirror: component");
+        timeoutMillis = ContextServices.number(context, "routing.mirror.timeout-ms", timeoutMillis);
+    }
 
-            @Override
-            public Consumer createConsumer(Processor processor) {
-                throw new UnsupportedOperationException("mirror: endpoints are called, they do not consume");
-            }
-        };
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        MirrorEndpoint endpoint = new MirrorEndpoint(uri, this, remaining, models.target(remaining));
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    MirrorProducer producer(MirrorEndpoint endpoint) {
+        return new MirrorProducer(endpoint, endpoint.candidate(), models, catalog, recorder, timeoutMillis);
     }
 }

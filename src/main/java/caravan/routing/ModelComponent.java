@@ -3,13 +3,16 @@ package caravan.routing;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import caravan.api.ContextServices;
 import caravan.catalog.ModelCatalog;
 import caravan.catalog.ProviderRoutes;
-import io.vertx.core.Vertx;
-import caravan.telemetry.MetricLabels;
 import caravan.telemetry.CallRecorder;
+import caravan.telemetry.MetricLabels;
+import io.vertx.core.Vertx;
 import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
 
@@ -17,49 +20,67 @@ import org.apache.camel.support.service.ServiceHelper;
  * {@code model:<provider>/<model>} (or a bare catalog name): calls one model through its provider's
  * route, with the retry matrix of {@link RetryPolicy}, the provider's circuit breaker, rate-limit
  * cooldowns and the request's deadline. Policy routes are written with it:
- * {@code to: model:anthropic/claude-sonnet-4-5}.
+ * {@code to: model:anthropic/claude-sonnet-4-5}. Discovered by Camel like any component
+ * ({@code META-INF/services/org/apache/camel/component/model}); the services it shares with the rest of
+ * the gateway are found in the registry when it starts.
  */
+@org.apache.camel.spi.annotations.Component("model")
 public final class ModelComponent extends DefaultComponent {
 
-    private final Vertx vertx;
-    private final ModelCatalog catalog;
-    private final RetryPolicy policy;
-    private final CircuitBreakers breakers;
-    private final Cooldowns cooldowns = new Cooldowns();
-    private final LatencyStats latencies;
-    private final RecentCalls recentCalls;
-    private final int defaultRetries;
-    private final int maxAttempts;
-    /** A model a route names gets a metric label of its own. */
-    private final MetricLabels labels;
-    private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
     static final int MAX_CACHED_TARGETS = 4096;
-    private final Map<String, Map<String, Target>> targets = new ConcurrentHashMap<>();
-    private final CallRecorder recorder;
 
-    public ModelComponent(Vertx vertx, ModelCatalog catalog, RetryPolicy policy, CircuitBreakers breakers,
-                          LatencyStats latencies, RecentCalls recentCalls, int defaultRetries, int maxAttempts,
-                          CallRecorder recorder, MetricLabels labels) {
-        this.labels = labels;
-        this.maxAttempts = Math.max(1, maxAttempts);
-        this.recorder = recorder;
-        this.recentCalls = recentCalls;
-        this.vertx = vertx;
+    private final Cooldowns cooldowns = new Cooldowns();
+    private final Map<String, AsyncProducer> providerRoutes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Target>> targets = new ConcurrentHashMap<>();
+    private Vertx vertx;
+    private ModelCatalog catalog;
+    private RetryPolicy policy;
+    private CircuitBreakers breakers;
+    private LatencyStats latencies;
+    private RecentCalls recentCalls;
+    private CallRecorder recorder;
+    /** A model a route names gets a metric label of its own. */
+    private MetricLabels labels;
+    @Metadata(description = "Retries of a retryable failure on the same model, unless an endpoint says otherwise "
+            + "(routing.retries)", defaultValue = "0")
+    private int retries;
+    @Metadata(description = "Attempts one request may make in all, retries and fallbacks included "
+            + "(routing.max-attempts)", defaultValue = "10")
+    private int maxAttempts = 10;
+
+    public ModelComponent() {
+    }
+
+    /** For tests of single parts: a component that resolves names against a catalog and nothing else. */
+    ModelComponent(ModelCatalog catalog) {
         this.catalog = catalog;
-        this.policy = policy;
-        this.breakers = breakers;
-        this.latencies = latencies;
-        this.defaultRetries = defaultRetries;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        CamelContext context = getCamelContext();
+        String who = "The model: component";
+        vertx = ContextServices.require(context, Vertx.class, who);
+        catalog = ContextServices.require(context, ModelCatalog.class, who);
+        policy = ContextServices.require(context, RetryPolicy.class, who);
+        breakers = ContextServices.require(context, CircuitBreakers.class, who);
+        latencies = ContextServices.require(context, LatencyStats.class, who);
+        recentCalls = ContextServices.require(context, RecentCalls.class, who);
+        recorder = ContextServices.require(context, CallRecorder.class, who);
+        labels = ContextServices.require(context, MetricLabels.class, who);
+        retries = (int) ContextServices.number(context, "routing.retries", retries);
+        maxAttempts = Math.max(1, (int) ContextServices.number(context, "routing.max-attempts", maxAttempts));
     }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         Target target = ModelEndpoint.REQUESTED.equals(remaining) ? null : target(remaining);
-        if (target != null) {
+        if (target != null && labels != null) {
             labels.routed(target.provider(), target.model());
         }
-        ModelEndpoint endpoint = new ModelEndpoint(uri, this, target);
-        endpoint.setRetries(defaultRetries);
+        ModelEndpoint endpoint = new ModelEndpoint(uri, this, remaining, target);
+        endpoint.setRetries(retries);
         setProperties(endpoint, parameters);
         return endpoint;
     }
@@ -102,11 +123,11 @@ public final class ModelComponent extends DefaultComponent {
         return target;
     }
 
-    /** The provider's route, or null when no route serves that provider (any more). */
     CallRecorder recorder() {
         return recorder;
     }
 
+    /** The provider's route, or null when no route serves that provider (any more). */
     AsyncProducer providerRoute(String provider) throws Exception {
         if (!ProviderRoutes.exists(getCamelContext(), provider)) {
             return null;

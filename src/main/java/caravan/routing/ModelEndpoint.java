@@ -4,9 +4,14 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
@@ -15,18 +20,29 @@ import org.apache.camel.support.DefaultEndpoint;
  * variables and followed by the request's own {@code fallbacks}: one endpoint for all of them, so what a
  * client writes as a model never becomes endpoint syntax (nor one endpoint per name).
  */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "model", title = "Model", syntax = "model:target", producerOnly = true,
+             remote = false, category = {Category.AI})
 public final class ModelEndpoint extends DefaultEndpoint {
 
     public static final String REQUESTED = "requested";
     public static final String REQUESTED_URI = "model:" + REQUESTED;
 
+    @UriPath(description = "provider/model, a bare name the model catalog knows (gpt-4o-mini), or requested: "
+            + "the model in the provider and upstreamModel variables, then the request's own fallbacks")
+    @Metadata(required = true)
+    private final String name;
     /** null for {@code model:requested}: the target is the exchange's */
     private final Target target;
+    @UriParam(description = "How many times a retryable failure (429, 5xx, timeout, broken connection) is retried "
+            + "on this model before moving on; defaults to routing.retries")
     private int retries;
+    @UriParam(description = "HTTP statuses that move on to the next target although the retry matrix calls them "
+            + "terminal, e.g. 400,422", javaType = "java.lang.String")
     private Set<Integer> moveOn = Set.of();
 
-    ModelEndpoint(String uri, ModelComponent component, Target target) {
+    ModelEndpoint(String uri, ModelComponent component, String name, Target target) {
         super(uri, component);
+        this.name = name;
         this.target = target;
     }
 
@@ -46,6 +62,10 @@ public final class ModelEndpoint extends DefaultEndpoint {
     }
 
     /** The fixed target of a route's {@code model:provider/model}, or null for {@code model:requested}. */
+    public String getName() {
+        return name;
+    }
+
     public Target getTarget() {
         return target;
     }

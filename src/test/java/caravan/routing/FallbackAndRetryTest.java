@@ -236,7 +236,7 @@ class FallbackAndRetryTest {
         assertThat(next.headers().firstValue("x-caravan-provider")).hasValue("vllm");
         assertThat(next.headers().firstValue("x-caravan-attempts")).hasValue("1");
         assertThat(first.requestCount()).isEqualTo(1);
-        gateway.context().getRegistry().lookupByNameAndType("model", ModelComponent.class).cooldowns().clear();
+        gateway.context().getComponent("model", ModelComponent.class).cooldowns().clear();
     }
 
     @Test

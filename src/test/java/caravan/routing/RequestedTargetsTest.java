@@ -11,9 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RequestedTargetsTest {
 
-    private final ModelComponent models = new ModelComponent(null,
-            ModelCatalog.read(RequestedTargetsTest.class.getResourceAsStream("/models.yaml")),
-            new RetryPolicy(1, 1), null, null, null, 0, 10, null, null);
+    private final ModelComponent models = new ModelComponent(
+            ModelCatalog.read(RequestedTargetsTest.class.getResourceAsStream("/models.yaml")));
 
     @Test
     void namesTheSameTargetWithTheSameObject() {
