@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** OpenAI in, Azure OpenAI out, OpenAI back: through the real routes and the azure-openai Kamelet. */
+/** OpenAI in, Azure OpenAI out, OpenAI back: through the real routes and the azure-openai-action Kamelet. */
 class AzureGatewayTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

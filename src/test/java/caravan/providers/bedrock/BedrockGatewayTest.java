@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * OpenAI in, Bedrock out and back, through the real provider-bedrock route and aws-bedrock Kamelet, against
+ * OpenAI in, Bedrock out and back, through the real provider-bedrock route and aws-bedrock-action Kamelet, against
  * a fake Bedrock that answers Converse JSON and ConverseStream event-stream frames and checks nothing: the
  * test checks what it received, the signature included.
  */

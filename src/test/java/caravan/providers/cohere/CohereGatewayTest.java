@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** OpenAI in, Cohere v2 out, OpenAI back: through the real routes and the cohere Kamelet. */
+/** OpenAI in, Cohere v2 out, OpenAI back: through the real routes and the cohere-action Kamelet. */
 class CohereGatewayTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

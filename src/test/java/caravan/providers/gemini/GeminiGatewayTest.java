@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * OpenAI in, Gemini out and back, through the real routes and the gemini Kamelet: a fake Gemini API
+ * OpenAI in, Gemini out and back, through the real routes and the gemini-action Kamelet: a fake Gemini API
  * answers with the recorded payloads, and the test checks both what the client got and what Gemini was sent.
  */
 class GeminiGatewayTest {
