@@ -28,8 +28,27 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(Path workDir, int port, Map<String, String> environment) throws IOException {
+        return start(workDir, port, environment, javaBin(), "-jar", jar().toString());
+    }
+
+    /**
+     * The jar on the classpath of a plain Camel Main ({@code org.apache.camel.main.Main}, the runtime Camel
+     * JBang uses), with these arguments: no Caravan class is named anywhere but in the working directory's files.
+     */
+    public static GatewayProcess startPlainCamelMain(Path workDir, int port, String... arguments) throws IOException {
+        String[] command = new String[4 + arguments.length];
+        command[0] = javaBin();
+        command[1] = "-cp";
+        command[2] = jar().toString();
+        command[3] = "org.apache.camel.main.Main";
+        System.arraycopy(arguments, 0, command, 4, arguments.length);
+        return start(workDir, port, Map.of(), command);
+    }
+
+    private static GatewayProcess start(Path workDir, int port, Map<String, String> environment, String... command)
+            throws IOException {
         Path log = Files.createTempFile("caravan-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-jar", jar().toString())
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
