@@ -6,7 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 
 /**
- * Providers are routes: {@code routes/providers.yaml} holds one route per provider, with id
+ * Providers are routes: {@code routes/providers/<name>.yaml} holds a provider's route, with id
  * {@code provider-<name>} and endpoint {@code direct:provider-<name>}, calling the provider's Kamelet.
  * Adding, removing or editing one is a YAML change that the running gateway picks up.
  */
