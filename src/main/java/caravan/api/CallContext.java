@@ -23,6 +23,8 @@ public final class CallContext {
     private long upstreamNanos;
     private long firstChunkAt;
     private int fallbackChains;
+    private GatewayException tooLong;
+    private long tooLongFor = -1;
     private List<Consumer<String>> answerListeners;
     private volatile StringBuilder streamedText;
     private boolean answered;
@@ -120,6 +122,27 @@ public final class CallContext {
 
     public boolean inFallbackChain() {
         return fallbackChains > 0;
+    }
+
+    // --- the context window the request needs -------------------------------------------------------
+
+    /**
+     * The request was too long for a model whose window holds {@code window} tokens (0 when unknown): from
+     * now on only a model with a larger known window may be tried.
+     */
+    public void tooLongFor(long window, GatewayException error) {
+        tooLongFor = Math.max(tooLongFor, window);
+        tooLong = error;
+    }
+
+    /** Whether a model with this window (0 when unknown) may still be tried after a context-length failure. */
+    public boolean fits(long window) {
+        return tooLongFor < 0 || window > tooLongFor;
+    }
+
+    /** The context-length failure that rules smaller models out, or null. */
+    public GatewayException tooLong() {
+        return tooLong;
     }
 
     // --- the clock ----------------------------------------------------------------------------------

@@ -66,6 +66,12 @@ public class GatewayException extends RuntimeException {
                 "The request ran out of time before any model answered.");
     }
 
+    /**
+     * The code of a request too long for the model's context window, whatever the provider called it
+     * (OpenAI's own code): it may fit a model with a larger window.
+     */
+    public static final String CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
+
     /** The code of {@link #providerRejectedCredentials}. */
     public static final String PROVIDER_AUTHENTICATION = "provider_authentication_error";
 

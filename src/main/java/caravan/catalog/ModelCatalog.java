@@ -93,6 +93,13 @@ public final class ModelCatalog {
         return Pattern.compile(regex.toString());
     }
 
+    /** The tokens a model takes in (prompt and answer together), or 0 when the catalog does not know. */
+    public long contextWindow(String provider, String model) {
+        ProviderModels models = providers.get(provider);
+        Long window = models == null ? null : models.contextWindows().get(model);
+        return window == null ? 0 : window;
+    }
+
     /** The list price of a model in USD per million tokens, or null when the catalog does not know it. */
     public Price price(String provider, String model) {
         Map<String, Price> known = prices.get(provider);
@@ -107,14 +114,19 @@ public final class ModelCatalog {
         }
     }
 
-    /** One provider's entry of {@code models.yaml}; prices are {@code [input, output]} USD per million tokens. */
+    /**
+     * One provider's entry of {@code models.yaml}; prices are {@code [input, output]} USD per million tokens,
+     * context windows in tokens.
+     */
     public record ProviderModels(@JsonProperty("bareNames") List<String> bareNames,
                                  @JsonProperty("models") List<String> models,
-                                 @JsonProperty("prices") Map<String, List<Double>> pricePairs) {
+                                 @JsonProperty("prices") Map<String, List<Double>> pricePairs,
+                                 @JsonProperty("contextWindows") Map<String, Long> contextWindows) {
         public ProviderModels {
             bareNames = bareNames == null ? List.of() : List.copyOf(bareNames);
             models = models == null ? List.of() : List.copyOf(models);
             pricePairs = pricePairs == null ? Map.of() : Map.copyOf(pricePairs);
+            contextWindows = contextWindows == null ? Map.of() : Map.copyOf(contextWindows);
         }
 
         Map<String, Price> prices() {

@@ -161,6 +161,10 @@ public final class ModelComponent extends DefaultComponent {
         return maxAttempts;
     }
 
+    ModelCatalog catalog() {
+        return catalog;
+    }
+
     RetryPolicy policy() {
         return policy;
     }

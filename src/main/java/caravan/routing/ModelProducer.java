@@ -97,6 +97,11 @@ final class ModelProducer extends DefaultAsyncProducer {
                     finish(last != null ? last : RetryPolicy.attemptsExhausted(component.maxAttempts()));
                     return;
                 }
+                if (!call.fits(component.catalog().contextWindow(target.provider(), target.model()))) {
+                    // the request was too long for a model whose window is at least this one's
+                    skip(call.tooLong());
+                    continue;
+                }
                 boolean alternatives = index < chain.size() - 1 || call.inFallbackChain();
                 if (alternatives && component.cooldowns().isCooling(target)) {
                     skip(TargetUnavailableException.coolingDown(target));
@@ -181,6 +186,9 @@ final class ModelProducer extends DefaultAsyncProducer {
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
             }
             last = error;
+            if (GatewayException.CONTEXT_LENGTH_EXCEEDED.equals(error.code())) {
+                call.tooLongFor(component.catalog().contextWindow(target.provider(), target.model()), error);
+            }
             switch (policy.classify(error, client != null && client.committed(), endpoint.getMoveOn())) {
                 case TERMINAL -> finish(error);
                 case MOVE_ON -> {

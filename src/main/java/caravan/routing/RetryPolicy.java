@@ -20,7 +20,7 @@ import caravan.api.GatewayException;
  * <tr><td>429, 500, 502, 503, 504, upstream timeout, connection reset or broken</td><td>RETRY: again after a
  * backoff while the target has retries left, then move on</td></tr>
  * <tr><td>connection refused, unknown host, 404 (model not found), circuit open, target cooling down, a failed
- * post-check</td>
+ * post-check; a request too long for the model's context window (then only to models with larger windows)</td>
  * <td>MOVE_ON: the next target at once (retrying the same one cannot help)</td></tr>
  * <tr><td>400, 401, 403, 413, 422 and any other 4xx</td><td>TERMINAL, unless the route lists the status in
  * {@code moveOn}</td></tr>
@@ -55,6 +55,10 @@ public final class RetryPolicy {
         if (committed || status == 499 || "deadline_exceeded".equals(failure.code())
                 || ATTEMPTS_EXHAUSTED.equals(failure.code())) {
             return Verdict.TERMINAL;
+        }
+        if (GatewayException.CONTEXT_LENGTH_EXCEEDED.equals(failure.code())) {
+            // too long for this model, perhaps not for one with a larger window (the model: endpoint picks)
+            return Verdict.MOVE_ON;
         }
         if (GatewayException.PROVIDER_AUTHENTICATION.equals(failure.code())) {
             // the gateway's own credentials for this provider: retrying cannot help, another provider may

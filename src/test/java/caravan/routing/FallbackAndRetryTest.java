@@ -78,6 +78,20 @@ class FallbackAndRetryTest {
                       steps:
                         - to: model:openai/first-model?retries=2
                 - route:
+                    id: long-context
+                    group: policies
+                    from:
+                      uri: direct:long-context
+                      steps:
+                        - loadBalance:
+                            customLoadBalancer:
+                              ref: fallback
+                            steps:
+                              - to: model:openai/gpt-4o-mini
+                              - to: model:openai/gpt-4o
+                              - to: model:vllm/second-model
+                              - to: model:openai/gpt-4.1
+                - route:
                     id: relentless
                     group: policies
                     from:
@@ -211,6 +225,41 @@ class FallbackAndRetryTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Double.parseDouble(response.headers().firstValue("x-caravan-overhead-ms").orElseThrow()))
                 .as("the second of Retry-After is the provider's, not the gateway's").isLessThan(500);
+    }
+
+    @Test
+    void movesARequestTooLongForItsModelOnlyToALargerWindowAndNeverCoolsTheModel() throws Exception {
+        String tooLong = "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens.\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}";
+        first.then(Answer.json(400, tooLong));
+
+        HttpResponse<String> response = chat("long-context");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-caravan-model")).as("gpt-4o (128k) and vllm (window unknown) skipped")
+                .hasValue("gpt-4.1");
+        assertThat(response.headers().firstValue("x-caravan-attempts")).hasValue("2");
+        assertThat(first.takeRequest().json().path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(first.takeRequest().json().path("model").asText()).isEqualTo("gpt-4.1");
+        assertThat(second.requestCount()).isZero();
+
+        HttpResponse<String> next = chat("long-context");
+
+        assertThat(next.headers().firstValue("x-caravan-model")).as("the model that was too small is not cooling")
+                .hasValue("gpt-4o-mini");
+    }
+
+    @Test
+    void answersTooLongWhenNoLargerWindowRemains() throws Exception {
+        String tooLong = "{\"error\":{\"message\":\"too long\",\"type\":\"invalid_request_error\","
+                + "\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}";
+        first.fallback(Answer.json(400, tooLong));
+
+        HttpResponse<String> response = chat("long-context");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("context_length_exceeded");
+        assertThat(second.requestCount()).isZero();
     }
 
     @Test
