@@ -91,6 +91,31 @@ class PlainCamelMainIT {
         }
     }
 
+    @Test
+    void theJarNamesItsExtensionsWhereCamelLooksForThem() throws Exception {
+        Path jar = Path.of(System.getProperty("caravan.jar", "target/caravan.jar"));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertThat(entry(zip, "META-INF/services/org/apache/camel/platform-http-engine"))
+                    .as("the only engine named: another would win the merged file").contains("caravan.edge.EdgeEngine")
+                    .doesNotContain("Vertx");
+            assertThat(entry(zip, "META-INF/services/org/apache/camel/component/provider")).contains("caravan.providers.ProviderComponent");
+            assertThat(entry(zip, "META-INF/services/org/apache/camel/component/model")).contains("caravan.routing.ModelComponent");
+            assertThat(entry(zip, "META-INF/services/org/apache/camel/component/mirror")).contains("caravan.routing.MirrorComponent");
+            assertThat(entry(zip, "META-INF/services/org/apache/camel/language/match")).contains("caravan.routing.MatchLanguage");
+            // what tooling reads about the options
+            assertThat(entry(zip, "META-INF/caravan/routing/model.json")).contains("\"retries\"").contains("\"moveOn\"");
+            assertThat(entry(zip, "META-INF/caravan/providers/provider.json")).contains("\"apiKey\"").contains("\"secret\": true");
+        }
+    }
+
+    private static String entry(java.util.zip.ZipFile zip, String name) throws Exception {
+        java.util.zip.ZipEntry entry = zip.getEntry(name);
+        assertThat(entry).as(name).isNotNull();
+        try (java.io.InputStream in = zip.getInputStream(entry)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private static HttpResponse<String> post(HttpClient http, GatewayProcess gateway, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
