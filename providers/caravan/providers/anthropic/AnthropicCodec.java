@@ -39,7 +39,7 @@ public final class AnthropicCodec implements ProviderCodec {
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         byte[] body;
         try {
-            body = Json.MAPPER.writeValueAsBytes(MessagesRequestEncoder.encode(request.json(), upstreamModel));
+            body = Json.MAPPER.writeValueAsBytes(AnthropicRequestEncoder.encode(request.json(), upstreamModel));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -56,7 +56,7 @@ public final class AnthropicCodec implements ProviderCodec {
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return MessageDecoder.decode(body, upstreamModel, clock);
+        return AnthropicResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener {
 
     private final SseReader reader = new SseReader();
-    private final UsageCounter usage = new UsageCounter();
+    private final AnthropicUsage usage = new AnthropicUsage();
     /** The content blocks seen so far, by their index in the message. */
     private final Map<Integer, Block> blocks = new HashMap<>();
     private Consumer<ChatChunk> out;
@@ -96,7 +96,7 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
             case "message_start" -> {
                 JsonNode message = json.path("message");
                 id = message.path("id").asText("");
-                model = MessageDecoder.modelOr(message.path("model"), model);
+                model = AnthropicResponseDecoder.modelOr(message.path("model"), model);
                 usage.add(message.get("usage"));
                 ObjectNode delta = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", "");
                 emit(delta, null);
@@ -112,7 +112,7 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
                 usage.add(json.get("usage"));
             }
             case "message_stop" -> {
-                emit(Json.MAPPER.createObjectNode(), MessageDecoder.finishReason(stopReason));
+                emit(Json.MAPPER.createObjectNode(), AnthropicResponseDecoder.finishReason(stopReason));
                 ObjectNode usageChunk = chunk();
                 usageChunk.putArray("choices");
                 Usage total = usage.usage();

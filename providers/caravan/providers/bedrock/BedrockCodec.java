@@ -39,7 +39,7 @@ public final class BedrockCodec implements ProviderCodec {
 
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        byte[] body = ConverseRequestEncoder.encode(request);
+        byte[] body = BedrockRequestEncoder.encode(request);
         String operation = "/model/" + SigV4Signer.uriEncode(upstreamModel)
                 + (request.stream() ? "/converse-stream" : "/converse");
         Map<String, String> headers = new LinkedHashMap<>(8);
@@ -58,12 +58,12 @@ public final class BedrockCodec implements ProviderCodec {
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return ConverseResponseDecoder.decode(body, upstreamModel, clock);
+        return BedrockResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override
     public StreamDecoder newStreamDecoder(String upstreamModel) {
-        return new ConverseStreamDecoder(upstreamModel, clock);
+        return new BedrockStreamDecoder(upstreamModel, clock);
     }
 
     @Override

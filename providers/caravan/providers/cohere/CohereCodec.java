@@ -14,7 +14,7 @@ import caravan.providers.UpstreamSettings;
 
 /**
  * Cohere's Chat API v2 ({@code POST /v2/chat}): requests are translated from the canonical (OpenAI)
- * form by {@link CohereRequestEncoder}, whole answers back by {@link CohereAnswerDecoder}, streams event
+ * form by {@link CohereRequestEncoder}, whole answers back by {@link CohereResponseDecoder}, streams event
  * by event by {@link CohereStreamDecoder}, and error bodies by {@link CohereErrors}.
  */
 public final class CohereCodec implements ProviderCodec {
@@ -45,7 +45,7 @@ public final class CohereCodec implements ProviderCodec {
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return CohereAnswerDecoder.decode(body, upstreamModel, clock);
+        return CohereResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override

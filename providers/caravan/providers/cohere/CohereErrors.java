@@ -17,7 +17,7 @@ final class CohereErrors {
     }
 
     static GatewayException fromStatus(int status, byte[] body, String retryAfter) {
-        ObjectNode json = CohereAnswerDecoder.parse(body);
+        ObjectNode json = CohereResponseDecoder.parse(body);
         JsonNode message = json == null ? null : json.get("message");
         String text = message != null && message.isTextual() ? message.asText()
                 : "The upstream provider answered HTTP " + status + ".";

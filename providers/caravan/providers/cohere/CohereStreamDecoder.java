@@ -61,7 +61,7 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
         if (done || Arrays.equals(data, DONE)) {
             return;
         }
-        ObjectNode json = CohereAnswerDecoder.parse(data);
+        ObjectNode json = CohereResponseDecoder.parse(data);
         if (json == null) {
             throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
         }
@@ -79,7 +79,7 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
             case "tool-plan-delta" -> sendText("reasoning_content", message.path("tool_plan").asText(""));
             case "tool-call-start" -> startToolCall(json.path("index").asInt(), message.path("tool_calls"));
             case "tool-call-delta" -> sendArguments(toolIndex(json.path("index").asInt()),
-                    CohereAnswerDecoder.arguments(message.path("tool_calls").path("function").get("arguments")));
+                    CohereResponseDecoder.arguments(message.path("tool_calls").path("function").get("arguments")));
             case "message-end" -> end(json.path("delta"));
             default -> {
                 // content-end, tool-call-end, citation-start/-end, debug and later event types
@@ -110,7 +110,7 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
                 .put("type", "function").putObject("function")
                 .put("name", call.path("function").path("name").asText()).put("arguments", "");
         send(delta, null);
-        sendArguments(index, CohereAnswerDecoder.arguments(call.path("function").get("arguments")));
+        sendArguments(index, CohereResponseDecoder.arguments(call.path("function").get("arguments")));
     }
 
     private void sendArguments(int index, String arguments) {
@@ -126,10 +126,10 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
     }
 
     private void end(JsonNode delta) {
-        String finishReason = CohereAnswerDecoder.finishReason(delta.path("finish_reason").asText(null),
+        String finishReason = CohereResponseDecoder.finishReason(delta.path("finish_reason").asText(null),
                 delta.path("error").asText(null));
         send(Json.MAPPER.createObjectNode(), finishReason);
-        Usage reported = CohereAnswerDecoder.usage(delta.get("usage"));
+        Usage reported = CohereResponseDecoder.usage(delta.get("usage"));
         usage = reported;
         ObjectNode chunk = chunk();
         chunk.putArray("choices");

@@ -16,8 +16,8 @@ import caravan.providers.UpstreamSettings;
 
 /**
  * The Google Gemini API ({@code generateContent}, and {@code streamGenerateContent?alt=sse} for streams).
- * The request is translated from the canonical Chat Completions form ({@link GeminiRequestBody}), the
- * answer back into it ({@link GeminiAnswers}, {@link GeminiStreamDecoder}), Google's error envelope into
+ * The request is translated from the canonical Chat Completions form ({@link GeminiRequestEncoder}), the
+ * answer back into it ({@link GeminiResponseDecoder}, {@link GeminiStreamDecoder}), Google's error envelope into
  * the gateway's errors ({@link GeminiErrors}). The key travels in the {@code x-goog-api-key} header: Google
  * also accepts {@code ?key=}, but a URL ends up in access logs and error messages.
  */
@@ -40,7 +40,7 @@ public final class GeminiCodec implements ProviderCodec {
 
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        byte[] body = GeminiRequestBody.encode(request);
+        byte[] body = GeminiRequestEncoder.encode(request);
         Map<String, String> headers = new LinkedHashMap<>(4);
         headers.put("Content-Type", "application/json");
         headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
@@ -74,7 +74,7 @@ public final class GeminiCodec implements ProviderCodec {
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return GeminiAnswers.decode(body, upstreamModel, clock);
+        return GeminiResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override

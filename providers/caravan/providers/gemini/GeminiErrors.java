@@ -20,7 +20,7 @@ final class GeminiErrors {
     }
 
     static GatewayException decode(int status, byte[] body, String retryAfter) {
-        JsonNode json = GeminiAnswers.parse(body);
+        JsonNode json = GeminiResponseDecoder.parse(body);
         JsonNode error = json == null ? null : json.get("error");
         if (error == null || !error.isObject()) {
             // an HTML page from a proxy or load balancer: its status is all that can be passed on

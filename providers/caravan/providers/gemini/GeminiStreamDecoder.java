@@ -68,7 +68,7 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
 
     @Override
     public void onEvent(String event, byte[] data) {
-        JsonNode response = GeminiAnswers.parse(data);
+        JsonNode response = GeminiResponseDecoder.parse(data);
         if (response == null) {
             throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
         }
@@ -77,10 +77,10 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
         }
         if (id == null) {
             responseId = response.path("responseId").asText(null);
-            id = responseId != null ? responseId : GeminiAnswers.newId();
-            model = GeminiAnswers.model(response, calledModel);
+            id = responseId != null ? responseId : GeminiResponseDecoder.newId();
+            model = GeminiResponseDecoder.model(response, calledModel);
         }
-        Usage reported = GeminiAnswers.usage(response.get("usageMetadata"));
+        Usage reported = GeminiResponseDecoder.usage(response.get("usageMetadata"));
         if (reported != null) {
             usage = reported;
         }
@@ -88,7 +88,7 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
         if (candidates.isEmpty()) {
             // a prompt Gemini blocked comes as a first event without candidates; a usage-only event is harmless
             if (response.path("promptFeedback").hasNonNull("blockReason")) {
-                throw GeminiAnswers.noCandidates(response);
+                throw GeminiResponseDecoder.noCandidates(response);
             }
             return;
         }
@@ -112,21 +112,21 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
             ObjectNode delta = Json.MAPPER.createObjectNode();
             if (part.has("functionCall")) {
                 ObjectNode call = delta.putArray("tool_calls").addObject().put("index", choice.toolCalls);
-                call.setAll(GeminiAnswers.toolCall(part, responseId, index, choice.toolCalls++));
+                call.setAll(GeminiResponseDecoder.toolCall(part, responseId, index, choice.toolCalls++));
             } else {
                 String text = part.path("text").asText("");
                 if (!text.isEmpty()) {
                     delta.put(part.path("thought").asBoolean(false) ? "reasoning_content" : "content", text);
                 }
                 if (part.hasNonNull("thoughtSignature")) {
-                    delta.set("extra_content", GeminiAnswers.signature(part.get("thoughtSignature").asText()));
+                    delta.set("extra_content", GeminiResponseDecoder.signature(part.get("thoughtSignature").asText()));
                 }
             }
             if (!delta.isEmpty()) {
                 emit(index, delta, null);
             }
         }
-        String finishReason = GeminiAnswers.finishReason(candidate, choice.toolCalls > 0);
+        String finishReason = GeminiResponseDecoder.finishReason(candidate, choice.toolCalls > 0);
         if (finishReason != null && !choice.finished) {
             choice.finished = true;
             done = true;

@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * tool calls keep their ids, names and argument strings. Citations have no OpenAI counterpart and are
  * left out. Also holds the finish-reason and usage mappings the stream decoder shares.
  */
-final class CohereAnswerDecoder {
+final class CohereResponseDecoder {
 
-    private CohereAnswerDecoder() {
+    private CohereResponseDecoder() {
     }
 
     /** @param model the model that was called: Cohere's answer does not name it */

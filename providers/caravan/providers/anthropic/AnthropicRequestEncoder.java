@@ -15,14 +15,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * joined into one turn. A request Anthropic cannot express (a content part it has no block for, tool-call
  * arguments that are not a JSON object) is a 400 here rather than a confusing upstream error.
  */
-final class MessagesRequestEncoder {
+final class AnthropicRequestEncoder {
 
     /** Anthropic requires {@code max_tokens}; OpenAI clients usually leave it out. */
     static final long DEFAULT_MAX_TOKENS = 4096;
 
     private static final String DATA_URL_BASE64 = ";base64,";
 
-    private MessagesRequestEncoder() {
+    private AnthropicRequestEncoder() {
     }
 
     static ObjectNode encode(ObjectNode canonical, String model) {

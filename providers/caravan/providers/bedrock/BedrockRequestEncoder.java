@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * strictly alternating, so tool results go into a user turn and consecutive turns of one role are merged
  * into one. Sampling parameters go to {@code inferenceConfig}, tools to {@code toolConfig}.
  */
-final class ConverseRequestEncoder {
+final class BedrockRequestEncoder {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -27,13 +27,13 @@ final class ConverseRequestEncoder {
     private ArrayNode system;
     private boolean toolBlocks;
 
-    private ConverseRequestEncoder(ObjectNode request) {
+    private BedrockRequestEncoder(ObjectNode request) {
         this.request = request;
     }
 
     static byte[] encode(ChatRequest request) {
         try {
-            return Json.MAPPER.writeValueAsBytes(new ConverseRequestEncoder(request.json()).body());
+            return Json.MAPPER.writeValueAsBytes(new BedrockRequestEncoder(request.json()).body());
         } catch (IOException e) {
             throw new IllegalStateException("A JSON tree always serialises", e);
         }

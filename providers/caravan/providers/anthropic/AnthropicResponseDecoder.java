@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * later turn must send back. Blocks the canonical form has no place for (server tool results, citations)
  * are left out.
  */
-final class MessageDecoder {
+final class AnthropicResponseDecoder {
 
-    private MessageDecoder() {
+    private AnthropicResponseDecoder() {
     }
 
     /** @param calledModel the answer's model when the message does not name its own */
@@ -91,7 +91,7 @@ final class MessageDecoder {
         }
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(message.path("stop_reason").asText(null)));
-        Usage usage = new UsageCounter().add(message.get("usage")).usage();
+        Usage usage = new AnthropicUsage().add(message.get("usage")).usage();
         usage.writeOpenAi(completion);
         return ChatResponse.of(completion, usage);
     }

@@ -20,13 +20,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * whole answer and the stream share: finish reasons, usage buckets, tool calls, thought signatures, and
  * the refusal of a prompt Gemini blocked.
  */
-final class GeminiAnswers {
+final class GeminiResponseDecoder {
 
     /** Finish reasons that mean Gemini's filters withheld (part of) the answer. */
     private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
             "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
 
-    private GeminiAnswers() {
+    private GeminiResponseDecoder() {
     }
 
     /** @param calledModel the answer's model when Gemini does not name its {@code modelVersion} */
