@@ -31,7 +31,12 @@ public record UpstreamSettings(String provider, String baseUrl, String apiKey, S
         return present(apiKey);
     }
 
-    static boolean present(String value) {
+    /** The configured API version, or {@code fallback} when none is. */
+    public String apiVersionOr(String fallback) {
+        return present(apiVersion) ? apiVersion : fallback;
+    }
+
+    public static boolean present(String value) {
         return value != null && !value.isBlank();
     }
 

@@ -1,8 +1,6 @@
 package caravan.providers.anthropic;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -12,6 +10,7 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
@@ -43,15 +42,10 @@ public final class AnthropicCodec implements ProviderCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        Map<String, String> headers = new LinkedHashMap<>(5);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        String version = settings.apiVersion();
-        headers.put("anthropic-version", version == null || version.isBlank() ? DEFAULT_API_VERSION : version);
-        if (settings.hasApiKey()) {
-            headers.put("x-api-key", settings.apiKey());
-        }
-        return new UpstreamRequest(settings.baseUrl() + "/v1/messages", headers, body);
+        return new UpstreamRequest(settings.baseUrl() + "/v1/messages", RequestHeaders.json(request.stream())
+                .put("anthropic-version", settings.apiVersionOr(DEFAULT_API_VERSION))
+                .apiKey("x-api-key", settings)
+                .toMap(), body);
     }
 
     @Override

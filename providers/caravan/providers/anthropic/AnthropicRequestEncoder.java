@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.providers.codec.DataUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,8 +20,6 @@ final class AnthropicRequestEncoder {
 
     /** Anthropic requires {@code max_tokens}; OpenAI clients usually leave it out. */
     static final long DEFAULT_MAX_TOKENS = 4096;
-
-    private static final String DATA_URL_BASE64 = ";base64,";
 
     private AnthropicRequestEncoder() {
     }
@@ -213,18 +212,18 @@ final class AnthropicRequestEncoder {
     private static ObjectNode image(String url, String at) {
         ObjectNode block = Json.MAPPER.createObjectNode().put("type", "image");
         ObjectNode source = block.putObject("source");
-        if (!url.startsWith("data:")) {
+        if (!DataUrl.isDataUrl(url)) {
             source.put("type", "url").put("url", url);
             return block;
         }
-        int base64 = url.indexOf(DATA_URL_BASE64);
-        if (base64 < 0) {
+        DataUrl data = DataUrl.parseBase64(url);
+        if (data == null) {
             throw GatewayException.badRequest("Invalid '" + at + "': a data URL must be base64 encoded "
                     + "(data:image/png;base64,...).", at, "invalid_value");
         }
         source.put("type", "base64");
-        source.put("media_type", url.substring("data:".length(), base64));
-        source.put("data", url.substring(base64 + DATA_URL_BASE64.length()));
+        source.put("media_type", data.mediaType());
+        source.put("data", data.base64());
         return block;
     }
 

@@ -2,8 +2,6 @@ package caravan.providers.azure;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -12,6 +10,7 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 import caravan.providers.openai.OpenAiCodec;
 import caravan.providers.openai.OpenAiRequestEncoder;
 
@@ -36,17 +35,10 @@ public final class AzureCodec implements ProviderCodec {
      */
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String deployment, UpstreamSettings settings) {
-        Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        if (settings.hasApiKey()) {
-            headers.put("api-key", settings.apiKey());
-        }
-        String apiVersion = settings.apiVersion() == null || settings.apiVersion().isBlank() ? DEFAULT_API_VERSION
-                : settings.apiVersion();
         String url = settings.baseUrl() + "/openai/deployments/" + encode(deployment) + "/chat/completions?api-version="
-                + encode(apiVersion);
-        return new UpstreamRequest(url, headers, OpenAiRequestEncoder.encode(request, deployment));
+                + encode(settings.apiVersionOr(DEFAULT_API_VERSION));
+        return new UpstreamRequest(url, RequestHeaders.json(request.stream()).apiKey("api-key", settings).toMap(),
+                OpenAiRequestEncoder.encode(request, deployment));
     }
 
     @Override

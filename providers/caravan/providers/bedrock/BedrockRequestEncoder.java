@@ -1,11 +1,10 @@
 package caravan.providers.bedrock;
 
 import java.io.IOException;
-import java.util.Locale;
-
 import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.providers.codec.DataUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -263,13 +262,12 @@ final class BedrockRequestEncoder {
 
     /** Converse takes an image as its bytes (base64 in JSON) and its format, so only base64 data: URLs can be sent. */
     private static ObjectNode image(String url, String param) {
-        int comma = url.indexOf(',');
-        String header = comma < 0 ? "" : url.substring(0, comma).toLowerCase(Locale.ROOT);
-        if (!header.startsWith("data:") || !header.endsWith(";base64")) {
+        DataUrl data = DataUrl.parseBase64(url);
+        if (data == null) {
             throw GatewayException.badRequest("Bedrock accepts images only as base64 data: URLs "
                     + "(data:image/png;base64,...).", param, "invalid_value");
         }
-        String format = switch (header.substring("data:".length(), header.length() - ";base64".length())) {
+        String format = switch (data.mediaType()) {
             case "image/png" -> "png";
             case "image/jpeg", "image/jpg" -> "jpeg";
             case "image/gif" -> "gif";
@@ -278,7 +276,7 @@ final class BedrockRequestEncoder {
                     "invalid_value");
         };
         ObjectNode image = NODES.objectNode().put("format", format);
-        image.putObject("source").put("bytes", url.substring(comma + 1));
+        image.putObject("source").put("bytes", data.base64());
         return image;
     }
 

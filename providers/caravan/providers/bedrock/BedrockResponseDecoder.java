@@ -26,7 +26,10 @@ final class BedrockResponseDecoder {
     }
 
     static ChatResponse decode(byte[] body, String model, Clock clock) {
-        JsonNode converse = parse(body);
+        ObjectNode converse = Json.objectOrNull(body);
+        if (converse == null) {
+            throw notAnAnswer();
+        }
         JsonNode content = converse.path("output").path("message").path("content");
         if (!content.isArray()) {
             throw notAnAnswer();
@@ -126,18 +129,6 @@ final class BedrockResponseDecoder {
             return input.isMissingNode() || input.isNull() ? "{}" : Json.MAPPER.writeValueAsString(input);
         } catch (IOException e) {
             throw new IllegalStateException("A JSON tree always serialises", e);
-        }
-    }
-
-    private static JsonNode parse(byte[] body) {
-        try {
-            JsonNode json = Json.MAPPER.readTree(body);
-            if (json == null || !json.isObject()) {
-                throw notAnAnswer();
-            }
-            return json;
-        } catch (IOException e) {
-            throw notAnAnswer();
         }
     }
 

@@ -149,10 +149,7 @@ final class BedrockStreamDecoder implements StreamDecoder, EventStreamDecoder.Li
             return;
         }
         usage = reported;
-        ObjectNode chunk = newChunk();
-        chunk.putArray("choices");
-        reported.writeOpenAi(chunk);
-        out.accept(ChatChunk.of(chunk, reported));
+        out.accept(ChatChunk.ofUsage(newChunk(), reported));
     }
 
     /**

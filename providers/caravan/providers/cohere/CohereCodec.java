@@ -1,8 +1,6 @@
 package caravan.providers.cohere;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -11,6 +9,7 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * Cohere's Chat API v2 ({@code POST /v2/chat}): requests are translated from the canonical (OpenAI)
@@ -34,13 +33,8 @@ public final class CohereCodec implements ProviderCodec {
 
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        if (settings.hasApiKey()) {
-            headers.put("Authorization", "Bearer " + settings.apiKey());
-        }
-        return new UpstreamRequest(settings.baseUrl() + "/v2/chat", headers, CohereRequestEncoder.encode(request, upstreamModel));
+        return new UpstreamRequest(settings.baseUrl() + "/v2/chat", RequestHeaders.json(request.stream()).bearer(settings).toMap(),
+                CohereRequestEncoder.encode(request, upstreamModel));
     }
 
     @Override

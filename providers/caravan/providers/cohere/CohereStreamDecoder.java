@@ -1,17 +1,13 @@
 package caravan.providers.cohere;
 
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import caravan.api.ChatChunk;
-import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
-import caravan.providers.StreamDecoder;
-import caravan.providers.sse.SseReader;
+import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,21 +19,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * reason and the usage-only chunk. Block boundaries and citations carry nothing OpenAI streams and are
  * skipped. The answer is complete at {@code message-end}; a {@code data: [DONE]} after it is ignored.
  */
-final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
+final class CohereStreamDecoder extends SseStreamDecoder {
 
-    private static final byte[] DONE = "[DONE]".getBytes();
-
-    private final SseReader reader = new SseReader();
     /** Cohere's index of each tool call to the OpenAI index it is streamed under. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>(4);
     private final long created;
     /** The model that was called: Cohere's stream does not name it. */
     private final String model;
-    private Consumer<ChatChunk> out;
     private String id = "";
     private boolean started;
-    private boolean done;
-    private Usage usage;
 
     CohereStreamDecoder(String model, Clock clock) {
         this.created = clock.instant().getEpochSecond();
@@ -45,26 +35,11 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
     }
 
     @Override
-    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.feed(bytes, this);
-    }
-
-    @Override
-    public void finish(Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.finish(this);
-    }
-
-    @Override
     public void onEvent(String event, byte[] data) {
-        if (done || Arrays.equals(data, DONE)) {
+        if (endOfStream() || isDone(data)) {
             return;
         }
-        ObjectNode json = CohereResponseDecoder.parse(data);
-        if (json == null) {
-            throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
-        }
+        ObjectNode json = jsonObject(data);
         JsonNode message = json.path("delta").path("message");
         switch (json.path("type").asText(event == null ? "" : event)) {
             case "message-start" -> {
@@ -130,31 +105,17 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
                 delta.path("error").asText(null));
         send(Json.MAPPER.createObjectNode(), finishReason);
         Usage reported = CohereResponseDecoder.usage(delta.get("usage"));
-        usage = reported;
-        ObjectNode chunk = chunk();
-        chunk.putArray("choices");
-        Usage counted = reported == null ? Usage.NONE : reported;
-        counted.writeOpenAi(chunk);
-        out.accept(ChatChunk.of(chunk, counted));
-        done = true;
+        reportUsage(reported);
+        emit(ChatChunk.ofUsage(chunk(), reported == null ? Usage.NONE : reported));
+        complete();
     }
 
     private void send(ObjectNode delta, String finishReason) {
         begin();
-        out.accept(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
+        emit(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
     }
 
     private ObjectNode chunk() {
         return ChatChunk.skeleton(id, created, model);
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return done;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
     }
 }

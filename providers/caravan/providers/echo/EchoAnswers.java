@@ -71,11 +71,7 @@ public final class EchoAnswers {
         finishChoice.putObject("delta");
         finishChoice.put("finish_reason", "stop");
         chunks.add(ChatChunk.of(finish, null));
-        Usage usage = usage(request, text);
-        ObjectNode usageChunk = chunk(id, created, model);
-        usageChunk.putArray("choices");
-        usage.writeOpenAi(usageChunk);
-        chunks.add(ChatChunk.of(usageChunk, usage));
+        chunks.add(ChatChunk.ofUsage(chunk(id, created, model), usage(request, text)));
         return chunks;
     }
 

@@ -3,8 +3,6 @@ package caravan.providers.gemini;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -13,6 +11,7 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * The Google Gemini API ({@code generateContent}, and {@code streamGenerateContent?alt=sse} for streams).
@@ -41,18 +40,12 @@ public final class GeminiCodec implements ProviderCodec {
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         byte[] body = GeminiRequestEncoder.encode(request);
-        Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        if (settings.hasApiKey()) {
-            headers.put("x-goog-api-key", settings.apiKey());
-        }
-        return new UpstreamRequest(url(settings, upstreamModel, request.stream()), headers, body);
+        return new UpstreamRequest(url(settings, upstreamModel, request.stream()),
+                RequestHeaders.json(request.stream()).apiKey("x-goog-api-key", settings).toMap(), body);
     }
 
     private static String url(UpstreamSettings settings, String model, boolean stream) {
-        String version = settings.apiVersion() == null || settings.apiVersion().isBlank() ? DEFAULT_API_VERSION
-                : settings.apiVersion();
+        String version = settings.apiVersionOr(DEFAULT_API_VERSION);
         // without alt=sse Google streams one JSON array, which cannot be decoded element by element as it arrives
         String method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
         return settings.baseUrl() + "/" + version + "/" + modelResource(model) + method;

@@ -1,6 +1,5 @@
 package caravan.providers.gemini;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
@@ -31,7 +30,7 @@ final class GeminiResponseDecoder {
 
     /** @param calledModel the answer's model when Gemini does not name its {@code modelVersion} */
     static ChatResponse decode(byte[] body, String calledModel, Clock clock) {
-        JsonNode answer = parse(body);
+        JsonNode answer = Json.objectOrNull(body);
         if (answer == null) {
             throw GatewayException.upstreamUnavailable("The upstream answered with a body that is not a Gemini response.",
                     null);
@@ -204,14 +203,5 @@ final class GeminiResponseDecoder {
 
     static String newId() {
         return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    static JsonNode parse(byte[] body) {
-        try {
-            JsonNode parsed = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
-            return parsed != null && parsed.isObject() ? parsed : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

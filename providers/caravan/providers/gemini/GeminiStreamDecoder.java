@@ -6,11 +6,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import caravan.api.ChatChunk;
-import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
-import caravan.providers.StreamDecoder;
-import caravan.providers.sse.SseReader;
+import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,20 +20,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * answer is complete once a candidate reported a finish reason. Each event repeats the usage so far;
  * when the body ends, the last one goes out as the usage-only chunk.
  */
-final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
+final class GeminiStreamDecoder extends SseStreamDecoder {
 
-    private final SseReader reader = new SseReader();
     private final long created;
     /** Per candidate index: how far its choice got. */
     private final Map<Integer, Choice> choices = new HashMap<>();
     /** The model that was called: the chunks' model when the first event names no {@code modelVersion}. */
     private final String calledModel;
-    private Consumer<ChatChunk> out;
     private String id;
     private String responseId;
     private String model;
-    private boolean done;
-    private Usage usage;
 
     private static final class Choice {
         int toolCalls;
@@ -47,31 +41,18 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
         this.calledModel = calledModel;
     }
 
-    @Override
-    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.feed(bytes, this);
-    }
-
+    /** Gemini's last event carries the final usage: once the body ended, it goes out as the usage-only chunk. */
     @Override
     public void finish(Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.finish(this);
-        if (done) {
-            ObjectNode chunk = chunk();
-            chunk.putArray("choices");
-            Usage reported = usage == null ? Usage.NONE : usage;
-            reported.writeOpenAi(chunk);
-            out.accept(ChatChunk.of(chunk, reported));
+        super.finish(out);
+        if (endOfStream()) {
+            emit(ChatChunk.ofUsage(chunk(), usage() == null ? Usage.NONE : usage()));
         }
     }
 
     @Override
     public void onEvent(String event, byte[] data) {
-        JsonNode response = GeminiResponseDecoder.parse(data);
-        if (response == null) {
-            throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
-        }
+        JsonNode response = jsonObject(data);
         if (response.path("error").isObject()) {
             throw GeminiErrors.from(response.get("error"), 502, null);
         }
@@ -81,9 +62,7 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
             model = GeminiResponseDecoder.model(response, calledModel);
         }
         Usage reported = GeminiResponseDecoder.usage(response.get("usageMetadata"));
-        if (reported != null) {
-            usage = reported;
-        }
+        reportUsage(reported);
         JsonNode candidates = response.path("candidates");
         if (candidates.isEmpty()) {
             // a prompt Gemini blocked comes as a first event without candidates; a usage-only event is harmless
@@ -129,26 +108,16 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
         String finishReason = GeminiResponseDecoder.finishReason(candidate, choice.toolCalls > 0);
         if (finishReason != null && !choice.finished) {
             choice.finished = true;
-            done = true;
+            complete();
             emit(index, Json.MAPPER.createObjectNode(), finishReason);
         }
     }
 
     private void emit(int index, ObjectNode delta, String finishReason) {
-        out.accept(ChatChunk.ofDelta(chunk(), index, delta, finishReason));
+        emit(ChatChunk.ofDelta(chunk(), index, delta, finishReason));
     }
 
     private ObjectNode chunk() {
         return ChatChunk.skeleton(id, created, model);
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return done;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
     }
 }

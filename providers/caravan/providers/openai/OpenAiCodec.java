@@ -1,8 +1,5 @@
 package caravan.providers.openai;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import caravan.api.CanonicalExtensions;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -11,6 +8,7 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * The OpenAI Chat Completions wire format, spoken by OpenAI and by every OpenAI-compatible server
@@ -24,13 +22,8 @@ public final class OpenAiCodec implements ProviderCodec {
 
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        if (settings.hasApiKey()) {
-            headers.put("Authorization", "Bearer " + settings.apiKey());
-        }
-        return new UpstreamRequest(settings.baseUrl() + "/chat/completions", headers,
+        return new UpstreamRequest(settings.baseUrl() + "/chat/completions",
+                RequestHeaders.json(request.stream()).bearer(settings).toMap(),
                 OpenAiRequestEncoder.encode(request, upstreamModel));
     }
 

@@ -1,7 +1,8 @@
 package caravan.providers.openai;
 
-import caravan.api.ErrorType;
 import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.providers.codec.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,34 +17,15 @@ public final class OpenAiErrors {
     }
 
     public static GatewayException fromAnswer(int status, byte[] body, String retryAfter) {
-        return from(status, OpenAiResponseDecoder.parseObject(body), retryAfter);
+        return from(status, Json.objectOrNull(body), retryAfter);
     }
 
     static GatewayException from(int status, ObjectNode json, String retryAfter) {
         JsonNode error = json == null ? null : json.get("error");
         JsonNode fields = error != null && error.isObject() ? error : json;
         String message = error != null && error.isTextual() ? error.asText() : text(fields, "message");
-        if (message == null) {
-            message = "The upstream provider answered HTTP " + status + ".";
-        }
-        String type = text(fields, "type");
-        String code = text(fields, "code");
-        String param = text(fields, "param");
-        if (status >= 500) {
-            return new GatewayException(502, ErrorType.UPSTREAM.wireName(), code == null ? "upstream_error" : code, param,
-                    message, retryAfter, null);
-        }
-        return new GatewayException(status, type == null ? defaultType(status) : type, code, param, message, retryAfter, null);
-    }
-
-    private static String defaultType(int status) {
-        return switch (status) {
-            case 401 -> ErrorType.AUTHENTICATION.wireName();
-            case 403 -> ErrorType.PERMISSION.wireName();
-            case 404 -> ErrorType.NOT_FOUND.wireName();
-            case 429 -> ErrorType.RATE_LIMIT.wireName();
-            default -> ErrorType.INVALID_REQUEST.wireName();
-        };
+        return UpstreamErrors.of(status, text(fields, "type"), text(fields, "code"), text(fields, "param"),
+                message != null ? message : UpstreamErrors.statusMessage(status), retryAfter);
     }
 
     private static String text(JsonNode node, String field) {

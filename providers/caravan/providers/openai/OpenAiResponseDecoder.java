@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A whole Chat Completions answer, checked and kept as the upstream's bytes: it already is the canonical
@@ -53,7 +52,7 @@ final class OpenAiResponseDecoder {
                 throw notACompletion();
             }
             return named ? ChatResponse.ofCompletionBytes(body, usage)
-                    : ChatResponse.of(parseObject(body).put("model", upstreamModel), usage);
+                    : ChatResponse.of(Json.objectOrNull(body).put("model", upstreamModel), usage);
         } catch (IOException e) {
             throw notACompletion();
         }
@@ -65,14 +64,6 @@ final class OpenAiResponseDecoder {
      */
     static boolean names(String field, JsonToken value) {
         return value == JsonToken.VALUE_STRING && "model".equals(field);
-    }
-
-    static ObjectNode parseObject(byte[] body) {
-        try {
-            return body == null || body.length == 0 ? null : Json.MAPPER.readTree(body) instanceof ObjectNode o ? o : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static GatewayException notACompletion() {

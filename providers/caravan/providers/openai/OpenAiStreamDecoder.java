@@ -1,44 +1,22 @@
 package caravan.providers.openai;
 
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.function.Consumer;
 
 import caravan.api.ChatChunk;
-import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
-import caravan.providers.StreamDecoder;
-import caravan.providers.sse.SseReader;
+import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 /** SSE {@code data:} events, each a chunk, until {@code data: [DONE]}. */
-final class OpenAiStreamDecoder implements StreamDecoder, SseReader.Listener {
+final class OpenAiStreamDecoder extends SseStreamDecoder {
 
-    private static final byte[] DONE = "[DONE]".getBytes();
-
-    private final SseReader reader = new SseReader();
     /** The model that was called: the chunks' model when a server leaves it out. */
     private final String upstreamModel;
-    private Consumer<ChatChunk> out;
-    private boolean done;
-    private Usage usage;
 
     OpenAiStreamDecoder(String upstreamModel) {
         this.upstreamModel = upstreamModel;
-    }
-
-    @Override
-    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.feed(bytes, this);
-    }
-
-    @Override
-    public void finish(Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.finish(this);
     }
 
     /**
@@ -48,8 +26,8 @@ final class OpenAiStreamDecoder implements StreamDecoder, SseReader.Listener {
      */
     @Override
     public void onEvent(String event, byte[] data) {
-        if (Arrays.equals(data, DONE)) {
-            done = true;
+        if (isDone(data)) {
+            complete();
             return;
         }
         boolean hasChoices = false;
@@ -63,7 +41,7 @@ final class OpenAiStreamDecoder implements StreamDecoder, SseReader.Listener {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("error".equals(field) && value != JsonToken.VALUE_NULL || "error".equals(event)) {
-                    throw OpenAiErrors.from(502, OpenAiResponseDecoder.parseObject(data), null);
+                    throw OpenAiErrors.from(502, Json.objectOrNull(data), null);
                 }
                 if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
                     reported = Usage.fromOpenAi(OpenAiResponseDecoder.EMBEDDED_VALUE.readTree(parser));
@@ -83,30 +61,14 @@ final class OpenAiStreamDecoder implements StreamDecoder, SseReader.Listener {
         } catch (IOException e) {
             throw notJson();
         }
-        if (reported != null) {
-            usage = reported;
-        }
+        reportUsage(reported);
         if (!named) {
-            out.accept(ChatChunk.of(OpenAiResponseDecoder.parseObject(data).put("model", upstreamModel), reported));
+            emit(ChatChunk.of(jsonObject(data).put("model", upstreamModel), reported));
             return;
         }
         // a payload spread over several data lines is re-framed from its tree, not copied
-        out.accept(indexOf(data, (byte) '\n') < 0 ? ChatChunk.ofChunkBytes(data, hasChoices, reported)
-                : ChatChunk.of(OpenAiResponseDecoder.parseObject(data), reported));
-    }
-
-    private static GatewayException notJson() {
-        return GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return done;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
+        emit(indexOf(data, (byte) '\n') < 0 ? ChatChunk.ofChunkBytes(data, hasChoices, reported)
+                : ChatChunk.of(jsonObject(data), reported));
     }
 
     private static int indexOf(byte[] bytes, byte b) {

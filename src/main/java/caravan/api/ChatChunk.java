@@ -53,6 +53,13 @@ public final class ChatChunk {
         return of(skeleton, null);
     }
 
+    /** The usage-only chunk a stream ends with: no choices, the call's usage ({@code stream_options.include_usage}). */
+    public static ChatChunk ofUsage(ObjectNode skeleton, Usage usage) {
+        skeleton.putArray("choices");
+        usage.writeOpenAi(skeleton);
+        return of(skeleton, usage);
+    }
+
     /**
      * An upstream's own chunk bytes, as already scanned: whether its {@code choices} are non-empty, and
      * the usage it reports.
@@ -70,6 +77,11 @@ public final class ChatChunk {
             }
         }
         return json;
+    }
+
+    /** The text this chunk adds to the first choice's content; empty when it adds none. */
+    public String deltaText() {
+        return json().path("choices").path(0).path("delta").path("content").asText("");
     }
 
     /** The upstream's bytes of this chunk, or null when it was translated. */

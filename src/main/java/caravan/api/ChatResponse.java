@@ -54,6 +54,11 @@ public final class ChatResponse {
         return usage;
     }
 
+    /** The text of the first choice's message; empty when it has none (tool calls only, say). */
+    public String answerText() {
+        return json().path("choices").path(0).path("message").path("content").asText("");
+    }
+
     public String id() {
         return json().path("id").asText(null);
     }

@@ -1,5 +1,6 @@
 package caravan.api;
 
+import java.io.IOException;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one Jackson configuration of the gateway; ObjectMappers are costly to build and safe to share. */
 public final class Json {
@@ -25,6 +27,18 @@ public final class Json {
     /** A JSON number a double can hold: 1e309 parses as infinity, which serialises as the string "Infinity". */
     public static boolean isFiniteNumber(com.fasterxml.jackson.databind.JsonNode value) {
         return value.isNumber() && Double.isFinite(value.asDouble());
+    }
+
+    /**
+     * The JSON object {@code bytes} hold; null when they are empty, another JSON value or no JSON at all.
+     * For what an upstream wrote, which may be an HTML page from a proxy in front of it.
+     */
+    public static ObjectNode objectOrNull(byte[] bytes) {
+        try {
+            return bytes != null && bytes.length > 0 && MAPPER.readTree(bytes) instanceof ObjectNode object ? object : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Jackson names its own classes and settings in backticks, sometimes inside parentheses. */

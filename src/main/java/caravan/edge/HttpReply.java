@@ -155,7 +155,7 @@ final class HttpReply implements Reply {
         StringBuilder text = streamedText;
         if (text != null && !chunk.usageOnly()) {
             synchronized (this) {
-                text.append(chunk.json().path("choices").path(0).path("delta").path("content").asText(""));
+                text.append(chunk.deltaText());
             }
         }
         byte[] event = streamEncoder().encode(chunk);
@@ -296,7 +296,7 @@ final class HttpReply implements Reply {
     }
 
     private static String textOf(ChatResponse whole) {
-        return whole.json().path("choices").path(0).path("message").path("content").asText("");
+        return whole.answerText();
     }
 
     /** Drops the connection when not even an error can be written. */

@@ -88,7 +88,7 @@ final class MirrorProducer extends DefaultAsyncProducer {
         }
         Usage usage = answer.usage() == null ? Usage.NONE : answer.usage();
         ModelCatalog.Price price = catalog.price(candidate.provider(), candidate.model());
-        String text = answer.json().path("choices").path(0).path("message").path("content").asText("");
+        String text = answer.answerText();
         ledger.record(new MirrorOutcome(route, candidate.toString(), true, null, latencyMs, usage.inputTokens(),
                 usage.outputTokens(), price == null ? null : price.cost(usage.inputTokens(), usage.outputTokens()),
                 primaryText == null ? null : Divergence.between(primaryText, text)));
