@@ -26,6 +26,13 @@ public interface ProviderCodec {
     /** Maps an error answer to what the client sees: 4xx pass through with the upstream's message, 5xx become 502. */
     GatewayException decodeError(int status, byte[] body, String retryAfter);
 
+    /**
+     * The OpenTelemetry GenAI name ({@code gen_ai.provider.name}) of the API this codec speaks, e.g.
+     * {@code aws.bedrock}: what telemetry reports whatever a route calls the provider ({@code bedrock-eu}).
+     * A server that merely speaks another's API (Mistral behind the OpenAI codec) is named by its route.
+     */
+    String genAiProviderName();
+
     /** The base URL to use when none is configured (e.g. derived from the region), or null when one is required. */
     default String defaultBaseUrl(UpstreamSettings settings) {
         return null;

@@ -24,6 +24,7 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     private long upstreamTimeoutMs = 600_000;
     private int maxConnections = 1_000;
     private long chunkDelayMs;
+    private String genAiProviderName;
 
     ProviderEndpoint(String uri, ProviderComponent component, String provider) {
         super(uri, component);
@@ -187,5 +188,19 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     /** Echo only: a pause between streamed chunks, to watch a stream arrive. */
     public void setChunkDelayMs(long chunkDelayMs) {
         this.chunkDelayMs = chunkDelayMs;
+    }
+
+    public String getGenAiProviderName() {
+        return genAiProviderName;
+    }
+
+    /** The GenAI name telemetry reports when it is not the codec's: {@code mistral_ai} behind the openai codec. */
+    public void setGenAiProviderName(String genAiProviderName) {
+        this.genAiProviderName = genAiProviderName;
+    }
+
+    /** What telemetry calls the API behind this endpoint: this endpoint's own name for it, else its codec's. */
+    String genAiProviderName(ProviderCodec wireFormat) {
+        return UpstreamSettings.present(genAiProviderName) ? genAiProviderName : wireFormat.genAiProviderName();
     }
 }

@@ -35,6 +35,11 @@ public final class AnthropicCodec implements ProviderCodec {
     static final String DEFAULT_API_VERSION = "2023-06-01";
 
     @Override
+    public String genAiProviderName() {
+        return "anthropic";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         byte[] body;
         try {

@@ -29,6 +29,11 @@ public final class AzureCodec implements ProviderCodec {
 
     private final OpenAiCodec openAi = new OpenAiCodec();
 
+    @Override
+    public String genAiProviderName() {
+        return "azure.ai.openai";
+    }
+
     /**
      * The OpenAI request encoder writes the body (the deployment as model, usage asked for in streams); the
      * key goes in {@code api-key}, not in a bearer token.

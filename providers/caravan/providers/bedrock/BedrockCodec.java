@@ -40,6 +40,11 @@ public final class BedrockCodec implements ProviderCodec {
     }
 
     @Override
+    public String genAiProviderName() {
+        return "aws.bedrock";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         byte[] body = BedrockRequestEncoder.encode(request);
         String operation = "/model/" + SigV4Signer.uriEncode(upstreamModel)

@@ -32,6 +32,11 @@ public final class CohereCodec implements ProviderCodec {
     static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
     @Override
+    public String genAiProviderName() {
+        return "cohere";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         return new UpstreamRequest(settings.baseUrl() + "/v2/chat", RequestHeaders.json(request.stream()).bearer(settings).toMap(),
                 CohereRequestEncoder.encode(request, upstreamModel));

@@ -38,6 +38,11 @@ public final class GeminiCodec implements ProviderCodec {
     static final String DEFAULT_API_VERSION = "v1beta";
 
     @Override
+    public String genAiProviderName() {
+        return "gcp.gemini";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         byte[] body = GeminiRequestEncoder.encode(request);
         return new UpstreamRequest(url(settings, upstreamModel, request.stream()),

@@ -21,6 +21,11 @@ import caravan.providers.codec.RequestHeaders;
 public final class OpenAiCodec implements ProviderCodec {
 
     @Override
+    public String genAiProviderName() {
+        return "openai";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         return new UpstreamRequest(settings.baseUrl() + "/chat/completions",
                 RequestHeaders.json(request.stream()).bearer(settings).toMap(),

@@ -142,6 +142,7 @@ final class ModelProducer extends DefaultAsyncProducer {
             exchange.setException(null);
             exchange.removeVariable(Variables.RESPONSE);
             exchange.removeVariable(Variables.USAGE);
+            exchange.removeVariable(Variables.GEN_AI_PROVIDER);
             exchange.setVariable(Variables.PROVIDER, target.provider());
             exchange.setVariable(Variables.UPSTREAM_MODEL, target.model());
             reply.attemptStarted();
@@ -193,7 +194,8 @@ final class ModelProducer extends DefaultAsyncProducer {
             String responseModel = response == null ? null : response.modelIfParsed();
             long firstChunkAt = reply.firstChunkAt();
             component.telemetry().onAttempt(new AttemptRecord(
-                    exchange.getVariable(Variables.PROVIDER, String.class), target.model(),
+                    exchange.getVariable(Variables.PROVIDER, String.class),
+                    exchange.getVariable(Variables.GEN_AI_PROVIDER, String.class), target.model(),
                     responseModel == null ? target.model() : responseModel,
                     exchange.getVariable(Variables.REQUEST, ChatRequest.class).stream(), nanos,
                     firstChunkAt > started ? firstChunkAt - started : -1,
