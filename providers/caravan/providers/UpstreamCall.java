@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
 import caravan.api.Reply;
@@ -140,7 +141,7 @@ final class UpstreamCall {
     }
 
     private void relayStream(HttpClientResponse response) {
-        StreamDecoder decoder = codec.newStreamDecoder(upstreamModel);
+        StreamDecoder decoder = codec.newStreamDecoder(exchange.getVariable(Variables.REQUEST, ChatRequest.class), upstreamModel);
         lastChunkAt = System.nanoTime();
         watchForSilence();
         response.handler(bytes -> {

@@ -5,18 +5,19 @@ import java.time.Clock;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
-import caravan.api.Json;
+import caravan.api.WireFormat;
 import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
 import caravan.providers.codec.RequestHeaders;
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * Anthropic's Messages API: {@code POST {baseUrl}/v1/messages} with the key in {@code x-api-key} and the
  * API version in {@code anthropic-version}. The request, the answer, the stream events and the errors are
- * each translated by a class of this package.
+ * each translated by a class of this package. A client that spoke Anthropic Messages itself is passed
+ * through: its request goes as it sent it (another model name and the gateway's own fields aside), and
+ * it gets the provider's answer and stream events as they came.
  */
 public final class AnthropicCodec implements ProviderCodec {
 
@@ -41,16 +42,10 @@ public final class AnthropicCodec implements ProviderCodec {
 
     @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        byte[] body;
-        try {
-            body = Json.MAPPER.writeValueAsBytes(AnthropicRequestEncoder.encode(request.json(), upstreamModel));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
         return new UpstreamRequest(settings.baseUrl() + "/v1/messages", RequestHeaders.json(request.stream())
                 .put("anthropic-version", settings.apiVersionOr(DEFAULT_API_VERSION))
                 .apiKey("x-api-key", settings)
-                .toMap(), body);
+                .toMap(), AnthropicRequestEncoder.encode(request, upstreamModel));
     }
 
     @Override
@@ -60,7 +55,13 @@ public final class AnthropicCodec implements ProviderCodec {
 
     @Override
     public StreamDecoder newStreamDecoder(String upstreamModel) {
-        return new AnthropicStreamDecoder(upstreamModel, clock);
+        return new AnthropicStreamDecoder(upstreamModel, clock, false);
+    }
+
+    /** An Anthropic client is sent the provider's events as they came. */
+    @Override
+    public StreamDecoder newStreamDecoder(ChatRequest request, String upstreamModel) {
+        return new AnthropicStreamDecoder(upstreamModel, clock, request.clientFormat() == WireFormat.ANTHROPIC_MESSAGES);
     }
 
     @Override

@@ -2,9 +2,12 @@ package caravan.providers.anthropic;
 
 import java.io.IOException;
 
+import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.api.WireFormat;
 import caravan.providers.codec.DataUrl;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +25,46 @@ final class AnthropicRequestEncoder {
     static final long DEFAULT_MAX_TOKENS = 4096;
 
     private AnthropicRequestEncoder() {
+    }
+
+    /**
+     * The Messages body asking {@code model} for {@code request}'s answer: the client's own request when it
+     * spoke Anthropic Messages, translated from the canonical form otherwise.
+     */
+    static byte[] encode(ChatRequest request, String model) {
+        ChatRequest.Original own = request.original(WireFormat.ANTHROPIC_MESSAGES);
+        return own != null ? passThrough(own, model) : write(encode(request.json(), model));
+    }
+
+    /**
+     * The client's bytes as they came, unless the provider's model name differs from the one the client
+     * wrote ({@code anthropic/claude-...}, a route's name) or the body holds the gateway's own fields: then
+     * the client's fields in their order, with that model and without those fields.
+     */
+    private static byte[] passThrough(ChatRequest.Original own, String model) {
+        ObjectNode client = own.json();
+        boolean unchanged = model.equals(client.path("model").asText())
+                && ChatRequest.GATEWAY_FIELDS.stream().noneMatch(client::has);
+        if (unchanged) {
+            return own.bytes();
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        client.properties().forEach(field -> {
+            if ("model".equals(field.getKey())) {
+                body.put("model", model);
+            } else if (!ChatRequest.GATEWAY_FIELDS.contains(field.getKey())) {
+                body.set(field.getKey(), field.getValue());
+            }
+        });
+        return write(body);
+    }
+
+    private static byte[] write(ObjectNode body) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree always serialises", e);
+        }
     }
 
     static ObjectNode encode(ObjectNode canonical, String model) {

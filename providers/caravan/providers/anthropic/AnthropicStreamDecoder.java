@@ -6,6 +6,7 @@ import java.util.Map;
 
 import caravan.api.ChatChunk;
 import caravan.api.Json;
+import caravan.api.WireFormat;
 import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * from every {@code input_json_delta}), thinking deltas {@code reasoning_content} and the signature a
  * {@code thinking_blocks} entry; {@code message_delta} carries the stop reason and the output usage;
  * {@code message_stop} ends the answer with the finish chunk and the usage-only chunk. {@code ping} and
- * event types added later are skipped; {@code error} is thrown.
+ * event types added later are skipped; {@code error} is thrown. For an Anthropic client every event is
+ * also kept as it came.
  */
 final class AnthropicStreamDecoder extends SseStreamDecoder {
 
@@ -45,13 +47,15 @@ final class AnthropicStreamDecoder extends SseStreamDecoder {
         }
     }
 
-    AnthropicStreamDecoder(String calledModel, Clock clock) {
+    /** @param keepEvents whether each event is kept as it came, for an Anthropic client */
+    AnthropicStreamDecoder(String calledModel, Clock clock, boolean keepEvents) {
+        super(keepEvents ? WireFormat.ANTHROPIC_MESSAGES : null);
         this.created = clock.instant().getEpochSecond();
         this.model = calledModel;
     }
 
     @Override
-    public void onEvent(String event, byte[] data) {
+    protected void onEvent(String event, byte[] data) {
         JsonNode json = jsonObject(data);
         // the data's own type is what Anthropic documents; the event name repeats it
         switch (json.path("type").asText(event == null ? "" : event)) {

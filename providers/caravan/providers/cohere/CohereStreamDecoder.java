@@ -35,7 +35,7 @@ final class CohereStreamDecoder extends SseStreamDecoder {
     }
 
     @Override
-    public void onEvent(String event, byte[] data) {
+    protected void onEvent(String event, byte[] data) {
         if (endOfStream() || isDone(data)) {
             return;
         }

@@ -51,7 +51,7 @@ final class GeminiStreamDecoder extends SseStreamDecoder {
     }
 
     @Override
-    public void onEvent(String event, byte[] data) {
+    protected void onEvent(String event, byte[] data) {
         JsonNode response = jsonObject(data);
         if (response.path("error").isObject()) {
             throw GeminiErrors.from(response.get("error"), 502, null);

@@ -8,18 +8,12 @@ import caravan.api.Json;
 import caravan.api.Usage;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * A whole Chat Completions answer, checked and kept as the upstream's bytes: it already is the canonical
- * form. Also holds what the stream decoder shares: reading one embedded value and telling a named answer.
+ * form. Also tells whether an answer names its model, which the stream decoder asks of each chunk too.
  */
 final class OpenAiResponseDecoder {
-
-    /** Reads one value inside a document being parsed; the mapper's trailing-token check would reject the rest. */
-    static final ObjectReader EMBEDDED_VALUE = Json.MAPPER.reader()
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private OpenAiResponseDecoder() {
     }
@@ -41,7 +35,7 @@ final class OpenAiResponseDecoder {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-                    usage = Usage.fromOpenAi(EMBEDDED_VALUE.readTree(parser));
+                    usage = Usage.fromOpenAi(Json.readValueAt(parser));
                 } else {
                     choices |= "choices".equals(field) && value == JsonToken.START_ARRAY;
                     named |= names(field, value);

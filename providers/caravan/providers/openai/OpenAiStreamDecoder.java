@@ -25,7 +25,7 @@ final class OpenAiStreamDecoder extends SseStreamDecoder {
      * the tree then.
      */
     @Override
-    public void onEvent(String event, byte[] data) {
+    protected void onEvent(String event, byte[] data) {
         if (isDone(data)) {
             complete();
             return;
@@ -44,7 +44,7 @@ final class OpenAiStreamDecoder extends SseStreamDecoder {
                     throw OpenAiErrors.from(502, Json.objectOrNull(data), null);
                 }
                 if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-                    reported = Usage.fromOpenAi(OpenAiResponseDecoder.EMBEDDED_VALUE.readTree(parser));
+                    reported = Usage.fromOpenAi(Json.readValueAt(parser));
                 } else if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
                     for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
                         hasChoices = true;

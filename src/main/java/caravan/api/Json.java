@@ -5,11 +5,14 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,8 +27,16 @@ public final class Json {
 
     public static final JsonFactory FACTORY = MAPPER.getFactory();
 
+    /** Reads one value inside a document being parsed; the mapper's trailing-token check would reject the rest. */
+    private static final ObjectReader EMBEDDED_VALUE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The value {@code parser} is at, as a tree, leaving the parser after it: for the one field a streaming scan needs whole. */
+    public static JsonNode readValueAt(JsonParser parser) throws IOException {
+        return EMBEDDED_VALUE.readTree(parser);
+    }
+
     /** A JSON number a double can hold: 1e309 parses as infinity, which serialises as the string "Infinity". */
-    public static boolean isFiniteNumber(com.fasterxml.jackson.databind.JsonNode value) {
+    public static boolean isFiniteNumber(JsonNode value) {
         return value.isNumber() && Double.isFinite(value.asDouble());
     }
 

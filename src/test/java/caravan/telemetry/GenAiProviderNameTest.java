@@ -12,6 +12,7 @@ import caravan.routing.RoutingTestSupport;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
+import caravan.testing.PrometheusScrape;
 import caravan.testing.Recorded;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -107,7 +108,7 @@ class GenAiProviderNameTest {
         assertThat(string(client, "gen_ai.provider.name")).isEqualTo("aws.bedrock");
         assertThat(string(client, "gen_ai.system")).isEqualTo("aws.bedrock");
         assertThat(string(client, "caravan.target")).isEqualTo("bedrock-eu/" + CLAUDE);
-        assertThat(MetricsTest.value(gateway.get("/metrics").body(), "gen_ai_client_operation_duration_seconds_count",
+        assertThat(PrometheusScrape.value(gateway.get("/metrics").body(), "gen_ai_client_operation_duration_seconds_count",
                 "gen_ai_provider_name=\"aws.bedrock\"")).isEqualTo(1);
         assertThat(gateway.get("/metrics").body()).doesNotContain("gen_ai_provider_name=\"bedrock-eu\"");
     }
