@@ -43,7 +43,7 @@ public final class AzureCodec implements ProviderCodec {
         String url = settings.baseUrl() + "/openai/deployments/" + encode(deployment) + "/chat/completions?api-version="
                 + encode(settings.apiVersionOr(DEFAULT_API_VERSION));
         return new UpstreamRequest(url, RequestHeaders.json(request.stream()).apiKey("api-key", settings).toMap(),
-                OpenAiRequestEncoder.encode(request, deployment));
+                OpenAiRequestEncoder.encode(request, deployment, true));
     }
 
     @Override

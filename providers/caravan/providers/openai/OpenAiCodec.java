@@ -29,7 +29,7 @@ public final class OpenAiCodec implements ProviderCodec {
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
         return new UpstreamRequest(settings.baseUrl() + "/chat/completions",
                 RequestHeaders.json(request.stream()).bearer(settings).toMap(),
-                OpenAiRequestEncoder.encode(request, upstreamModel));
+                OpenAiRequestEncoder.encode(request, upstreamModel, settings.askForStreamUsage()));
     }
 
     @Override

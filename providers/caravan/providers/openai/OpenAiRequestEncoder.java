@@ -23,22 +23,31 @@ public final class OpenAiRequestEncoder {
     private OpenAiRequestEncoder() {
     }
 
-    public static byte[] encode(ChatRequest request, String upstreamModel) {
-        // usage is always asked for, so every stream can be accounted; the client sees it only if it asked
-        boolean askForUsage = request.stream() && !request.includeUsage();
+    /**
+     * @param serverNeedsAsking whether the server reports a stream's usage only when asked, as OpenAI's API
+     *                          does; false for one that reports it unasked and refuses {@code stream_options}
+     */
+    public static byte[] encode(ChatRequest request, String upstreamModel, boolean serverNeedsAsking) {
+        // usage is asked for wherever the server needs asking, so every stream can be accounted; the client
+        // sees it only if it asked
+        boolean askForUsage = serverNeedsAsking && request.stream() && !request.includeUsage();
         boolean translated = request.translated();
+        // a translated request's stream_options are the gateway's, asking for usage: not for a server that refuses them
+        boolean dropStreamOptions = askForUsage || translated && !serverNeedsAsking;
         boolean unchanged = upstreamModel.equals(request.model()) && !askForUsage && !translated
                 && !request.carriesGatewayFields();
-        return unchanged ? request.clientBytes() : rewrite(request.json(), upstreamModel, askForUsage, translated);
+        return unchanged ? request.clientBytes()
+                : rewrite(request.json(), upstreamModel, askForUsage, dropStreamOptions, translated);
     }
 
     /**
-     * Writes the request with another model name and, for streams, {@code include_usage}, without the
-     * gateway's own fields and, when it was translated from another dialect, without the
-     * {@link CanonicalExtensions} that dialect left in it; other fields as they came. A request an OpenAI
+     * Writes the request with another model name and, for streams, {@code include_usage} (or without
+     * {@code stream_options} at all), without the gateway's own fields and, when it was translated from
+     * another dialect, without the {@link CanonicalExtensions} that dialect left in it; other fields as they came. A request an OpenAI
      * client sent keeps every field it has, the extensions' names included: they are then the client's own.
      */
-    private static byte[] rewrite(ObjectNode json, String model, boolean askForUsage, boolean translated) {
+    private static byte[] rewrite(ObjectNode json, String model, boolean askForUsage, boolean dropStreamOptions,
+                                  boolean translated) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator generator = Json.FACTORY.createGenerator(out)) {
             generator.writeStartObject();
@@ -46,7 +55,7 @@ public final class OpenAiRequestEncoder {
                 String name = field.getKey();
                 if ("model".equals(name)) {
                     generator.writeStringField("model", model);
-                } else if (!(askForUsage && "stream_options".equals(name)) && !ChatRequest.GATEWAY_FIELDS.contains(name)
+                } else if (!(dropStreamOptions && "stream_options".equals(name)) && !ChatRequest.GATEWAY_FIELDS.contains(name)
                         && !(translated && CanonicalExtensions.REQUEST.contains(name))) {
                     generator.writeFieldName(name);
                     if (translated) {
