@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The canonical request: an OpenAI Chat Completions body, parsed once at the edge. The Jackson tree is
  * kept whole, so fields the gateway does not know reach OpenAI-compatible upstreams untouched; the few
  * fields the gateway decides on are read once into typed fields. The request as the client wrote it is
- * kept too ({@link #original}): when the client spoke OpenAI those are the bytes of {@link #json()}, and a
- * request that arrived in another format (Anthropic Messages) keeps its own tree and bytes, so a provider
- * speaking that format gets it as sent rather than translated there and back.
+ * kept too: when the client spoke OpenAI those are the bytes of {@link #json()} ({@link #clientBytes()}),
+ * and a request that arrived in another format (Anthropic Messages) keeps its own tree and bytes
+ * ({@link #original}), so a provider speaking that format gets it as sent rather than translated there and back.
  */
 public final class ChatRequest {
 
@@ -83,15 +83,12 @@ public final class ChatRequest {
     }
 
     /**
-     * The request as the client wrote it, when the client spoke {@code format}; null when it spoke another
-     * one, or when a step replaced the body ({@link #withBody}).
+     * The request as the client wrote it, when the client spoke {@code format}, one other than the canonical
+     * form (whose client bytes are {@link #clientBytes()}); null when it spoke another one, or when a step
+     * replaced the body ({@link #withBody}).
      */
     public Original original(WireFormat format) {
-        if (translatedFrom != null) {
-            return translatedFrom.format() == format ? translatedFrom : null;
-        }
-        return format == WireFormat.CHAT_COMPLETIONS && clientBytes != null
-                ? new Original(format, json, clientBytes) : null;
+        return translatedFrom != null && translatedFrom.format() == format ? translatedFrom : null;
     }
 
     /**
