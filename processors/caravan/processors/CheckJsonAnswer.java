@@ -44,7 +44,7 @@ public final class CheckJsonAnswer implements Processor {
         Target target = new Target(exchange.getVariable(Variables.PROVIDER, String.class),
                 exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
         GuardrailSpan span = GuardrailSpan.start(exchange, NAME);
-        String answer = response.json().path("choices").path(0).path("message").path("content").asText("");
+        String answer = response.answerText();
         String route = exchange.getVariable(Variables.ROUTE, String.class);
         boolean passed = isJsonObject(answer);
         span.end(passed);

@@ -29,6 +29,7 @@ final class EchoProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
+            exchange.setVariable(Variables.GEN_AI_PROVIDER, EchoAnswers.GEN_AI_PROVIDER_NAME);
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
             if (!request.stream()) {

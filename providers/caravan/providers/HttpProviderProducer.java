@@ -31,6 +31,7 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     private final ProviderEndpoint endpoint;
     private final ProviderCodec codec;
     private final UpstreamSettings settings;
+    private final String genAiProvider;
     private EchoProducer standIn;
     private HttpClientOptions clientOptions;
     private PoolOptions poolOptions;
@@ -43,6 +44,7 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
         this.endpoint = endpoint;
         this.codec = codec;
         this.settings = settings;
+        this.genAiProvider = endpoint.genAiProviderName(codec);
     }
 
     @Override
@@ -97,6 +99,7 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
                 throw new GatewayException(502, ErrorType.UPSTREAM, "provider_not_configured", null,
                         "Provider '" + settings.provider() + "' is not configured: it has no endpoint.");
             }
+            exchange.setVariable(Variables.GEN_AI_PROVIDER, genAiProvider);
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
             UpstreamRequest upstream = codec.encodeRequest(request, model, settings);

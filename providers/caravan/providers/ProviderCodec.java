@@ -23,8 +23,24 @@ public interface ProviderCodec {
     /** A decoder for one streamed answer from {@code upstreamModel}, which names the chunks when the provider does not. */
     StreamDecoder newStreamDecoder(String upstreamModel);
 
+    /**
+     * A decoder for one streamed answer to {@code request}. A codec whose stream a client may speak too
+     * keeps each event for such a client ({@link caravan.api.ChatChunk#upstreamEvent}); by default the
+     * decoder of {@link #newStreamDecoder(String)}.
+     */
+    default StreamDecoder newStreamDecoder(ChatRequest request, String upstreamModel) {
+        return newStreamDecoder(upstreamModel);
+    }
+
     /** Maps an error answer to what the client sees: 4xx pass through with the upstream's message, 5xx become 502. */
     GatewayException decodeError(int status, byte[] body, String retryAfter);
+
+    /**
+     * The OpenTelemetry GenAI name ({@code gen_ai.provider.name}) of the API this codec speaks, e.g.
+     * {@code aws.bedrock}: what telemetry reports whatever a route calls the provider ({@code bedrock-eu}).
+     * A server that merely speaks another's API (Mistral behind the OpenAI codec) is named by its route.
+     */
+    String genAiProviderName();
 
     /** The base URL to use when none is configured (e.g. derived from the region), or null when one is required. */
     default String defaultBaseUrl(UpstreamSettings settings) {

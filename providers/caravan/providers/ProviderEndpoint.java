@@ -49,6 +49,8 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     private int maxConnections = 1_000;
     @UriParam(label = "advanced", description = "Echo only: a pause between streamed chunks, to watch a stream arrive")
     private long chunkDelayMs;
+    private String genAiProviderName;
+    private boolean askForStreamUsage = true;
 
     ProviderEndpoint(String uri, ProviderComponent component, String provider) {
         super(uri, component);
@@ -87,12 +89,12 @@ public final class ProviderEndpoint extends DefaultEndpoint {
 
     private UpstreamSettings settings(ProviderCodec wireFormat) {
         UpstreamSettings configured = new UpstreamSettings(provider, baseUrl, apiKey, apiVersion, region, accessKey,
-                secretKey, sessionToken);
+                secretKey, sessionToken, askForStreamUsage);
         if (UpstreamSettings.present(baseUrl)) {
             return configured;
         }
         return new UpstreamSettings(provider, wireFormat.defaultBaseUrl(configured), apiKey, apiVersion, region,
-                accessKey, secretKey, sessionToken);
+                accessKey, secretKey, sessionToken, askForStreamUsage);
     }
 
     /**
@@ -212,5 +214,28 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     /** Echo only: a pause between streamed chunks, to watch a stream arrive. */
     public void setChunkDelayMs(long chunkDelayMs) {
         this.chunkDelayMs = chunkDelayMs;
+    }
+
+    public String getGenAiProviderName() {
+        return genAiProviderName;
+    }
+
+    /** The GenAI name telemetry reports when it is not the codec's: {@code mistral_ai} behind the openai codec. */
+    public void setGenAiProviderName(String genAiProviderName) {
+        this.genAiProviderName = genAiProviderName;
+    }
+
+    public boolean isAskForStreamUsage() {
+        return askForStreamUsage;
+    }
+
+    /** False for a server that reports a stream's usage unasked and refuses {@code stream_options} (Mistral). */
+    public void setAskForStreamUsage(boolean askForStreamUsage) {
+        this.askForStreamUsage = askForStreamUsage;
+    }
+
+    /** What telemetry calls the API behind this endpoint: this endpoint's own name for it, else its codec's. */
+    String genAiProviderName(ProviderCodec wireFormat) {
+        return UpstreamSettings.present(genAiProviderName) ? genAiProviderName : wireFormat.genAiProviderName();
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import caravan.api.CallContext;
+import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
 import caravan.api.ClientStream;
@@ -150,7 +151,7 @@ final class UpstreamCall {
     }
 
     private void relayStream(HttpClientResponse response) {
-        decoder = codec.newStreamDecoder(upstreamModel);
+        decoder = codec.newStreamDecoder(exchange.getVariable(Variables.REQUEST, ChatRequest.class), upstreamModel);
         lastChunkAt = System.nanoTime();
         watchForSilence();
         response.handler(bytes -> {

@@ -14,12 +14,21 @@ package caravan.providers;
  * @param accessKey    an AWS access key id, or null
  * @param secretKey    an AWS secret access key, or null
  * @param sessionToken an AWS session token (temporary credentials), or null
+ * @param askForStreamUsage whether a stream asks for its usage ({@code stream_options.include_usage}, as
+ *                     OpenAI's API needs); false for a server that reports it unasked and refuses the field
+ *                     (Mistral)
  */
 public record UpstreamSettings(String provider, String baseUrl, String apiKey, String apiVersion, String region,
-                               String accessKey, String secretKey, String sessionToken) {
+                               String accessKey, String secretKey, String sessionToken, boolean askForStreamUsage) {
 
     public UpstreamSettings {
         baseUrl = baseUrl != null && baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    /** Settings of a provider that asks for a stream's usage where its API needs asking. */
+    public UpstreamSettings(String provider, String baseUrl, String apiKey, String apiVersion, String region,
+                            String accessKey, String secretKey, String sessionToken) {
+        this(provider, baseUrl, apiKey, apiVersion, region, accessKey, secretKey, sessionToken, true);
     }
 
     /** Settings with only a base URL and a key, as OpenAI-compatible providers need. */
@@ -31,7 +40,12 @@ public record UpstreamSettings(String provider, String baseUrl, String apiKey, S
         return present(apiKey);
     }
 
-    static boolean present(String value) {
+    /** The configured API version, or {@code fallback} when none is. */
+    public String apiVersionOr(String fallback) {
+        return present(apiVersion) ? apiVersion : fallback;
+    }
+
+    public static boolean present(String value) {
         return value != null && !value.isBlank();
     }
 
@@ -40,6 +54,6 @@ public record UpstreamSettings(String provider, String baseUrl, String apiKey, S
         return "UpstreamSettings[provider=" + provider + ", baseUrl=" + baseUrl + ", apiKey=" + (hasApiKey() ? "***" : "")
                 + ", apiVersion=" + apiVersion + ", region=" + region + ", accessKey=" + (present(accessKey) ? "***" : "")
                 + ", secretKey=" + (present(secretKey) ? "***" : "") + ", sessionToken=" + (present(sessionToken) ? "***" : "")
-                + "]";
+                + ", askForStreamUsage=" + askForStreamUsage + "]";
     }
 }

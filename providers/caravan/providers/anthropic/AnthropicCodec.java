@@ -1,23 +1,23 @@
 package caravan.providers.anthropic;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
-import caravan.api.Json;
+import caravan.api.WireFormat;
 import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * Anthropic's Messages API: {@code POST {baseUrl}/v1/messages} with the key in {@code x-api-key} and the
  * API version in {@code anthropic-version}. The request, the answer, the stream events and the errors are
- * each translated by a class of this package.
+ * each translated by a class of this package. A client that spoke Anthropic Messages itself is passed
+ * through: its request goes as it sent it (another model name and the gateway's own fields aside), and
+ * it gets the provider's answer and stream events as they came.
  */
 public final class AnthropicCodec implements ProviderCodec {
 
@@ -36,32 +36,32 @@ public final class AnthropicCodec implements ProviderCodec {
     static final String DEFAULT_API_VERSION = "2023-06-01";
 
     @Override
+    public String genAiProviderName() {
+        return "anthropic";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        byte[] body;
-        try {
-            body = Json.MAPPER.writeValueAsBytes(MessagesRequestEncoder.encode(request.json(), upstreamModel));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, String> headers = new LinkedHashMap<>(5);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        String version = settings.apiVersion();
-        headers.put("anthropic-version", version == null || version.isBlank() ? DEFAULT_API_VERSION : version);
-        if (settings.hasApiKey()) {
-            headers.put("x-api-key", settings.apiKey());
-        }
-        return new UpstreamRequest(settings.baseUrl() + "/v1/messages", headers, body);
+        return new UpstreamRequest(settings.baseUrl() + "/v1/messages", RequestHeaders.json(request.stream())
+                .put("anthropic-version", settings.apiVersionOr(DEFAULT_API_VERSION))
+                .apiKey("x-api-key", settings)
+                .toMap(), AnthropicRequestEncoder.encode(request, upstreamModel));
     }
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return MessageDecoder.decode(body, upstreamModel, clock);
+        return AnthropicResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override
     public StreamDecoder newStreamDecoder(String upstreamModel) {
-        return new AnthropicStreamDecoder(upstreamModel, clock);
+        return new AnthropicStreamDecoder(upstreamModel, clock, false);
+    }
+
+    /** An Anthropic client is sent the provider's events as they came. */
+    @Override
+    public StreamDecoder newStreamDecoder(ChatRequest request, String upstreamModel) {
+        return new AnthropicStreamDecoder(upstreamModel, clock, request.clientFormat() == WireFormat.ANTHROPIC_MESSAGES);
     }
 
     @Override

@@ -1,11 +1,10 @@
 package caravan.providers.anthropic;
 
-import java.io.IOException;
-
-import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.providers.codec.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Anthropic's errors, {@code {"type":"error","error":{"type","message"}}} as an answer or as an
@@ -21,12 +20,13 @@ final class AnthropicErrors {
     }
 
     static GatewayException fromAnswer(int status, byte[] body, String retryAfter) {
-        JsonNode error = errorObject(body);
-        if (error == null) {
-            return map(status, null, "The upstream provider answered HTTP " + status + ".", retryAfter);
+        ObjectNode answer = Json.objectOrNull(body);
+        JsonNode error = answer == null ? null : answer.get("error");
+        if (error == null || !error.isObject()) {
+            // an HTML page from a proxy in front of the API: its status is all that can be said
+            return map(status, null, UpstreamErrors.statusMessage(status), retryAfter);
         }
-        return map(status, text(error, "type"), messageOf(error, "The upstream provider answered HTTP " + status + "."),
-                retryAfter);
+        return map(status, text(error, "type"), messageOf(error, UpstreamErrors.statusMessage(status)), retryAfter);
     }
 
     /** An {@code error} event inside a stream, which has no HTTP status of its own: its type says what it is. */
@@ -38,13 +38,9 @@ final class AnthropicErrors {
 
     private static GatewayException map(int status, String type, String message, String retryAfter) {
         if (status == 529 || OVERLOADED.equals(type)) {
-            return new GatewayException(503, ErrorType.UPSTREAM.wireName(), "upstream_overloaded", null, message,
-                    retryAfter, null);
+            return UpstreamErrors.overloaded("upstream_overloaded", message, retryAfter);
         }
-        if (status >= 500) {
-            return new GatewayException(502, ErrorType.UPSTREAM.wireName(), "upstream_error", null, message, retryAfter, null);
-        }
-        return new GatewayException(status, type == null ? defaultType(status) : type, null, null, message, retryAfter, null);
+        return UpstreamErrors.of(status, type, null, null, message, retryAfter);
     }
 
     private static int statusOf(String type) {
@@ -62,29 +58,6 @@ final class AnthropicErrors {
             case OVERLOADED -> 529;
             default -> 502;
         };
-    }
-
-    private static String defaultType(int status) {
-        return switch (status) {
-            case 401 -> ErrorType.AUTHENTICATION.wireName();
-            case 403 -> ErrorType.PERMISSION.wireName();
-            case 404 -> ErrorType.NOT_FOUND.wireName();
-            case 429 -> ErrorType.RATE_LIMIT.wireName();
-            default -> ErrorType.INVALID_REQUEST.wireName();
-        };
-    }
-
-    private static JsonNode errorObject(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode error = Json.MAPPER.readTree(body).path("error");
-            return error.isObject() ? error : null;
-        } catch (IOException notJson) {
-            // an HTML page from a proxy in front of the API: its status is all that can be said
-            return null;
-        }
     }
 
     private static String messageOf(JsonNode error, String fallback) {

@@ -1,17 +1,13 @@
 package caravan.providers.anthropic;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import caravan.api.ChatChunk;
-import caravan.api.GatewayException;
 import caravan.api.Json;
-import caravan.api.Usage;
-import caravan.providers.StreamDecoder;
-import caravan.providers.sse.SseReader;
+import caravan.api.WireFormat;
+import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,22 +19,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * from every {@code input_json_delta}), thinking deltas {@code reasoning_content} and the signature a
  * {@code thinking_blocks} entry; {@code message_delta} carries the stop reason and the output usage;
  * {@code message_stop} ends the answer with the finish chunk and the usage-only chunk. {@code ping} and
- * event types added later are skipped; {@code error} is thrown.
+ * event types added later are skipped; {@code error} is thrown. For an Anthropic client every event is
+ * also kept as it came.
  */
-final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener {
+final class AnthropicStreamDecoder extends SseStreamDecoder {
 
-    private final SseReader reader = new SseReader();
-    private final UsageCounter usage = new UsageCounter();
+    private final AnthropicUsage counted = new AnthropicUsage();
     /** The content blocks seen so far, by their index in the message. */
     private final Map<Integer, Block> blocks = new HashMap<>();
-    private Consumer<ChatChunk> out;
     private String id = "";
     /** The model that was called, until {@code message_start} names the one that answers. */
     private String model;
     private final long created;
     private int toolCalls;
     private String stopReason;
-    private boolean done;
 
     /** A content block: what it is and, for tool use, which tool call it is and whether it had arguments. */
     private static final class Block {
@@ -53,51 +47,23 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
         }
     }
 
-    AnthropicStreamDecoder(String calledModel, Clock clock) {
+    /** @param keepEvents whether each event is kept as it came, for an Anthropic client */
+    AnthropicStreamDecoder(String calledModel, Clock clock, boolean keepEvents) {
+        super(keepEvents ? WireFormat.ANTHROPIC_MESSAGES : null);
         this.created = clock.instant().getEpochSecond();
         this.model = calledModel;
     }
 
     @Override
-    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.feed(bytes, this);
-    }
-
-    @Override
-    public void finish(Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.finish(this);
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return done;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage.reported() ? usage.usage() : null;
-    }
-
-    @Override
-    public void onEvent(String event, byte[] data) {
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(data);
-        } catch (IOException e) {
-            throw notJson();
-        }
-        if (json == null || !json.isObject()) {
-            throw notJson();
-        }
+    protected void onEvent(String event, byte[] data) {
+        JsonNode json = jsonObject(data);
         // the data's own type is what Anthropic documents; the event name repeats it
         switch (json.path("type").asText(event == null ? "" : event)) {
             case "message_start" -> {
                 JsonNode message = json.path("message");
                 id = message.path("id").asText("");
-                model = MessageDecoder.modelOr(message.path("model"), model);
-                usage.add(message.get("usage"));
+                model = AnthropicResponseDecoder.modelOr(message.path("model"), model);
+                countUsage(message.get("usage"));
                 ObjectNode delta = Json.MAPPER.createObjectNode().put("role", "assistant").put("content", "");
                 emit(delta, null);
             }
@@ -109,21 +75,24 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
                 if (reason != null) {
                     stopReason = reason;
                 }
-                usage.add(json.get("usage"));
+                countUsage(json.get("usage"));
             }
             case "message_stop" -> {
-                emit(Json.MAPPER.createObjectNode(), MessageDecoder.finishReason(stopReason));
-                ObjectNode usageChunk = chunk();
-                usageChunk.putArray("choices");
-                Usage total = usage.usage();
-                total.writeOpenAi(usageChunk);
-                out.accept(ChatChunk.of(usageChunk, total));
-                done = true;
+                emit(Json.MAPPER.createObjectNode(), AnthropicResponseDecoder.finishReason(stopReason));
+                emit(ChatChunk.ofUsage(chunk(), counted.usage()));
+                complete();
             }
             case "error" -> throw AnthropicErrors.fromEvent(json);
             default -> {
                 // ping, and event types Anthropic adds later (its versioning policy says to skip them)
             }
+        }
+    }
+
+    /** Anthropic reports the usage in pieces (the input side at the start, output totals in deltas): the sum so far. */
+    private void countUsage(JsonNode reported) {
+        if (counted.add(reported).reported()) {
+            reportUsage(counted.usage());
         }
     }
 
@@ -208,14 +177,10 @@ final class AnthropicStreamDecoder implements StreamDecoder, SseReader.Listener 
     }
 
     private void emit(ObjectNode delta, String finishReason) {
-        out.accept(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
+        emit(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
     }
 
     private ObjectNode chunk() {
         return ChatChunk.skeleton(id, created, model);
-    }
-
-    private static GatewayException notJson() {
-        return GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
     }
 }

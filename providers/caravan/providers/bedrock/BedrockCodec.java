@@ -2,7 +2,6 @@ package caravan.providers.bedrock;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * Amazon Bedrock's Converse API: {@code POST /model/{modelId}/converse} for a whole answer and
@@ -25,6 +25,8 @@ public final class BedrockCodec implements ProviderCodec {
 
     static final String SIGNING_SERVICE = "bedrock";
     static final String DEFAULT_REGION = "us-east-1";
+    /** ConverseStream answers in AWS's binary framing, not in SSE. */
+    private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
 
     private final Clock clock;
 
@@ -38,13 +40,16 @@ public final class BedrockCodec implements ProviderCodec {
     }
 
     @Override
+    public String genAiProviderName() {
+        return "aws.bedrock";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        byte[] body = ConverseRequestEncoder.encode(request);
+        byte[] body = BedrockRequestEncoder.encode(request);
         String operation = "/model/" + SigV4Signer.uriEncode(upstreamModel)
                 + (request.stream() ? "/converse-stream" : "/converse");
-        Map<String, String> headers = new LinkedHashMap<>(8);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "application/vnd.amazon.eventstream" : "application/json");
+        RequestHeaders headers = RequestHeaders.json(request.stream() ? EVENT_STREAM : RequestHeaders.JSON);
         if (hasCredentials(settings)) {
             URI base = URI.create(settings.baseUrl());
             SigV4Signer signer = new SigV4Signer(settings.accessKey(), settings.secretKey(), settings.sessionToken(),
@@ -53,17 +58,17 @@ public final class BedrockCodec implements ProviderCodec {
                     (base.getRawPath() == null ? "" : base.getRawPath()) + operation, null,
                     List.of(Map.entry("Content-Type", "application/json")), body)));
         }
-        return new UpstreamRequest(settings.baseUrl() + operation, headers, body);
+        return new UpstreamRequest(settings.baseUrl() + operation, headers.toMap(), body);
     }
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return ConverseResponseDecoder.decode(body, upstreamModel, clock);
+        return BedrockResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override
     public StreamDecoder newStreamDecoder(String upstreamModel) {
-        return new ConverseStreamDecoder(upstreamModel, clock);
+        return new BedrockStreamDecoder(upstreamModel, clock);
     }
 
     @Override
@@ -80,11 +85,11 @@ public final class BedrockCodec implements ProviderCodec {
     /** Bedrock signs with an access key and its secret (and, for temporary credentials, a session token). */
     @Override
     public boolean hasCredentials(UpstreamSettings settings) {
-        return present(settings.accessKey()) && present(settings.secretKey());
+        return UpstreamSettings.present(settings.accessKey()) && UpstreamSettings.present(settings.secretKey());
     }
 
     private static String region(UpstreamSettings settings) {
-        return present(settings.region()) ? settings.region().strip() : DEFAULT_REGION;
+        return UpstreamSettings.present(settings.region()) ? settings.region().strip() : DEFAULT_REGION;
     }
 
     /** The {@code Host} header an HTTP client sends for this URL: the port only when it is not the scheme's default. */
@@ -92,9 +97,5 @@ public final class BedrockCodec implements ProviderCodec {
         int port = url.getPort();
         int defaultPort = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
         return port < 0 || port == defaultPort ? url.getHost() : url.getHost() + ":" + port;
-    }
-
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
     }
 }

@@ -1,12 +1,13 @@
 package caravan.providers.bedrock;
 
-import java.io.IOException;
 import java.util.Map;
 
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.providers.codec.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Bedrock's errors as the client sees them. An error answer is {@code {"message":"..."}} with the
@@ -37,13 +38,10 @@ final class BedrockErrors {
 
     /** An HTTP error answer; a body that is not JSON is a 502, and its bytes are never shown. */
     static GatewayException fromAnswer(int status, byte[] body, String retryAfter) {
-        JsonNode json = null;
-        if (body != null && body.length > 0) {
-            json = parse(body);
-            if (json == null || !json.isObject()) {
-                return GatewayException.upstreamUnavailable("Bedrock answered HTTP " + status
-                        + " with a body that is not JSON.", null);
-            }
+        ObjectNode json = Json.objectOrNull(body);
+        if (json == null && body != null && body.length > 0) {
+            return GatewayException.upstreamUnavailable("Bedrock answered HTTP " + status
+                    + " with a body that is not JSON.", null);
         }
         return of(status, message(json, status), retryAfter);
     }
@@ -53,33 +51,26 @@ final class BedrockErrors {
         String name = exceptionType == null || exceptionType.isEmpty() ? ""
                 : Character.toLowerCase(exceptionType.charAt(0)) + exceptionType.substring(1);
         int status = STATUS_OF_EXCEPTION.getOrDefault(name, 500);
-        JsonNode json = parse(payload);
-        String message = json != null && json.isObject() ? message(json, status)
+        ObjectNode json = Json.objectOrNull(payload);
+        String message = json != null ? message(json, status)
                 : "Bedrock ended the stream with " + (name.isEmpty() ? "an exception" : name) + ".";
         return of(status, message, null);
     }
 
     /** An event-stream {@code error} message: a failure of the stream itself, not of the request. */
     static GatewayException fromStreamError(String code, String message) {
-        return new GatewayException(502, ErrorType.UPSTREAM, "upstream_error", null,
-                message != null ? message : "Bedrock ended the stream with error " + code + ".");
+        return UpstreamErrors.providerFailure(null, null,
+                message != null ? message : "Bedrock ended the stream with error " + code + ".", null);
     }
 
     private static GatewayException of(int status, String message, String retryAfter) {
         return switch (status) {
-            case 400 -> new GatewayException(400, ErrorType.INVALID_REQUEST, null, null, message);
-            case 401 -> new GatewayException(401, ErrorType.AUTHENTICATION, null, null, message);
-            case 403 -> new GatewayException(403, ErrorType.PERMISSION, null, null, message);
-            case 404 -> new GatewayException(404, ErrorType.NOT_FOUND, null, null, message);
             case 408 -> new GatewayException(504, ErrorType.TIMEOUT, "upstream_timeout", null, message);
-            case 413 -> new GatewayException(413, ErrorType.INVALID_REQUEST, "request_too_large", null, message);
-            case 429 -> new GatewayException(429, ErrorType.RATE_LIMIT, "rate_limit_exceeded", null, message, retryAfter,
-                    null);
-            case 503 -> new GatewayException(503, ErrorType.UPSTREAM, "service_unavailable", null, message, retryAfter,
-                    null);
-            default -> status >= 500 || status == 424
-                    ? new GatewayException(502, ErrorType.UPSTREAM, "upstream_error", null, message)
-                    : new GatewayException(status, ErrorType.INVALID_REQUEST, null, null, message);
+            case 413 -> UpstreamErrors.of(413, null, "request_too_large", null, message, null);
+            case 424 -> UpstreamErrors.providerFailure(null, null, message, null);
+            case 429 -> UpstreamErrors.of(429, null, "rate_limit_exceeded", null, message, retryAfter);
+            case 503 -> UpstreamErrors.overloaded("service_unavailable", message, retryAfter);
+            default -> UpstreamErrors.of(status, null, null, null, message, null);
         };
     }
 
@@ -92,13 +83,5 @@ final class BedrockErrors {
             }
         }
         return "Bedrock answered HTTP " + status + ".";
-    }
-
-    private static JsonNode parse(byte[] body) {
-        try {
-            return body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

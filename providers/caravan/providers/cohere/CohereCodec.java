@@ -1,8 +1,6 @@
 package caravan.providers.cohere;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -11,10 +9,11 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * Cohere's Chat API v2 ({@code POST /v2/chat}): requests are translated from the canonical (OpenAI)
- * form by {@link CohereRequestEncoder}, whole answers back by {@link CohereAnswerDecoder}, streams event
+ * form by {@link CohereRequestEncoder}, whole answers back by {@link CohereResponseDecoder}, streams event
  * by event by {@link CohereStreamDecoder}, and error bodies by {@link CohereErrors}.
  */
 public final class CohereCodec implements ProviderCodec {
@@ -33,19 +32,19 @@ public final class CohereCodec implements ProviderCodec {
     static final String DEFAULT_BASE_URL = "https://api.cohere.com";
 
     @Override
+    public String genAiProviderName() {
+        return "cohere";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        if (settings.hasApiKey()) {
-            headers.put("Authorization", "Bearer " + settings.apiKey());
-        }
-        return new UpstreamRequest(settings.baseUrl() + "/v2/chat", headers, CohereRequestEncoder.encode(request, upstreamModel));
+        return new UpstreamRequest(settings.baseUrl() + "/v2/chat", RequestHeaders.json(request.stream()).bearer(settings).toMap(),
+                CohereRequestEncoder.encode(request, upstreamModel));
     }
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return CohereAnswerDecoder.decode(body, upstreamModel, clock);
+        return CohereResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override

@@ -1,7 +1,8 @@
 package caravan.providers.cohere;
 
-import caravan.api.ErrorType;
 import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.providers.codec.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -17,25 +18,17 @@ final class CohereErrors {
     }
 
     static GatewayException fromStatus(int status, byte[] body, String retryAfter) {
-        ObjectNode json = CohereAnswerDecoder.parse(body);
+        ObjectNode json = Json.objectOrNull(body);
         JsonNode message = json == null ? null : json.get("message");
-        String text = message != null && message.isTextual() ? message.asText()
-                : "The upstream provider answered HTTP " + status + ".";
+        String text = message != null && message.isTextual() ? message.asText() : UpstreamErrors.statusMessage(status);
         return switch (status) {
-            case 400, 422 -> error(400, ErrorType.INVALID_REQUEST, null, text, null);
-            case 401 -> error(401, ErrorType.AUTHENTICATION, "invalid_api_key", text, null);
-            case 403 -> error(403, ErrorType.PERMISSION, null, text, null);
-            case 404 -> error(404, ErrorType.NOT_FOUND, null, text, null);
-            case 413 -> error(413, ErrorType.INVALID_REQUEST, "request_too_large", text, null);
-            case 429 -> error(429, ErrorType.RATE_LIMIT, "rate_limit_exceeded", text, retryAfter);
-            case 498 -> error(400, ErrorType.INVALID_REQUEST, "content_filter", text, null);
-            case 503 -> error(503, ErrorType.UPSTREAM, "upstream_overloaded", text, retryAfter);
-            default -> status >= 500 ? error(502, ErrorType.UPSTREAM, "upstream_error", text, null)
-                    : error(status, ErrorType.INVALID_REQUEST, null, text, null);
+            case 422 -> UpstreamErrors.of(400, null, null, null, text, null);
+            case 401 -> UpstreamErrors.of(401, null, "invalid_api_key", null, text, null);
+            case 413 -> UpstreamErrors.of(413, null, "request_too_large", null, text, null);
+            case 429 -> UpstreamErrors.of(429, null, "rate_limit_exceeded", null, text, retryAfter);
+            case 498 -> UpstreamErrors.of(400, null, "content_filter", null, text, null);
+            case 503 -> UpstreamErrors.overloaded("upstream_overloaded", text, retryAfter);
+            default -> UpstreamErrors.of(status, null, null, null, text, null);
         };
-    }
-
-    private static GatewayException error(int status, ErrorType type, String code, String message, String retryAfter) {
-        return new GatewayException(status, type, code, null, message, retryAfter, null);
     }
 }

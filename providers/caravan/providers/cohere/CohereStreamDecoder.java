@@ -1,17 +1,13 @@
 package caravan.providers.cohere;
 
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import caravan.api.ChatChunk;
-import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
-import caravan.providers.StreamDecoder;
-import caravan.providers.sse.SseReader;
+import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,21 +19,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * reason and the usage-only chunk. Block boundaries and citations carry nothing OpenAI streams and are
  * skipped. The answer is complete at {@code message-end}; a {@code data: [DONE]} after it is ignored.
  */
-final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
+final class CohereStreamDecoder extends SseStreamDecoder {
 
-    private static final byte[] DONE = "[DONE]".getBytes();
-
-    private final SseReader reader = new SseReader();
     /** Cohere's index of each tool call to the OpenAI index it is streamed under. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>(4);
     private final long created;
     /** The model that was called: Cohere's stream does not name it. */
     private final String model;
-    private Consumer<ChatChunk> out;
     private String id = "";
     private boolean started;
-    private boolean done;
-    private Usage usage;
 
     CohereStreamDecoder(String model, Clock clock) {
         this.created = clock.instant().getEpochSecond();
@@ -45,26 +35,11 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
     }
 
     @Override
-    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.feed(bytes, this);
-    }
-
-    @Override
-    public void finish(Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.finish(this);
-    }
-
-    @Override
-    public void onEvent(String event, byte[] data) {
-        if (done || Arrays.equals(data, DONE)) {
+    protected void onEvent(String event, byte[] data) {
+        if (endOfStream() || isDone(data)) {
             return;
         }
-        ObjectNode json = CohereAnswerDecoder.parse(data);
-        if (json == null) {
-            throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
-        }
+        ObjectNode json = jsonObject(data);
         JsonNode message = json.path("delta").path("message");
         switch (json.path("type").asText(event == null ? "" : event)) {
             case "message-start" -> {
@@ -79,7 +54,7 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
             case "tool-plan-delta" -> sendText("reasoning_content", message.path("tool_plan").asText(""));
             case "tool-call-start" -> startToolCall(json.path("index").asInt(), message.path("tool_calls"));
             case "tool-call-delta" -> sendArguments(toolIndex(json.path("index").asInt()),
-                    CohereAnswerDecoder.arguments(message.path("tool_calls").path("function").get("arguments")));
+                    CohereResponseDecoder.arguments(message.path("tool_calls").path("function").get("arguments")));
             case "message-end" -> end(json.path("delta"));
             default -> {
                 // content-end, tool-call-end, citation-start/-end, debug and later event types
@@ -110,7 +85,7 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
                 .put("type", "function").putObject("function")
                 .put("name", call.path("function").path("name").asText()).put("arguments", "");
         send(delta, null);
-        sendArguments(index, CohereAnswerDecoder.arguments(call.path("function").get("arguments")));
+        sendArguments(index, CohereResponseDecoder.arguments(call.path("function").get("arguments")));
     }
 
     private void sendArguments(int index, String arguments) {
@@ -126,35 +101,21 @@ final class CohereStreamDecoder implements StreamDecoder, SseReader.Listener {
     }
 
     private void end(JsonNode delta) {
-        String finishReason = CohereAnswerDecoder.finishReason(delta.path("finish_reason").asText(null),
+        String finishReason = CohereResponseDecoder.finishReason(delta.path("finish_reason").asText(null),
                 delta.path("error").asText(null));
         send(Json.MAPPER.createObjectNode(), finishReason);
-        Usage reported = CohereAnswerDecoder.usage(delta.get("usage"));
-        usage = reported;
-        ObjectNode chunk = chunk();
-        chunk.putArray("choices");
-        Usage counted = reported == null ? Usage.NONE : reported;
-        counted.writeOpenAi(chunk);
-        out.accept(ChatChunk.of(chunk, counted));
-        done = true;
+        Usage reported = CohereResponseDecoder.usage(delta.get("usage"));
+        reportUsage(reported);
+        emit(ChatChunk.ofUsage(chunk(), reported == null ? Usage.NONE : reported));
+        complete();
     }
 
     private void send(ObjectNode delta, String finishReason) {
         begin();
-        out.accept(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
+        emit(ChatChunk.ofDelta(chunk(), 0, delta, finishReason));
     }
 
     private ObjectNode chunk() {
         return ChatChunk.skeleton(id, created, model);
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return done;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
     }
 }

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class EchoAnswers {
 
+    /** What telemetry calls the echo provider: it is no GenAI system the conventions name. */
+    public static final String GEN_AI_PROVIDER_NAME = "echo";
     private static final String FINGERPRINT = "fp_caravan_echo";
     /** Longer messages are repeated only this far: a 16 MB prompt must not become a 16 MB answer of a million chunks. */
     static final int MAX_REPLY_CHARS = 16 * 1024;
@@ -71,11 +73,7 @@ public final class EchoAnswers {
         finishChoice.putObject("delta");
         finishChoice.put("finish_reason", "stop");
         chunks.add(ChatChunk.of(finish, null));
-        Usage usage = usage(request, text);
-        ObjectNode usageChunk = chunk(id, created, model);
-        usageChunk.putArray("choices");
-        usage.writeOpenAi(usageChunk);
-        chunks.add(ChatChunk.of(usageChunk, usage));
+        chunks.add(ChatChunk.ofUsage(chunk(id, created, model), usage(request, text)));
         return chunks;
     }
 

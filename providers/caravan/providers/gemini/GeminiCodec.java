@@ -3,8 +3,6 @@ package caravan.providers.gemini;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -13,11 +11,12 @@ import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
+import caravan.providers.codec.RequestHeaders;
 
 /**
  * The Google Gemini API ({@code generateContent}, and {@code streamGenerateContent?alt=sse} for streams).
- * The request is translated from the canonical Chat Completions form ({@link GeminiRequestBody}), the
- * answer back into it ({@link GeminiAnswers}, {@link GeminiStreamDecoder}), Google's error envelope into
+ * The request is translated from the canonical Chat Completions form ({@link GeminiRequestEncoder}), the
+ * answer back into it ({@link GeminiResponseDecoder}, {@link GeminiStreamDecoder}), Google's error envelope into
  * the gateway's errors ({@link GeminiErrors}). The key travels in the {@code x-goog-api-key} header: Google
  * also accepts {@code ?key=}, but a URL ends up in access logs and error messages.
  */
@@ -39,20 +38,19 @@ public final class GeminiCodec implements ProviderCodec {
     static final String DEFAULT_API_VERSION = "v1beta";
 
     @Override
+    public String genAiProviderName() {
+        return "gcp.gemini";
+    }
+
+    @Override
     public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        byte[] body = GeminiRequestBody.encode(request);
-        Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        if (settings.hasApiKey()) {
-            headers.put("x-goog-api-key", settings.apiKey());
-        }
-        return new UpstreamRequest(url(settings, upstreamModel, request.stream()), headers, body);
+        byte[] body = GeminiRequestEncoder.encode(request);
+        return new UpstreamRequest(url(settings, upstreamModel, request.stream()),
+                RequestHeaders.json(request.stream()).apiKey("x-goog-api-key", settings).toMap(), body);
     }
 
     private static String url(UpstreamSettings settings, String model, boolean stream) {
-        String version = settings.apiVersion() == null || settings.apiVersion().isBlank() ? DEFAULT_API_VERSION
-                : settings.apiVersion();
+        String version = settings.apiVersionOr(DEFAULT_API_VERSION);
         // without alt=sse Google streams one JSON array, which cannot be decoded element by element as it arrives
         String method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
         return settings.baseUrl() + "/" + version + "/" + modelResource(model) + method;
@@ -74,7 +72,7 @@ public final class GeminiCodec implements ProviderCodec {
 
     @Override
     public ChatResponse decodeResponse(byte[] body, String upstreamModel) {
-        return GeminiAnswers.decode(body, upstreamModel, clock);
+        return GeminiResponseDecoder.decode(body, upstreamModel, clock);
     }
 
     @Override

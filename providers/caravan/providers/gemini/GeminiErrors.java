@@ -6,6 +6,8 @@ import java.util.Locale;
 
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
+import caravan.api.Json;
+import caravan.providers.codec.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -20,11 +22,11 @@ final class GeminiErrors {
     }
 
     static GatewayException decode(int status, byte[] body, String retryAfter) {
-        JsonNode json = GeminiAnswers.parse(body);
+        JsonNode json = Json.objectOrNull(body);
         JsonNode error = json == null ? null : json.get("error");
         if (error == null || !error.isObject()) {
             // an HTML page from a proxy or load balancer: its status is all that can be passed on
-            return build(mapped(null, status), null, "The upstream provider answered HTTP " + status + ".", retryAfter);
+            return build(mapped(null, status), null, UpstreamErrors.statusMessage(status), retryAfter);
         }
         return from(error, status, retryAfter);
     }
@@ -36,7 +38,7 @@ final class GeminiErrors {
     static GatewayException from(JsonNode error, int status, String retryAfter) {
         String canonical = error.path("status").asText(null);
         int code = error.path("code").asInt(status);
-        String message = error.path("message").asText("The upstream provider answered HTTP " + code + ".");
+        String message = error.path("message").asText(UpstreamErrors.statusMessage(code));
         // Google answers a wrong key with 400 INVALID_ARGUMENT; for the client it is the gateway's credentials failing
         if ("API_KEY_INVALID".equals(reason(error))) {
             return new GatewayException(401, ErrorType.AUTHENTICATION, "invalid_api_key", null, message);
@@ -69,21 +71,13 @@ final class GeminiErrors {
         return code >= 500 || code < 400 ? 502 : code;
     }
 
+    /** Google's canonical status in lower case is the code; only a rate limit and an overload keep their Retry-After. */
     private static GatewayException build(int status, String canonical, String message, String retryAfter) {
         String code = canonical == null ? null : canonical.toLowerCase(Locale.ROOT);
-        ErrorType type = switch (status) {
-            case 401 -> ErrorType.AUTHENTICATION;
-            case 403 -> ErrorType.PERMISSION;
-            case 404 -> ErrorType.NOT_FOUND;
-            case 429 -> ErrorType.RATE_LIMIT;
-            case 502, 503 -> ErrorType.UPSTREAM;
-            default -> ErrorType.INVALID_REQUEST;
-        };
-        if (status == 502 && code == null) {
-            code = "upstream_error";
+        if (status == 503) {
+            return UpstreamErrors.overloaded(code, message, retryAfter);
         }
-        boolean retryable = status == 429 || status == 503;
-        return new GatewayException(status, type, code, null, message, retryable ? retryAfter : null, null);
+        return UpstreamErrors.of(status, null, code, null, message, status == 429 ? retryAfter : null);
     }
 
     /** The {@code reason} of the {@code google.rpc.ErrorInfo} detail, if any. */

@@ -6,11 +6,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import caravan.api.ChatChunk;
-import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
-import caravan.providers.StreamDecoder;
-import caravan.providers.sse.SseReader;
+import caravan.providers.sse.SseStreamDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,20 +20,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * answer is complete once a candidate reported a finish reason. Each event repeats the usage so far;
  * when the body ends, the last one goes out as the usage-only chunk.
  */
-final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
+final class GeminiStreamDecoder extends SseStreamDecoder {
 
-    private final SseReader reader = new SseReader();
     private final long created;
     /** Per candidate index: how far its choice got. */
     private final Map<Integer, Choice> choices = new HashMap<>();
     /** The model that was called: the chunks' model when the first event names no {@code modelVersion}. */
     private final String calledModel;
-    private Consumer<ChatChunk> out;
     private String id;
     private String responseId;
     private String model;
-    private boolean done;
-    private Usage usage;
 
     private static final class Choice {
         int toolCalls;
@@ -47,48 +41,33 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
         this.calledModel = calledModel;
     }
 
-    @Override
-    public void decode(byte[] bytes, Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.feed(bytes, this);
-    }
-
+    /** Gemini's last event carries the final usage: once the body ended, it goes out as the usage-only chunk. */
     @Override
     public void finish(Consumer<ChatChunk> out) {
-        this.out = out;
-        reader.finish(this);
-        if (done) {
-            ObjectNode chunk = chunk();
-            chunk.putArray("choices");
-            Usage reported = usage == null ? Usage.NONE : usage;
-            reported.writeOpenAi(chunk);
-            out.accept(ChatChunk.of(chunk, reported));
+        super.finish(out);
+        if (endOfStream()) {
+            emit(ChatChunk.ofUsage(chunk(), usage() == null ? Usage.NONE : usage()));
         }
     }
 
     @Override
-    public void onEvent(String event, byte[] data) {
-        JsonNode response = GeminiAnswers.parse(data);
-        if (response == null) {
-            throw GatewayException.upstreamUnavailable("The upstream stream sent an event that is not JSON.", null);
-        }
+    protected void onEvent(String event, byte[] data) {
+        JsonNode response = jsonObject(data);
         if (response.path("error").isObject()) {
             throw GeminiErrors.from(response.get("error"), 502, null);
         }
         if (id == null) {
             responseId = response.path("responseId").asText(null);
-            id = responseId != null ? responseId : GeminiAnswers.newId();
-            model = GeminiAnswers.model(response, calledModel);
+            id = responseId != null ? responseId : GeminiResponseDecoder.newId();
+            model = GeminiResponseDecoder.model(response, calledModel);
         }
-        Usage reported = GeminiAnswers.usage(response.get("usageMetadata"));
-        if (reported != null) {
-            usage = reported;
-        }
+        Usage reported = GeminiResponseDecoder.usage(response.get("usageMetadata"));
+        reportUsage(reported);
         JsonNode candidates = response.path("candidates");
         if (candidates.isEmpty()) {
             // a prompt Gemini blocked comes as a first event without candidates; a usage-only event is harmless
             if (response.path("promptFeedback").hasNonNull("blockReason")) {
-                throw GeminiAnswers.noCandidates(response);
+                throw GeminiResponseDecoder.noCandidates(response);
             }
             return;
         }
@@ -112,43 +91,33 @@ final class GeminiStreamDecoder implements StreamDecoder, SseReader.Listener {
             ObjectNode delta = Json.MAPPER.createObjectNode();
             if (part.has("functionCall")) {
                 ObjectNode call = delta.putArray("tool_calls").addObject().put("index", choice.toolCalls);
-                call.setAll(GeminiAnswers.toolCall(part, responseId, index, choice.toolCalls++));
+                call.setAll(GeminiResponseDecoder.toolCall(part, responseId, index, choice.toolCalls++));
             } else {
                 String text = part.path("text").asText("");
                 if (!text.isEmpty()) {
                     delta.put(part.path("thought").asBoolean(false) ? "reasoning_content" : "content", text);
                 }
                 if (part.hasNonNull("thoughtSignature")) {
-                    delta.set("extra_content", GeminiAnswers.signature(part.get("thoughtSignature").asText()));
+                    delta.set("extra_content", GeminiResponseDecoder.signature(part.get("thoughtSignature").asText()));
                 }
             }
             if (!delta.isEmpty()) {
                 emit(index, delta, null);
             }
         }
-        String finishReason = GeminiAnswers.finishReason(candidate, choice.toolCalls > 0);
+        String finishReason = GeminiResponseDecoder.finishReason(candidate, choice.toolCalls > 0);
         if (finishReason != null && !choice.finished) {
             choice.finished = true;
-            done = true;
+            complete();
             emit(index, Json.MAPPER.createObjectNode(), finishReason);
         }
     }
 
     private void emit(int index, ObjectNode delta, String finishReason) {
-        out.accept(ChatChunk.ofDelta(chunk(), index, delta, finishReason));
+        emit(ChatChunk.ofDelta(chunk(), index, delta, finishReason));
     }
 
     private ObjectNode chunk() {
         return ChatChunk.skeleton(id, created, model);
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return done;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.providers.codec.DataUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -50,7 +51,7 @@ final class MediaParts {
             throw GatewayException.badRequest("Gemini needs a file's bytes in file_data; it cannot read OpenAI file ids.",
                     at + ".file_data", "invalid_value");
         }
-        if (data.asText().startsWith("data:")) {
+        if (DataUrl.isDataUrl(data.asText())) {
             return dataUrl(data.asText(), at + ".file_data");
         }
         String mimeType = mimeTypeOf(file.path("filename").asText());
@@ -62,7 +63,7 @@ final class MediaParts {
     }
 
     private static ObjectNode fromUrl(String url, String at) {
-        if (url.startsWith("data:")) {
+        if (DataUrl.isDataUrl(url)) {
             return dataUrl(url, at);
         }
         String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT) : "";
@@ -83,15 +84,12 @@ final class MediaParts {
 
     /** {@code data:<mime>;base64,<bytes>}: Gemini takes base64 only. */
     private static ObjectNode dataUrl(String url, String at) {
-        int comma = url.indexOf(',');
-        String meta = comma < 0 ? "" : url.substring("data:".length(), comma);
-        int semicolon = meta.indexOf(';');
-        String mimeType = semicolon < 0 ? meta : meta.substring(0, semicolon);
-        if (comma < 0 || mimeType.isEmpty() || !meta.toLowerCase(Locale.ROOT).endsWith(";base64")) {
+        DataUrl data = DataUrl.parseBase64(url);
+        if (data == null || data.mediaType().isEmpty()) {
             throw GatewayException.badRequest("Gemini needs inline media as a base64 data URL "
                     + "(data:<type>;base64,<data>).", at, "invalid_value");
         }
-        return inline(mimeType, url.substring(comma + 1));
+        return inline(data.mediaType(), data.base64());
     }
 
     private static ObjectNode inline(String mimeType, String base64) {

@@ -202,7 +202,7 @@ public final class CallContext {
         StringBuilder text = streamedText;
         if (text != null && !chunk.usageOnly()) {
             synchronized (this) {
-                text.append(chunk.json().path("choices").path(0).path("delta").path("content").asText(""));
+                text.append(chunk.deltaText());
             }
         }
     }
@@ -225,7 +225,7 @@ public final class CallContext {
     }
 
     private static String textOf(ChatResponse whole) {
-        return whole.json().path("choices").path(0).path("message").path("content").asText("");
+        return whole.answerText();
     }
 
     /**

@@ -23,7 +23,7 @@ public interface Dialect {
         /** The bytes to send for this chunk, or null when the client must not see it. */
         byte[] encode(ChatChunk chunk);
 
-        /** The bytes that end a clean stream. */
+        /** The bytes that end a clean stream; none when the provider's own end event already went out as it came. */
         byte[] end(Usage usage);
 
         /** The error event that ends a failed stream. */

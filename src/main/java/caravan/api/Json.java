@@ -1,15 +1,20 @@
 package caravan.api;
 
+import java.io.IOException;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one Jackson configuration of the gateway; ObjectMappers are costly to build and safe to share. */
 public final class Json {
@@ -22,9 +27,29 @@ public final class Json {
 
     public static final JsonFactory FACTORY = MAPPER.getFactory();
 
+    /** Reads one value inside a document being parsed; the mapper's trailing-token check would reject the rest. */
+    private static final ObjectReader EMBEDDED_VALUE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The value {@code parser} is at, as a tree, leaving the parser after it: for the one field a streaming scan needs whole. */
+    public static JsonNode readValueAt(JsonParser parser) throws IOException {
+        return EMBEDDED_VALUE.readTree(parser);
+    }
+
     /** A JSON number a double can hold: 1e309 parses as infinity, which serialises as the string "Infinity". */
-    public static boolean isFiniteNumber(com.fasterxml.jackson.databind.JsonNode value) {
+    public static boolean isFiniteNumber(JsonNode value) {
         return value.isNumber() && Double.isFinite(value.asDouble());
+    }
+
+    /**
+     * The JSON object {@code bytes} hold; null when they are empty, another JSON value or no JSON at all.
+     * For what an upstream wrote, which may be an HTML page from a proxy in front of it.
+     */
+    public static ObjectNode objectOrNull(byte[] bytes) {
+        try {
+            return bytes != null && bytes.length > 0 && MAPPER.readTree(bytes) instanceof ObjectNode object ? object : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Jackson names its own classes and settings in backticks, sometimes inside parentheses. */

@@ -28,6 +28,12 @@ public final class Variables {
     public static final String PROVIDER = "provider";
     /** String: the model name the current attempt asks its provider for, e.g. {@code gpt-4o-mini}. */
     public static final String UPSTREAM_MODEL = "upstreamModel";
+    /**
+     * String: the OpenTelemetry GenAI name ({@code gen_ai.provider.name}) of the API that answers, as the
+     * provider endpoint's codec (or its route) names it: {@code aws.bedrock} for any route using the
+     * bedrock codec. Set by the provider endpoint on each attempt.
+     */
+    public static final String GEN_AI_PROVIDER = "genAiProvider";
     /** {@link ChatResponse}: the provider's whole answer (not set for streams). */
     public static final String RESPONSE = "response";
     /** {@link Usage}: the tokens the current attempt consumed, once known (also what a failed one used); a new attempt clears it. */

@@ -97,7 +97,7 @@ final class MirrorProducer extends DefaultAsyncProducer {
                     failure == null ? "no answer" : failure.getMessage(), latencyMs, usage, cost, null));
             return;
         }
-        String text = answer.json().path("choices").path(0).path("message").path("content").asText("");
+        String text = answer.answerText();
         recorder.onMirror(new MirrorOutcome(route, tenant, candidate.toString(), true, null, latencyMs, usage, cost,
                 primaryText == null ? null : Divergence.between(primaryText, text)));
     }

@@ -150,6 +150,7 @@ final class ModelProducer extends DefaultAsyncProducer {
             exchange.setException(null);
             exchange.removeVariable(Variables.RESPONSE);
             exchange.removeVariable(Variables.USAGE);
+            exchange.removeVariable(Variables.GEN_AI_PROVIDER);
             exchange.setVariable(Variables.PROVIDER, target.provider());
             exchange.setVariable(Variables.UPSTREAM_MODEL, target.model());
             CallContext.Attempt attempt = call.attemptStarted(target.provider(), target.model());
@@ -205,8 +206,9 @@ final class ModelProducer extends DefaultAsyncProducer {
                 return;
             }
             ChatResponse response = failure == null ? exchange.getVariable(Variables.RESPONSE, ChatResponse.class) : null;
-            component.recorder().attemptEnded(attempt, target.model(),
-                    exchange.getVariable(Variables.REQUEST, ChatRequest.class).stream(), response, call.firstChunkAt());
+            component.recorder().attemptEnded(attempt, exchange.getVariable(Variables.GEN_AI_PROVIDER, String.class),
+                    target.model(), exchange.getVariable(Variables.REQUEST, ChatRequest.class).stream(), response,
+                    call.firstChunkAt());
         }
 
         /**

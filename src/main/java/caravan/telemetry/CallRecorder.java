@@ -46,15 +46,16 @@ public final class CallRecorder {
     /**
      * One provider attempt ended ({@link CallContext.Attempt#ended} was called).
      *
-     * @param answer the whole answer when there was one, for the model the provider says answered
+     * @param genAiProvider the GenAI system the attempt's codec speaks ({@code aws.bedrock}, ...)
+     * @param answer        the whole answer when there was one, for the model the provider says answered
      */
-    public void attemptEnded(CallContext.Attempt attempt, String requestModel, boolean stream, ChatResponse answer,
-                             long firstChunkAt) {
+    public void attemptEnded(CallContext.Attempt attempt, String genAiProvider, String requestModel, boolean stream,
+                             ChatResponse answer, long firstChunkAt) {
         if (listeners.isEmpty()) {
             return;
         }
         String responseModel = answer == null ? null : answer.modelIfParsed();
-        AttemptRecord record = new AttemptRecord(attempt.provider(), requestModel,
+        AttemptRecord record = new AttemptRecord(attempt.provider(), genAiProvider, requestModel,
                 responseModel == null ? requestModel : responseModel, stream, attempt.durationNanos(),
                 firstChunkAt > attempt.startedAtNanos() ? firstChunkAt - attempt.startedAtNanos() : -1,
                 attempt.usage(), attempt.error());

@@ -72,10 +72,9 @@ public final class GatewayMetrics implements CallListener {
     public void onAttempt(AttemptRecord attempt) {
         String errorType = attempt.error() == null ? ""
                 : labels.errorType(errorType(attempt.error().code(), attempt.error().status()));
-        String provider = labels.provider(attempt.provider());
         String requestModel = labels.model(attempt.provider(), attempt.requestModel());
-        AttemptMeters meters = attemptMeters.computeIfAbsent(new AttemptKey(provider, requestModel,
-                labels.responseModel(attempt.provider(), requestModel, attempt.responseModel()), errorType),
+        AttemptMeters meters = attemptMeters.computeIfAbsent(new AttemptKey(genAiProviderName(attempt.genAiProvider()),
+                requestModel, labels.responseModel(attempt.provider(), requestModel, attempt.responseModel()), errorType),
                 this::attemptMeters);
         meters.duration().record(attempt.durationNanos(), TimeUnit.NANOSECONDS);
         if (attempt.ttfcNanos() >= 0) {
@@ -91,7 +90,7 @@ public final class GatewayMetrics implements CallListener {
 
     private AttemptMeters attemptMeters(AttemptKey key) {
         Tags request = Tags.of(GEN_AI_OPERATION_NAME, OPERATION_CHAT,
-                GEN_AI_PROVIDER_NAME, genAiProviderName(key.provider()),
+                GEN_AI_PROVIDER_NAME, key.genAiProvider(),
                 GEN_AI_REQUEST_MODEL, key.requestModel());
         Tags response = request.and(GEN_AI_RESPONSE_MODEL, key.responseModel());
         Timer duration = Timer.builder(METRIC_OPERATION_DURATION)
@@ -204,7 +203,7 @@ public final class GatewayMetrics implements CallListener {
                               Counter[] tokens, Counter cost) {
     }
 
-    private record AttemptKey(String provider, String requestModel, String responseModel, String errorType) {
+    private record AttemptKey(String genAiProvider, String requestModel, String responseModel, String errorType) {
     }
 
     private record AttemptMeters(Timer duration, LazyTimer timeToFirstChunk, DistributionSummary inputTokens,

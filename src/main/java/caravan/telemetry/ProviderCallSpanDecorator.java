@@ -101,8 +101,10 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
         String provider = call != null && call.provider() != null ? call.provider()
                 : exchange.getVariable(Variables.PROVIDER, String.class);
         String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
-        otel.setAttribute(GEN_AI_PROVIDER_NAME, genAiProviderName(provider));
-        otel.setAttribute(GEN_AI_SYSTEM, genAiProviderName(provider));
+        // the codec's name for the API, whatever the route calls the provider (bedrock-eu is aws.bedrock)
+        String genAiProvider = genAiProviderName(exchange.getVariable(Variables.GEN_AI_PROVIDER, String.class));
+        otel.setAttribute(GEN_AI_PROVIDER_NAME, genAiProvider);
+        otel.setAttribute(GEN_AI_SYSTEM, genAiProvider);
         otel.setAttribute(CARAVAN_TARGET, provider + "/" + model);
         Exception failure = exchange.getException();
         if (failure != null) {

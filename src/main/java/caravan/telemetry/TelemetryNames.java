@@ -108,20 +108,10 @@ public final class TelemetryNames {
     public static final String TAG_REASON = "reason";
 
     /**
-     * The GenAI conventions' well-known {@code gen_ai.provider.name} for a Caravan provider id; providers
-     * the conventions do not name keep their id.
+     * The {@code gen_ai.provider.name} of an attempt: the one its provider endpoint's codec (or route) gave,
+     * never the route's own name; {@code unknown} when the attempt failed before reaching a provider endpoint.
      */
-    public static String genAiProviderName(String provider) {
-        if (provider == null) {
-            return "unknown";
-        }
-        return switch (provider) {
-            case "bedrock" -> "aws.bedrock";
-            case "gemini" -> "gcp.gemini";
-            case "azure" -> "azure.ai.openai";
-            case "mistral" -> "mistral_ai";
-            case "groq" -> "groq";
-            default -> provider;
-        };
+    public static String genAiProviderName(String fromProviderEndpoint) {
+        return fromProviderEndpoint == null ? "unknown" : fromProviderEndpoint;
     }
 }

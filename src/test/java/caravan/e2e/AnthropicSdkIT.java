@@ -92,7 +92,9 @@ class AnthropicSdkIT {
         FakeUpstream.Received request = anthropic.takeRequest();
         assertThat(request.path()).isEqualTo("/v1/messages");
         assertThat(request.headers().get("x-api-key")).isEqualTo("sk-ant-provider-e2e");
-        assertThat(request.json().at("/messages/0/content/0/text").asText()).isEqualTo("Hello from the Anthropic SDK");
+        // an Anthropic model is sent the SDK's own request, not a translation of it
+        assertThat(request.json().at("/messages/0/content").asText()).isEqualTo("Hello from the Anthropic SDK");
+        assertThat(request.json().get("model").asText()).isEqualTo("claude-sonnet-4-5");
     }
 
     @Test

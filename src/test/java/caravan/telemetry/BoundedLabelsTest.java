@@ -6,6 +6,7 @@ import java.util.Map;
 import caravan.testing.FakeOpenAiGateway;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
+import caravan.testing.PrometheusScrape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,9 @@ class BoundedLabelsTest {
 
         assertThat(after).doesNotContain("made-up-");
         assertThat(series(after)).isEqualTo(series(warm));
-        assertThat(MetricsTest.value(after, "caravan_requests_total",
+        assertThat(PrometheusScrape.value(after, "caravan_requests_total",
                 "model=\"other\",provider=\"openai\",route=\"\",status=\"200\"")).isEqualTo(300);
-        assertThat(MetricsTest.value(after, "caravan_requests_total",
+        assertThat(PrometheusScrape.value(after, "caravan_requests_total",
                 "model=\"gpt-4o-mini\",provider=\"openai\",route=\"\",status=\"200\"")).as("a catalog model keeps its name")
                 .isEqualTo(1);
         JsonNode spend = JSON.readTree(served.gateway().get("/v1/caravan/stats").body()).path("spend");

@@ -2,8 +2,6 @@ package caravan.telemetry;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import caravan.routing.RoutingTestSupport;
 import caravan.testing.FakeUpstream;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static caravan.testing.PrometheusScrape.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -131,17 +130,5 @@ class MetricsTest {
 
     private static void assertMoved(String before, String after, String name, String labels, double by) {
         assertThat(value(after, name, labels) - value(before, name, labels)).as(name + "{" + labels + "}").isEqualTo(by);
-    }
-
-    /** The sum of a family's samples whose labels contain {@code labels} (in Prometheus's sorted label order). */
-    static double value(String scrape, String name, String labels) {
-        Matcher samples = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
-        double sum = 0;
-        while (samples.find()) {
-            if (samples.group(1).contains(labels)) {
-                sum += Double.parseDouble(samples.group(2));
-            }
-        }
-        return sum;
     }
 }

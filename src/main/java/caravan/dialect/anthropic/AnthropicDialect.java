@@ -9,6 +9,7 @@ import caravan.api.Dialect;
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
+import caravan.api.WireFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Anthropic's Messages API ({@code POST /v1/messages}) as an inbound dialect, so Anthropic SDKs and tools
  * built on them reach any provider: requests are translated to the canonical form, answers back into
  * {@code message} objects, streams into Anthropic's event sequence and errors into
- * {@code {"type":"error","error":{"type","message"}}}.
+ * {@code {"type":"error","error":{"type","message"}}}. An Anthropic provider's answers and stream events
+ * are passed on as the provider's bytes instead, as an OpenAI upstream's are to an OpenAI client.
  */
 public final class AnthropicDialect implements Dialect {
 
@@ -45,11 +47,16 @@ public final class AnthropicDialect implements Dialect {
             throw GatewayException.badRequest("The request body must be a JSON object.", null, "invalid_json");
         }
         MessagesRequestValidator.validate(object);
-        return new ChatRequest(MessagesRequestDecoder.decode(object), null);
+        return ChatRequest.translatedFrom(WireFormat.ANTHROPIC_MESSAGES, MessagesRequestDecoder.decode(object), object,
+                body);
     }
 
     @Override
     public byte[] encodeResponse(ChatResponse response) {
+        byte[] own = response.upstreamBytes(WireFormat.ANTHROPIC_MESSAGES);
+        if (own != null) {
+            return own;
+        }
         ObjectNode completion = response.json();
         Usage usage = response.usage() != null ? response.usage() : Usage.fromOpenAi(completion.get("usage"));
         return write(MessageEncoder.encode(completion, usage));

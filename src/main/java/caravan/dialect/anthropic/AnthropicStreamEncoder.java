@@ -12,6 +12,7 @@ import caravan.api.Dialect;
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
+import caravan.api.WireFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,10 +24,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * kind (or another tool call) closes the open block and starts the next. The input side of the usage is
  * not known when {@code message_start} goes out (an OpenAI upstream reports usage last), so
  * {@code message_delta} carries all of it.
+ *
+ * <p>An Anthropic provider's stream is not translated at all: its events reach the client as the provider
+ * sent them, {@code message_stop} included, so nothing is added at the end.
  */
 final class AnthropicStreamEncoder implements Dialect.StreamEncoder {
 
     private enum Kind { TEXT, THINKING, TOOL_USE }
+
+    private static final byte[] NOTHING = new byte[0];
 
     private final String requestedModel;
     private boolean started;
@@ -37,6 +43,8 @@ final class AnthropicStreamEncoder implements Dialect.StreamEncoder {
     /** Block index of each canonical tool call, by the call's index. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
     private String stopReason;
+    /** The provider streams Anthropic events: each is passed on as it came, and nothing is written of its own. */
+    private boolean passingThrough;
 
     AnthropicStreamEncoder(String requestedModel) {
         this.requestedModel = requestedModel;
@@ -44,6 +52,15 @@ final class AnthropicStreamEncoder implements Dialect.StreamEncoder {
 
     @Override
     public byte[] encode(ChatChunk chunk) {
+        byte[] own = chunk.upstreamEvent(WireFormat.ANTHROPIC_MESSAGES);
+        if (own != null) {
+            passingThrough = true;
+            return own;
+        }
+        if (passingThrough || !chunk.canonical()) {
+            // the rest of an event already passed on (its usage chunk), or another format's bare event
+            return null;
+        }
         Events events = new Events();
         ObjectNode json = chunk.json();
         if (!started) {
@@ -69,6 +86,9 @@ final class AnthropicStreamEncoder implements Dialect.StreamEncoder {
 
     @Override
     public byte[] end(Usage usage) {
+        if (passingThrough) {
+            return NOTHING;
+        }
         Events events = new Events();
         if (!started) {
             messageStart(events, "", requestedModel);

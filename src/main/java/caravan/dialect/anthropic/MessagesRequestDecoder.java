@@ -50,6 +50,8 @@ final class MessagesRequestDecoder {
         }
         addTools(body, canonical);
         copy(body, "thinking", canonical, CanonicalExtensions.THINKING);
+        // the gateway acts on them itself, whichever dialect carried them
+        copy(body, "fallbacks", canonical, "fallbacks");
         return canonical;
     }
 

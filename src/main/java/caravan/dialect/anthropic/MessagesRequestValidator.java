@@ -45,17 +45,9 @@ final class MessagesRequestValidator {
         expect(body, "top_k", JsonNode::isIntegralNumber, "Input should be a valid integer", "top_k");
         expect(body, "stream", JsonNode::isBoolean, "Input should be a valid boolean", "stream");
         expect(body, "thinking", JsonNode::isObject, "Input should be a valid dictionary", "thinking");
-        JsonNode stops = body.get("stop_sequences");
-        if (stops != null && !stops.isNull()) {
-            if (!stops.isArray()) {
-                throw invalid("stop_sequences", "Input should be a valid list");
-            }
-            for (int i = 0; i < stops.size(); i++) {
-                if (!stops.get(i).isTextual()) {
-                    throw invalid("stop_sequences." + i, "Input should be a valid string");
-                }
-            }
-        }
+        expectStrings(body, "stop_sequences");
+        // the gateway's own field, as on /v1/chat/completions: the models to try when the first fails
+        expectStrings(body, "fallbacks");
         JsonNode metadata = body.get("metadata");
         if (metadata != null && !metadata.isNull()) {
             if (!metadata.isObject()) {
@@ -238,6 +230,22 @@ final class MessagesRequestValidator {
         JsonNode value = parent.get(field);
         if (value != null && !value.isNull() && !check.ok(value)) {
             throw invalid(at, problem);
+        }
+    }
+
+    /** An optional list of strings. */
+    private static void expectStrings(JsonNode parent, String field) {
+        JsonNode list = parent.get(field);
+        if (list == null || list.isNull()) {
+            return;
+        }
+        if (!list.isArray()) {
+            throw invalid(field, "Input should be a valid list");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isTextual()) {
+                throw invalid(field + "." + i, "Input should be a valid string");
+            }
         }
     }
 

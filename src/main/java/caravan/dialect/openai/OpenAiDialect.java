@@ -62,7 +62,8 @@ public final class OpenAiDialect implements Dialect {
         return new StreamEncoder() {
             @Override
             public byte[] encode(ChatChunk chunk) {
-                if (chunk.usageOnly() && !clientWantsUsage) {
+                // another format's event with nothing canonical in it (an Anthropic ping) is not this client's
+                if (!chunk.canonical() || chunk.usageOnly() && !clientWantsUsage) {
                     return null;
                 }
                 return event(chunk.upstreamBytes() != null ? chunk.upstreamBytes() : write(chunk.json()));

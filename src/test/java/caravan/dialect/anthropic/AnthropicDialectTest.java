@@ -17,6 +17,7 @@ import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
+import caravan.api.WireFormat;
 import caravan.providers.StreamDecoder;
 import caravan.providers.anthropic.AnthropicCodec;
 import caravan.providers.openai.OpenAiCodec;
@@ -340,6 +341,28 @@ class AnthropicDialectTest {
             assertThat(text(events)).as(name).isEqualTo(text(original));
             assertThat(events.get(0).at("/message/id")).isEqualTo(original.get(0).at("/message/id"));
         }
+    }
+
+    @Test
+    void anAnthropicProvidersEventsAreWrittenAsTheyCameAndNothingIsAddedAtTheEnd() {
+        StreamEncoder encoder = dialect.newStreamEncoder(request(true));
+        byte[] start = bytes("event: message_start\ndata: {\"type\": \"message_start\", \"message\": {}}\n\n");
+        byte[] ping = bytes("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+        ChatChunk role = chunk("{\"id\":\"msg_1\",\"model\":\"claude\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
+
+        assertThat(encoder.encode(role.withUpstreamEvent(WireFormat.ANTHROPIC_MESSAGES, start))).isSameAs(start);
+        assertThat(encoder.encode(ChatChunk.upstreamEventOnly(WireFormat.ANTHROPIC_MESSAGES, ping))).isSameAs(ping);
+        // what else a provider's event was decoded into (the usage chunk after message_stop) went out with that event
+        assertThat(encoder.encode(chunk("{\"id\":\"msg_1\",\"model\":\"claude\",\"choices\":[]}"))).isNull();
+        assertThat(encoder.end(Usage.NONE)).isEmpty();
+    }
+
+    @Test
+    void anAnthropicProvidersAnswerIsWrittenAsItCame() {
+        byte[] message = Recorded.bytes("anthropic", "message.json");
+
+        assertThat(dialect.encodeResponse(new AnthropicCodec().decodeResponse(message, "claude"))).isSameAs(message);
     }
 
     @Test

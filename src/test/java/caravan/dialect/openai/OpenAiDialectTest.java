@@ -17,6 +17,7 @@ import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
+import caravan.api.WireFormat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -185,6 +186,14 @@ class OpenAiDialectTest {
         byte[] event = encoder.encode(ChatChunk.of(json, null));
 
         assertThat(new String(event, StandardCharsets.UTF_8)).isEqualTo("data: " + json + "\n\n");
+    }
+
+    @Test
+    void anotherFormatsEventWithNothingCanonicalInItIsNotSent() {
+        StreamEncoder encoder = dialect.newStreamEncoder(streamRequest(",\"stream_options\":{\"include_usage\":true}"));
+
+        assertThat(encoder.encode(ChatChunk.upstreamEventOnly(WireFormat.ANTHROPIC_MESSAGES,
+                bytes("event: ping\ndata: {\"type\":\"ping\"}\n\n")))).isNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package caravan.providers.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
+import caravan.api.WireFormat;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
 import caravan.providers.UpstreamSettings;
@@ -535,6 +537,65 @@ class AnthropicCodecTest {
         StreamDecoder decoder = codec.newStreamDecoder(MODEL);
         return catchThrowableOfType(GatewayException.class, () -> decoder.decode(bytes(sse("error",
                 "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"m\"}}")), chunk -> { }));
+    }
+
+    // ---- an Anthropic client: passed through
+
+    @Test
+    void anAnthropicClientsRequestIsSentAsItCameUnlessTheModelNameDiffers() {
+        byte[] client = bytes("{\"model\": \"claude-sonnet-4-5\", \"max_tokens\": 10, \"messages\": [{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        ChatRequest request = anthropicClient(client);
+
+        assertThat(codec.encodeRequest(request, MODEL, SETTINGS).body()).isSameAs(client);
+        assertThat(new String(codec.encodeRequest(request, "claude-opus-4-1", SETTINGS).body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"claude-opus-4-1\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+    }
+
+    @Test
+    void anAnthropicClientsStreamKeepsEveryEventWithTheSameCanonicalChunks() {
+        for (String name : List.of("stream-text.sse", "stream-tool-use.sse", "stream-thinking.sse")) {
+            byte[] recorded = Recorded.bytes("anthropic", name);
+            StreamDecoder decoder = codec.newStreamDecoder(anthropicClient(bytes("{}")), MODEL);
+            List<ChatChunk> chunks = new ArrayList<>();
+            decoder.decode(recorded, chunks::add);
+
+            ByteArrayOutputStream events = new ByteArrayOutputStream();
+            chunks.forEach(chunk -> events.writeBytes(chunk.upstreamEvent(WireFormat.ANTHROPIC_MESSAGES) == null ? new byte[0]
+                    : chunk.upstreamEvent(WireFormat.ANTHROPIC_MESSAGES)));
+            assertThat(events.toString(StandardCharsets.UTF_8)).as(name).isEqualTo(String.join("", Recorded.sseEvents("anthropic", name)));
+            assertThat(chunks.stream().filter(ChatChunk::canonical).map(AnthropicCodecTest::withoutCreated).toList()).as(name)
+                    .isEqualTo(decodeWhole(recorded).stream().map(AnthropicCodecTest::withoutCreated).toList());
+        }
+    }
+
+    @Test
+    void anOpenAiClientsStreamCarriesNoAnthropicEvents() {
+        StreamDecoder decoder = codec.newStreamDecoder(request("{\"model\":\"m\",\"messages\":[]}"), MODEL);
+        List<ChatChunk> chunks = new ArrayList<>();
+        decoder.decode(Recorded.bytes("anthropic", "stream-text.sse"), chunks::add);
+
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk.canonical()).isTrue();
+            assertThat(chunk.upstreamEvent(WireFormat.ANTHROPIC_MESSAGES)).isNull();
+        });
+    }
+
+    @Test
+    void aWholeAnswerKeepsTheMessagesBytesAndReadsItsUsageWithoutTranslatingIt() {
+        byte[] body = Recorded.bytes("anthropic", "message.json");
+
+        ChatResponse response = codec.decodeResponse(body, MODEL);
+
+        assertThat(response.upstreamBytes(WireFormat.ANTHROPIC_MESSAGES)).isSameAs(body);
+        assertThat(response.upstreamBytes()).isNull();
+        assertThat(response.modelIfParsed()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(response.usage()).isEqualTo(new Usage(2095 + 2051 + 2051, 503, 2051, 2051, 0));
+    }
+
+    private static ChatRequest anthropicClient(byte[] body) {
+        return ChatRequest.translatedFrom(WireFormat.ANTHROPIC_MESSAGES,
+                (ObjectNode) json("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"),
+                (ObjectNode) json(new String(body, StandardCharsets.UTF_8)), body);
     }
 
     private JsonNode toolChoice(String tools, String choice) {

@@ -306,6 +306,51 @@ class BedrockCodecTest {
         assertThat(error.param()).isEqualTo("messages[1].role");
     }
 
+    // ---- prompt caching: Anthropic's cache_control marks as Converse cachePoint blocks
+
+    @Test
+    void cacheControlMarksBecomeCachePointsAfterTheBlocksTheyEndInSystemMessagesAndTools() {
+        // the canonical request as the Anthropic dialect writes an Anthropic client's marks
+        JsonNode body = encode("""
+                {"model":"bedrock/m","messages":[
+                  {"role":"system","content":[{"type":"text","text":"Long rules."},
+                    {"type":"text","text":"Longer rules.","cache_control":{"type":"ephemeral"}}]},
+                  {"role":"user","content":[{"type":"text","text":"A long document.","cache_control":{"type":"ephemeral","ttl":"1h"}},
+                    {"type":"text","text":"What does it say?"}]},
+                  {"role":"assistant","content":null,"tool_calls":[{"id":"t0","type":"function",
+                    "function":{"name":"lookup","arguments":"{}"}}]},
+                  {"role":"tool","tool_call_id":"t0","content":"Found it.","cache_control":{"type":"ephemeral"}}],
+                 "tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}},
+                   "cache_control":{"type":"ephemeral","ttl":"5m"}}]}""");
+
+        assertThat(body.get("system")).isEqualTo(json("""
+                [{"text":"Long rules."},{"text":"Longer rules."},{"cachePoint":{"type":"default"}}]"""));
+        assertThat(body.at("/messages/0/content")).isEqualTo(json("""
+                [{"text":"A long document."},{"cachePoint":{"type":"default","ttl":"1h"}},{"text":"What does it say?"}]"""));
+        assertThat(body.at("/messages/2/content")).isEqualTo(json("""
+                [{"toolResult":{"toolUseId":"t0","content":[{"text":"Found it."}]}},{"cachePoint":{"type":"default"}}]"""));
+        assertThat(body.at("/toolConfig/tools")).isEqualTo(json("""
+                [{"toolSpec":{"name":"lookup","inputSchema":{"json":{"type":"object"}}}},
+                 {"cachePoint":{"type":"default","ttl":"5m"}}]"""));
+    }
+
+    @Test
+    void aMarkOnTextConverseLeavesOutMarksNothingAndAnUnknownTtlIsNotSent() {
+        JsonNode body = encode("""
+                {"model":"bedrock/m","messages":[{"role":"user","content":[
+                  {"type":"text","text":"   ","cache_control":{"type":"ephemeral"}},
+                  {"type":"text","text":"Hi","cache_control":{"type":"ephemeral","ttl":"2d"}}]}]}""");
+
+        assertThat(body.at("/messages/0/content")).isEqualTo(json("[{\"text\":\"Hi\"},{\"cachePoint\":{\"type\":\"default\"}}]"));
+    }
+
+    @Test
+    void aRequestWithoutMarksHasNoCachePoints() {
+        assertThat(encode("""
+                {"model":"bedrock/m","messages":[{"role":"system","content":[{"type":"text","text":"Rules."}]},
+                  {"role":"user","content":"Hi"}]}""").toString()).doesNotContain("cachePoint");
+    }
+
     // ---- whole answers
 
     @Test

@@ -276,6 +276,31 @@ class BedrockGatewayTest {
         }
     }
 
+    // ---- prompt caching across formats
+
+    @Test
+    void anAnthropicClientsCacheMarksReachBedrockAsCachePointsAndTheCacheTokensComeBackInAnthropicsBuckets() throws Exception {
+        bedrock.then(Answer.json(200, Recorded.text("bedrock", "completion-tool-use.json")));
+
+        HttpResponse<String> response = gateway.post("/v1/messages", """
+                {"model":"bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0","max_tokens":300,
+                 "system":[{"type":"text","text":"Long rules.","cache_control":{"type":"ephemeral","ttl":"1h"}}],
+                 "tools":[{"name":"top_song","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral"}}],
+                 "messages":[{"role":"user","content":[{"type":"text","text":"Top song on WZPZ?",
+                   "cache_control":{"type":"ephemeral"}}]}]}""", "anthropic-version", "2023-06-01");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode sent = bedrock.takeRequest().json();
+        assertThat(sent.get("system")).isEqualTo(JSON.readTree(
+                "[{\"text\":\"Long rules.\"},{\"cachePoint\":{\"type\":\"default\",\"ttl\":\"1h\"}}]"));
+        assertThat(sent.at("/messages/0/content")).isEqualTo(JSON.readTree(
+                "[{\"text\":\"Top song on WZPZ?\"},{\"cachePoint\":{\"type\":\"default\"}}]"));
+        assertThat(sent.at("/toolConfig/tools/1")).isEqualTo(JSON.readTree("{\"cachePoint\":{\"type\":\"default\"}}"));
+        // Bedrock: inputTokens 412, cacheReadInputTokens 1900, cacheWriteInputTokens 200
+        assertThat(JSON.readTree(response.body()).get("usage")).isEqualTo(JSON.readTree("""
+                {"input_tokens":412,"cache_creation_input_tokens":200,"cache_read_input_tokens":1900,"output_tokens":98}"""));
+    }
+
     // ---- helpers
 
     /** Sends the frames as a ConverseStream body, each frame written on its own. */

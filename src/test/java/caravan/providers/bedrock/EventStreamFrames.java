@@ -67,7 +67,7 @@ public final class EventStreamFrames {
     }
 
     /** A recorded stream as the bytes of its body. */
-    static byte[] recordedBody(String file) {
+    public static byte[] recordedBody(String file) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         recorded(file).forEach(body::writeBytes);
         return body.toByteArray();

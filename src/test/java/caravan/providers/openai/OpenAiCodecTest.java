@@ -198,9 +198,9 @@ class OpenAiCodecTest {
     void encodeBodyIsTheBodyOfTheRequest() {
         ChatRequest translated = new ChatRequest(parse(bytes(TRANSLATED)), null);
 
-        assertThat(codec.encodeBody(translated, "gpt-4o-mini"))
+        assertThat(OpenAiRequestEncoder.encode(translated, "gpt-4o-mini", true))
                 .isEqualTo(codec.encodeRequest(translated, "gpt-4o-mini", WITH_KEY).body());
-        assertThat(codec.encodeBody(simpleRequest(false), "gpt-4o-mini")).isEqualTo(simpleRequest(false).clientBytes());
+        assertThat(OpenAiRequestEncoder.encode(simpleRequest(false), "gpt-4o-mini", true)).isEqualTo(simpleRequest(false).clientBytes());
     }
 
     // ---- decodeResponse

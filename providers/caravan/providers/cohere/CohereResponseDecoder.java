@@ -1,13 +1,12 @@
 package caravan.providers.cohere;
 
-import java.io.IOException;
 import java.time.Clock;
 
 import caravan.api.ChatResponse;
-import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.api.Usage;
+import caravan.providers.codec.UpstreamErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,14 +17,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * tool calls keep their ids, names and argument strings. Citations have no OpenAI counterpart and are
  * left out. Also holds the finish-reason and usage mappings the stream decoder shares.
  */
-final class CohereAnswerDecoder {
+final class CohereResponseDecoder {
 
-    private CohereAnswerDecoder() {
+    private CohereResponseDecoder() {
     }
 
     /** @param model the model that was called: Cohere's answer does not name it */
     static ChatResponse decode(byte[] body, String model, Clock clock) {
-        ObjectNode answer = parse(body);
+        ObjectNode answer = Json.objectOrNull(body);
         JsonNode message = answer == null ? null : answer.get("message");
         if (message == null || !message.isObject()) {
             throw GatewayException.upstreamUnavailable("The upstream answered with a body that is not a Cohere chat answer.",
@@ -86,9 +85,8 @@ final class CohereAnswerDecoder {
         return switch (cohere) {
             case "MAX_TOKENS", "TIMEOUT" -> "length";
             case "TOOL_CALL" -> "tool_calls";
-            case "ERROR" -> throw new GatewayException(502, ErrorType.UPSTREAM, "upstream_error", null,
-                    error == null || error.isBlank() ? "Cohere reported an error while generating the answer." : error,
-                    null, null);
+            case "ERROR" -> throw UpstreamErrors.providerFailure(null, null,
+                    error == null || error.isBlank() ? "Cohere reported an error while generating the answer." : error, null);
             default -> "stop";
         };
     }
@@ -113,13 +111,5 @@ final class CohereAnswerDecoder {
             return "";
         }
         return arguments.isTextual() ? arguments.asText() : arguments.toString();
-    }
-
-    static ObjectNode parse(byte[] body) {
-        try {
-            return body != null && body.length > 0 && Json.MAPPER.readTree(body) instanceof ObjectNode object ? object : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

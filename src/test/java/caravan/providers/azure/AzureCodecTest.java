@@ -23,13 +23,13 @@ import caravan.testing.StreamAssembler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-class AzureOpenAiCodecTest {
+class AzureCodecTest {
 
     private static final String DEPLOYMENT = "my-gpt4o-deployment";
     private static final String ENDPOINT = "https://my-resource.openai.azure.com";
     private static final UpstreamSettings SETTINGS = settings(ENDPOINT, "azure-key", "2024-10-21");
 
-    private final AzureOpenAiCodec codec = new AzureOpenAiCodec();
+    private final AzureCodec codec = new AzureCodec();
 
     // ---- encodeRequest
 

@@ -2,8 +2,12 @@ package caravan.providers.anthropic;
 
 import java.io.IOException;
 
+import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.api.WireFormat;
+import caravan.providers.codec.DataUrl;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,14 +19,52 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * joined into one turn. A request Anthropic cannot express (a content part it has no block for, tool-call
  * arguments that are not a JSON object) is a 400 here rather than a confusing upstream error.
  */
-final class MessagesRequestEncoder {
+final class AnthropicRequestEncoder {
 
     /** Anthropic requires {@code max_tokens}; OpenAI clients usually leave it out. */
     static final long DEFAULT_MAX_TOKENS = 4096;
 
-    private static final String DATA_URL_BASE64 = ";base64,";
+    private AnthropicRequestEncoder() {
+    }
 
-    private MessagesRequestEncoder() {
+    /**
+     * The Messages body asking {@code model} for {@code request}'s answer: the client's own request when it
+     * spoke Anthropic Messages, translated from the canonical form otherwise.
+     */
+    static byte[] encode(ChatRequest request, String model) {
+        ChatRequest.Original own = request.original(WireFormat.ANTHROPIC_MESSAGES);
+        return own != null ? passThrough(own, model) : write(encode(request.json(), model));
+    }
+
+    /**
+     * The client's bytes as they came, unless the provider's model name differs from the one the client
+     * wrote ({@code anthropic/claude-...}, a route's name) or the body holds the gateway's own fields: then
+     * the client's fields in their order, with that model and without those fields.
+     */
+    private static byte[] passThrough(ChatRequest.Original own, String model) {
+        ObjectNode client = own.json();
+        boolean unchanged = model.equals(client.path("model").asText())
+                && ChatRequest.GATEWAY_FIELDS.stream().noneMatch(client::has);
+        if (unchanged) {
+            return own.bytes();
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        client.properties().forEach(field -> {
+            if ("model".equals(field.getKey())) {
+                body.put("model", model);
+            } else if (!ChatRequest.GATEWAY_FIELDS.contains(field.getKey())) {
+                body.set(field.getKey(), field.getValue());
+            }
+        });
+        return write(body);
+    }
+
+    private static byte[] write(ObjectNode body) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree always serialises", e);
+        }
     }
 
     static ObjectNode encode(ObjectNode canonical, String model) {
@@ -213,18 +255,18 @@ final class MessagesRequestEncoder {
     private static ObjectNode image(String url, String at) {
         ObjectNode block = Json.MAPPER.createObjectNode().put("type", "image");
         ObjectNode source = block.putObject("source");
-        if (!url.startsWith("data:")) {
+        if (!DataUrl.isDataUrl(url)) {
             source.put("type", "url").put("url", url);
             return block;
         }
-        int base64 = url.indexOf(DATA_URL_BASE64);
-        if (base64 < 0) {
+        DataUrl data = DataUrl.parseBase64(url);
+        if (data == null) {
             throw GatewayException.badRequest("Invalid '" + at + "': a data URL must be base64 encoded "
                     + "(data:image/png;base64,...).", at, "invalid_value");
         }
         source.put("type", "base64");
-        source.put("media_type", url.substring("data:".length(), base64));
-        source.put("data", url.substring(base64 + DATA_URL_BASE64.length()));
+        source.put("media_type", data.mediaType());
+        source.put("data", data.base64());
         return block;
     }
 

@@ -1,6 +1,5 @@
 package caravan.providers.gemini;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
@@ -20,18 +19,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * whole answer and the stream share: finish reasons, usage buckets, tool calls, thought signatures, and
  * the refusal of a prompt Gemini blocked.
  */
-final class GeminiAnswers {
+final class GeminiResponseDecoder {
 
     /** Finish reasons that mean Gemini's filters withheld (part of) the answer. */
     private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT",
             "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
 
-    private GeminiAnswers() {
+    private GeminiResponseDecoder() {
     }
 
     /** @param calledModel the answer's model when Gemini does not name its {@code modelVersion} */
     static ChatResponse decode(byte[] body, String calledModel, Clock clock) {
-        JsonNode answer = parse(body);
+        JsonNode answer = Json.objectOrNull(body);
         if (answer == null) {
             throw GatewayException.upstreamUnavailable("The upstream answered with a body that is not a Gemini response.",
                     null);
@@ -204,14 +203,5 @@ final class GeminiAnswers {
 
     static String newId() {
         return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    static JsonNode parse(byte[] body) {
-        try {
-            JsonNode parsed = body == null || body.length == 0 ? null : Json.MAPPER.readTree(body);
-            return parsed != null && parsed.isObject() ? parsed : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

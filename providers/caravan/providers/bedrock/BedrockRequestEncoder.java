@@ -1,11 +1,13 @@
 package caravan.providers.bedrock;
 
 import java.io.IOException;
-import java.util.Locale;
+import java.util.Set;
 
+import caravan.api.CanonicalExtensions;
 import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.providers.codec.DataUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,23 +19,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (text, image, toolUse, toolResult, reasoningContent). Converse allows only the roles user and assistant,
  * strictly alternating, so tool results go into a user turn and consecutive turns of one role are merged
  * into one. Sampling parameters go to {@code inferenceConfig}, tools to {@code toolConfig}.
+ *
+ * <p>Prompt caching: Anthropic's {@code cache_control} marks (which the Anthropic dialect keeps on content
+ * parts, tool messages and tools) end a cacheable prefix at the block they are on; Converse says the same
+ * with a {@code cachePoint} block placed right after that content, in {@code system}, {@code messages} and
+ * {@code toolConfig.tools} alike, its {@code ttl} (5m or 1h) as Anthropic's.
  */
-final class ConverseRequestEncoder {
+final class BedrockRequestEncoder {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The cache lifetimes Converse's CachePointBlock takes, which are Anthropic's too. */
+    private static final Set<String> CACHE_TTLS = Set.of("5m", "1h");
 
     private final ObjectNode request;
     private final ArrayNode messages = NODES.arrayNode();
     private ArrayNode system;
     private boolean toolBlocks;
 
-    private ConverseRequestEncoder(ObjectNode request) {
+    private BedrockRequestEncoder(ObjectNode request) {
         this.request = request;
     }
 
     static byte[] encode(ChatRequest request) {
         try {
-            return Json.MAPPER.writeValueAsBytes(new ConverseRequestEncoder(request.json()).body());
+            return Json.MAPPER.writeValueAsBytes(new BedrockRequestEncoder(request.json()).body());
         } catch (IOException e) {
             throw new IllegalStateException("A JSON tree always serialises", e);
         }
@@ -93,6 +102,7 @@ final class ConverseRequestEncoder {
                     throw unsupportedPart(part, at + ".content[" + j + "]");
                 }
                 addText(blocks, part.path("text").asText());
+                addCachePoint(blocks, part);
             }
         }
         if (!blocks.isEmpty()) {
@@ -118,6 +128,7 @@ final class ConverseRequestEncoder {
                         partAt + ".image_url.url"));
                 default -> throw unsupportedPart(part, partAt);
             }
+            addCachePoint(blocks, part);
         }
         return blocks;
     }
@@ -150,6 +161,7 @@ final class ConverseRequestEncoder {
                     case "refusal" -> addText(blocks, part.path("refusal").asText());
                     default -> throw unsupportedPart(part, at + ".content[" + j + "]");
                 }
+                addCachePoint(blocks, part);
             }
         }
         JsonNode calls = message.path("tool_calls");
@@ -189,6 +201,8 @@ final class ConverseRequestEncoder {
         ObjectNode result = blocks.addObject().putObject("toolResult");
         result.put("toolUseId", message.path("tool_call_id").asText());
         result.set("content", content);
+        // the Anthropic dialect keeps a tool_result's mark on the tool message
+        addCachePoint(blocks, message);
         toolBlocks = true;
         return blocks;
     }
@@ -244,6 +258,7 @@ final class ConverseRequestEncoder {
             JsonNode parameters = function.get("parameters");
             spec.putObject("inputSchema").set("json", parameters != null && parameters.isObject() ? parameters
                     : NODES.objectNode().put("type", "object").set("properties", NODES.objectNode()));
+            addCachePoint(specs, tool);
         }
         if (choice == null || none) {
             return config;
@@ -263,13 +278,12 @@ final class ConverseRequestEncoder {
 
     /** Converse takes an image as its bytes (base64 in JSON) and its format, so only base64 data: URLs can be sent. */
     private static ObjectNode image(String url, String param) {
-        int comma = url.indexOf(',');
-        String header = comma < 0 ? "" : url.substring(0, comma).toLowerCase(Locale.ROOT);
-        if (!header.startsWith("data:") || !header.endsWith(";base64")) {
+        DataUrl data = DataUrl.parseBase64(url);
+        if (data == null) {
             throw GatewayException.badRequest("Bedrock accepts images only as base64 data: URLs "
                     + "(data:image/png;base64,...).", param, "invalid_value");
         }
-        String format = switch (header.substring("data:".length(), header.length() - ";base64".length())) {
+        String format = switch (data.mediaType()) {
             case "image/png" -> "png";
             case "image/jpeg", "image/jpg" -> "jpeg";
             case "image/gif" -> "gif";
@@ -278,7 +292,7 @@ final class ConverseRequestEncoder {
                     "invalid_value");
         };
         ObjectNode image = NODES.objectNode().put("format", format);
-        image.putObject("source").put("bytes", url.substring(comma + 1));
+        image.putObject("source").put("bytes", data.base64());
         return image;
     }
 
@@ -300,6 +314,24 @@ final class ConverseRequestEncoder {
             return json != null && json.isObject() ? json : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * A {@code cachePoint} after the block(s) {@code marked} became, when it carries Anthropic's
+     * {@code cache_control}. Nothing when those blocks were left out (blank text): a cache point closes a
+     * prefix, and Converse has no block to close it at.
+     */
+    private static void addCachePoint(ArrayNode blocks, JsonNode marked) {
+        JsonNode cacheControl = marked.get(CanonicalExtensions.CACHE_CONTROL);
+        if (cacheControl == null || !cacheControl.isObject() || blocks.isEmpty()
+                || blocks.get(blocks.size() - 1).has("cachePoint")) {
+            return;
+        }
+        ObjectNode cachePoint = blocks.addObject().putObject("cachePoint").put("type", "default");
+        String ttl = cacheControl.path("ttl").asText("");
+        if (CACHE_TTLS.contains(ttl)) {
+            cachePoint.put("ttl", ttl);
         }
     }
 

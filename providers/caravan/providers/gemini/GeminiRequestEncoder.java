@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * tool results {@code functionResponse} parts of a {@code user} content; tools {@code functionDeclarations};
  * sampling, limits and JSON output {@code generationConfig}.
  */
-final class GeminiRequestBody {
+final class GeminiRequestEncoder {
 
-    private GeminiRequestBody() {
+    private GeminiRequestEncoder() {
     }
 
     static byte[] encode(ChatRequest request) {

@@ -6,26 +6,65 @@ import java.time.Clock;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
 import caravan.api.Json;
-import caravan.api.Usage;
+import caravan.api.WireFormat;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Translates an Anthropic {@code message} into a canonical {@code chat.completion}: text blocks joined
- * into the content, {@code tool_use} blocks into tool calls (input written as compact JSON, as the stream
- * decoder spells it), thinking into {@code reasoning_content} plus the signed {@code thinking_blocks} a
- * later turn must send back. Blocks the canonical form has no place for (server tool results, citations)
- * are left out.
+ * An Anthropic {@code message}, checked and kept as the provider's bytes (an Anthropic client gets them
+ * unchanged), with its usage read at once and its translation into a canonical {@code chat.completion}
+ * made only when a step needs it: text blocks joined into the content, {@code tool_use} blocks into tool
+ * calls (input written as compact JSON, as the stream decoder spells it), thinking into
+ * {@code reasoning_content} plus the signed {@code thinking_blocks} a later turn must send back. Blocks
+ * the canonical form has no place for (server tool results, citations) are left out.
  */
-final class MessageDecoder {
+final class AnthropicResponseDecoder {
 
-    private MessageDecoder() {
+    private AnthropicResponseDecoder() {
     }
 
-    /** @param calledModel the answer's model when the message does not name its own */
+    /**
+     * Checks that the body is a message and reads its model and usage in one streaming pass; the tree is
+     * built only if a step asks for the canonical answer.
+     *
+     * @param calledModel the answer's model when the message does not name its own
+     */
     static ChatResponse decode(byte[] body, String calledModel, Clock clock) {
+        try (JsonParser parser = Json.FACTORY.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notAMessage();
+            }
+            boolean content = false;
+            String model = null;
+            AnthropicUsage usage = new AnthropicUsage();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+                    usage.add(Json.readValueAt(parser));
+                } else if ("model".equals(field) && value == JsonToken.VALUE_STRING) {
+                    model = parser.getText();
+                } else {
+                    content |= "content".equals(field) && value == JsonToken.START_ARRAY;
+                    parser.skipChildren();
+                }
+            }
+            if (!content || parser.nextToken() != null) {
+                throw notAMessage();
+            }
+            return ChatResponse.ofUpstreamAnswer(WireFormat.ANTHROPIC_MESSAGES, body, usage.usage(),
+                    model == null || model.isEmpty() ? calledModel : model, () -> translate(body, calledModel, clock));
+        } catch (IOException e) {
+            throw notAMessage();
+        }
+    }
+
+    /** The message as a canonical {@code chat.completion}: the bytes were checked to be a message already. */
+    private static ObjectNode translate(byte[] body, String calledModel, Clock clock) {
         JsonNode message;
         try {
             message = Json.MAPPER.readTree(body);
@@ -91,9 +130,8 @@ final class MessageDecoder {
         }
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(message.path("stop_reason").asText(null)));
-        Usage usage = new UsageCounter().add(message.get("usage")).usage();
-        usage.writeOpenAi(completion);
-        return ChatResponse.of(completion, usage);
+        new AnthropicUsage().add(message.get("usage")).usage().writeOpenAi(completion);
+        return completion;
     }
 
     /** The message's own {@code model} (the dated version Anthropic served), else the model that was called. */

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The answer is complete at messageStop: every ConverseStream member is optional in the API reference,
  * so the metadata that normally follows is not required to end the stream cleanly.
  */
-final class ConverseStreamDecoder implements StreamDecoder, EventStreamDecoder.Listener {
+final class BedrockStreamDecoder implements StreamDecoder, EventStreamDecoder.Listener {
 
     private final EventStreamDecoder frames = new EventStreamDecoder();
     private final String id = "chatcmpl-" + UUID.randomUUID();
@@ -38,7 +38,7 @@ final class ConverseStreamDecoder implements StreamDecoder, EventStreamDecoder.L
     private boolean stopped;
     private Usage usage;
 
-    ConverseStreamDecoder(String model, Clock clock) {
+    BedrockStreamDecoder(String model, Clock clock) {
         this.model = model;
         this.created = clock.instant().getEpochSecond();
     }
@@ -79,7 +79,7 @@ final class ConverseStreamDecoder implements StreamDecoder, EventStreamDecoder.L
             case "contentBlockDelta" -> blockDelta(event);
             case "messageStop" -> {
                 ObjectNode chunk = choiceChunk();
-                choice(chunk).put("finish_reason", StopReason.toFinishReason(event.path("stopReason").asText(null)));
+                choice(chunk).put("finish_reason", BedrockResponseDecoder.finishReason(event.path("stopReason").asText(null)));
                 send(chunk);
                 stopped = true;
             }
@@ -144,15 +144,12 @@ final class ConverseStreamDecoder implements StreamDecoder, EventStreamDecoder.L
     }
 
     private void metadata(JsonNode event) {
-        Usage reported = TokenUsage.toUsage(event.get("usage"));
+        Usage reported = BedrockResponseDecoder.usage(event.get("usage"));
         if (reported == null) {
             return;
         }
         usage = reported;
-        ObjectNode chunk = newChunk();
-        chunk.putArray("choices");
-        reported.writeOpenAi(chunk);
-        out.accept(ChatChunk.of(chunk, reported));
+        out.accept(ChatChunk.ofUsage(newChunk(), reported));
     }
 
     /**

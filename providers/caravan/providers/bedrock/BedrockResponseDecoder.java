@@ -17,15 +17,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code chat.completion}: text blocks become the content, toolUse blocks the tool calls (their input
  * serialised as the arguments string), reasoning blocks {@code reasoning_content} plus the
  * {@code thinking_blocks} a later turn must send back. Converse names no id, so one is made, and no
- * model, so the answer is named by the model that was called.
+ * model, so the answer is named by the model that was called. Also holds the finish-reason and usage
+ * mappings the stream decoder shares.
  */
-final class ConverseResponseDecoder {
+final class BedrockResponseDecoder {
 
-    private ConverseResponseDecoder() {
+    private BedrockResponseDecoder() {
     }
 
     static ChatResponse decode(byte[] body, String model, Clock clock) {
-        JsonNode converse = parse(body);
+        ObjectNode converse = Json.objectOrNull(body);
+        if (converse == null) {
+            throw notAnAnswer();
+        }
         JsonNode content = converse.path("output").path("message").path("content");
         if (!content.isArray()) {
             throw notAnAnswer();
@@ -38,12 +42,38 @@ final class ConverseResponseDecoder {
         ObjectNode choice = completion.putArray("choices").addObject();
         choice.put("index", 0);
         choice.set("message", message(content));
-        choice.put("finish_reason", StopReason.toFinishReason(converse.path("stopReason").asText(null)));
-        Usage usage = TokenUsage.toUsage(converse.get("usage"));
+        choice.put("finish_reason", finishReason(converse.path("stopReason").asText(null)));
+        Usage usage = usage(converse.get("usage"));
         if (usage != null) {
             usage.writeOpenAi(completion);
         }
         return ChatResponse.of(completion, usage);
+    }
+
+    /** Bedrock's {@code stopReason} as an OpenAI {@code finish_reason}. */
+    static String finishReason(String stopReason) {
+        return switch (stopReason == null ? "" : stopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> "length";
+            case "tool_use" -> "tool_calls";
+            case "guardrail_intervened", "content_filtered" -> "content_filter";
+            // end_turn, stop_sequence, and the malformed_* outcomes, which end the answer as it stands
+            default -> "stop";
+        };
+    }
+
+    /**
+     * Bedrock's {@code TokenUsage} in the gateway's buckets; null when there is none. Bedrock counts cache
+     * reads and writes apart from {@code inputTokens}; the canonical input bucket holds every prompt token,
+     * so it is their sum.
+     */
+    static Usage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return null;
+        }
+        long cacheRead = usage.path("cacheReadInputTokens").asLong();
+        long cacheWrite = usage.path("cacheWriteInputTokens").asLong();
+        return new Usage(usage.path("inputTokens").asLong() + cacheRead + cacheWrite, usage.path("outputTokens").asLong(),
+                cacheRead, cacheWrite, 0);
     }
 
     private static ObjectNode message(JsonNode content) {
@@ -99,18 +129,6 @@ final class ConverseResponseDecoder {
             return input.isMissingNode() || input.isNull() ? "{}" : Json.MAPPER.writeValueAsString(input);
         } catch (IOException e) {
             throw new IllegalStateException("A JSON tree always serialises", e);
-        }
-    }
-
-    private static JsonNode parse(byte[] body) {
-        try {
-            JsonNode json = Json.MAPPER.readTree(body);
-            if (json == null || !json.isObject()) {
-                throw notAnAnswer();
-            }
-            return json;
-        } catch (IOException e) {
-            throw notAnAnswer();
         }
     }
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * in {@code message_start}, cumulative totals in {@code message_delta}); each reported field replaces the
  * one before.
  */
-final class UsageCounter {
+final class AnthropicUsage {
 
     private long input;
     private long cacheWrite;
@@ -19,7 +19,7 @@ final class UsageCounter {
     private long thinking;
     private boolean reported;
 
-    UsageCounter add(JsonNode usage) {
+    AnthropicUsage add(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return this;
         }
