@@ -42,9 +42,30 @@ public final class UpstreamErrors {
         if (status >= 500) {
             return providerFailure(code, param, message, retryAfter);
         }
+        if (tooLongForContext(status, code, message)) {
+            code = GatewayException.CONTEXT_LENGTH_EXCEEDED;
+        }
         return new GatewayException(status, type != null ? type : typeOf(status).wireName(), code, param, message,
                 retryAfter, null);
     }
+
+    /**
+     * Whether a client error says the request is too long for the model's context window. OpenAI (and
+     * Azure) say so with a code; the others only in words: Anthropic "prompt is too long: N tokens > M
+     * maximum", Gemini "The input token count (N) exceeds the maximum number of tokens allowed (M)",
+     * Bedrock "Input is too long for requested model", Cohere "too many tokens", Mistral "too large for
+     * model with N maximum context length". One code for all lets a route fall back to a larger window.
+     */
+    static boolean tooLongForContext(int status, String code, String message) {
+        if (GatewayException.CONTEXT_LENGTH_EXCEEDED.equals(code)) {
+            return true;
+        }
+        return (status == 400 || status == 413) && message != null && TOO_LONG.matcher(message).find();
+    }
+
+    private static final java.util.regex.Pattern TOO_LONG = java.util.regex.Pattern.compile(
+            "prompt is too long|input is too long|too many (input )?tokens|exceeds the maximum number of tokens"
+                    + "|maximum context length|context window|too large for model", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** The provider failed (a 5xx, a model error, a failed generation): 502, with its message and its code if it gave one. */
     public static GatewayException providerFailure(String code, String param, String message, String retryAfter) {
