@@ -11,8 +11,11 @@ import caravan.api.GatewayException;
  */
 public interface ProviderCodec {
 
-    /** The HTTP request that asks the provider for {@code request}'s answer from {@code upstreamModel}. */
-    UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings);
+    /**
+     * The HTTP request that asks the provider for {@code request}'s answer from {@code upstreamModel}, at
+     * {@code upstream}'s base URL with its key; what else the codec reads is its own {@link #settings()}.
+     */
+    UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings upstream);
 
     /**
      * Decodes a whole (non-streamed) 2xx answer; a body that cannot be read is a 502. {@code upstreamModel}
@@ -42,13 +45,30 @@ public interface ProviderCodec {
      */
     String genAiProviderName();
 
-    /** The base URL to use when none is configured (e.g. derived from the region), or null when one is required. */
-    default String defaultBaseUrl(UpstreamSettings settings) {
+    /**
+     * The base URL to use when none is configured (Bedrock's is derived from its region), or null when one
+     * is required.
+     */
+    default String defaultBaseUrl(UpstreamSettings upstream) {
         return null;
     }
 
-    /** Whether the settings hold what this provider authenticates with. */
-    default boolean hasCredentials(UpstreamSettings settings) {
-        return settings.hasApiKey();
+    /**
+     * Whether this provider has what it authenticates with: by default the API key of {@code upstream}; a
+     * codec that authenticates otherwise (Bedrock, with an AWS access key and its secret) checks its own
+     * {@link #settings()}.
+     */
+    default boolean hasCredentials(UpstreamSettings upstream) {
+        return upstream.hasApiKey();
+    }
+
+    /**
+     * What this codec reads beyond {@link UpstreamSettings}: its own settings, which the {@code provider:}
+     * endpoint binds the URI parameters it does not know onto (see {@link CodecSettings}), or null when the
+     * codec reads nothing more, so that any such parameter fails the endpoint. Each endpoint has a codec of
+     * its own, so these are one provider's settings.
+     */
+    default CodecSettings settings() {
+        return null;
     }
 }

@@ -45,10 +45,22 @@ public final class ProviderComponent extends DefaultComponent {
         return echoStandIn;
     }
 
+    /**
+     * The endpoint takes the options every provider has; the parameters it does not know are its codec's,
+     * bound onto the codec's own settings as Camel binds an endpoint's options (by setter, the name in any
+     * case, placeholders and bean references resolved). Whatever neither takes is left in {@code parameters},
+     * where Camel's check after this method fails the endpoint ("There are N parameters that couldn't be set
+     * on the endpoint"), naming them.
+     */
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         ProviderEndpoint endpoint = new ProviderEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
+        ProviderCodec codec = endpoint.codec();
+        CodecSettings settings = codec == null ? null : codec.settings();
+        if (settings != null) {
+            setProperties(settings, parameters);
+        }
         return endpoint;
     }
 }

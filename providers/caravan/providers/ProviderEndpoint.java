@@ -10,7 +10,13 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** One configured provider: its codec, where it lives, its credentials and its timeouts. */
+/**
+ * One configured provider: its codec, where it lives, its key and its timeouts.
+ * <p>
+ * The endpoint's options are those every provider has. What only one codec reads (an API version, a region,
+ * AWS credentials) is that codec's: the component binds the parameters the endpoint does not know onto the
+ * codec's {@link CodecSettings} when it creates the endpoint, and any left over fail its creation.
+ */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "provider", title = "LLM provider", syntax = "provider:name",
              producerOnly = true, category = {Category.AI})
 public final class ProviderEndpoint extends DefaultEndpoint {
@@ -27,16 +33,6 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     private String baseUrl;
     @UriParam(label = "security", secret = true, description = "The API key")
     private String apiKey;
-    @UriParam(description = "The API version the codec sends (Anthropic's anthropic-version, Azure's api-version)")
-    private String apiVersion;
-    @UriParam(description = "The cloud region (Bedrock)")
-    private String region;
-    @UriParam(label = "security", secret = true, description = "The access key id (Bedrock)")
-    private String accessKey;
-    @UriParam(label = "security", secret = true, description = "The secret access key (Bedrock)")
-    private String secretKey;
-    @UriParam(label = "security", secret = true, description = "The session token of temporary credentials (Bedrock)")
-    private String sessionToken;
     @UriParam(description = "The provider cannot answer without a key: while it has none and the echo stand-in is "
             + "on, echo answers", defaultValue = "false")
     private boolean keyRequired;
@@ -50,7 +46,8 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     @UriParam(label = "advanced", description = "Echo only: a pause between streamed chunks, to watch a stream arrive")
     private long chunkDelayMs;
     private String genAiProviderName;
-    private boolean askForStreamUsage = true;
+    /** This endpoint's own codec, found once its options are set; null for echo, which has none. */
+    private ProviderCodec wireFormat;
 
     ProviderEndpoint(String uri, ProviderComponent component, String provider) {
         super(uri, component);
@@ -64,10 +61,10 @@ public final class ProviderEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        if ("echo".equals(codec)) {
+        ProviderCodec wireFormat = codec();
+        if (wireFormat == null) {
             return new EchoProducer(this);
         }
-        ProviderCodec wireFormat = codec();
         return new HttpProviderProducer(this, wireFormat, settings(wireFormat));
     }
 
@@ -76,25 +73,30 @@ public final class ProviderEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("provider: endpoints are called, they do not consume");
     }
 
+    /** This endpoint's codec, whose settings its codec options were bound onto; null for echo. */
+    ProviderCodec codec() {
+        if (wireFormat == null && !"echo".equals(codec)) {
+            wireFormat = newCodec();
+        }
+        return wireFormat;
+    }
+
     /**
      * Codecs are found by name as Camel finds components: {@code META-INF/services/caravan/codec/<name>}
-     * names the class. A new wire format is one class and one such file; nothing else is registered.
+     * names the class. A new wire format is one class and one such file; nothing else is registered. Each
+     * endpoint makes its own, so a codec's settings are one provider's.
      */
-    private ProviderCodec codec() {
+    private ProviderCodec newCodec() {
         return getCamelContext().getCamelContextExtension().getFactoryFinder(CODEC_PATH)
                 .newInstance(codec, ProviderCodec.class)
                 .orElseThrow(() -> new IllegalArgumentException("Provider '" + provider + "' names an unknown codec '"
                         + codec + "': no " + CODEC_PATH + codec + " on the classpath"));
     }
 
-    private UpstreamSettings settings(ProviderCodec wireFormat) {
-        UpstreamSettings configured = new UpstreamSettings(provider, baseUrl, apiKey, apiVersion, region, accessKey,
-                secretKey, sessionToken, askForStreamUsage);
-        if (UpstreamSettings.present(baseUrl)) {
-            return configured;
-        }
-        return new UpstreamSettings(provider, wireFormat.defaultBaseUrl(configured), apiKey, apiVersion, region,
-                accessKey, secretKey, sessionToken, askForStreamUsage);
+    /** What every provider has; without a configured base URL, the codec's default (Bedrock's, from its region). */
+    UpstreamSettings settings(ProviderCodec wireFormat) {
+        UpstreamSettings configured = new UpstreamSettings(provider, baseUrl, apiKey);
+        return UpstreamSettings.present(baseUrl) ? configured : configured.withBaseUrl(wireFormat.defaultBaseUrl(configured));
     }
 
     /**
@@ -133,46 +135,6 @@ public final class ProviderEndpoint extends DefaultEndpoint {
 
     public void setApiKey(String apiKey) {
         this.apiKey = apiKey;
-    }
-
-    public String getApiVersion() {
-        return apiVersion;
-    }
-
-    public void setApiVersion(String apiVersion) {
-        this.apiVersion = apiVersion;
-    }
-
-    public String getRegion() {
-        return region;
-    }
-
-    public void setRegion(String region) {
-        this.region = region;
-    }
-
-    public String getAccessKey() {
-        return accessKey;
-    }
-
-    public void setAccessKey(String accessKey) {
-        this.accessKey = accessKey;
-    }
-
-    public String getSecretKey() {
-        return secretKey;
-    }
-
-    public void setSecretKey(String secretKey) {
-        this.secretKey = secretKey;
-    }
-
-    public String getSessionToken() {
-        return sessionToken;
-    }
-
-    public void setSessionToken(String sessionToken) {
-        this.sessionToken = sessionToken;
     }
 
     public boolean isKeyRequired() {
@@ -223,15 +185,6 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     /** The GenAI name telemetry reports when it is not the codec's: {@code mistral_ai} behind the openai codec. */
     public void setGenAiProviderName(String genAiProviderName) {
         this.genAiProviderName = genAiProviderName;
-    }
-
-    public boolean isAskForStreamUsage() {
-        return askForStreamUsage;
-    }
-
-    /** False for a server that reports a stream's usage unasked and refuses {@code stream_options} (Mistral). */
-    public void setAskForStreamUsage(boolean askForStreamUsage) {
-        this.askForStreamUsage = askForStreamUsage;
     }
 
     /** What telemetry calls the API behind this endpoint: this endpoint's own name for it, else its codec's. */

@@ -21,19 +21,30 @@ import caravan.providers.codec.RequestHeaders;
  */
 public final class AnthropicCodec implements ProviderCodec {
 
+    static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+    private final AnthropicSettings settings;
     /** Stamps translated answers ({@code created}); tests fix it. */
     private final Clock clock;
 
     public AnthropicCodec() {
-        this(Clock.systemUTC());
+        this(new AnthropicSettings());
     }
 
-    AnthropicCodec(Clock clock) {
+    public AnthropicCodec(AnthropicSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    AnthropicCodec(AnthropicSettings settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
     }
 
-    static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
-    static final String DEFAULT_API_VERSION = "2023-06-01";
+    /** The API version ({@code apiVersion}). */
+    @Override
+    public AnthropicSettings settings() {
+        return settings;
+    }
 
     @Override
     public String genAiProviderName() {
@@ -41,10 +52,10 @@ public final class AnthropicCodec implements ProviderCodec {
     }
 
     @Override
-    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        return new UpstreamRequest(settings.baseUrl() + "/v1/messages", RequestHeaders.json(request.stream())
-                .put("anthropic-version", settings.apiVersionOr(DEFAULT_API_VERSION))
-                .apiKey("x-api-key", settings)
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings upstream) {
+        return new UpstreamRequest(upstream.baseUrl() + "/v1/messages", RequestHeaders.json(request.stream())
+                .put("anthropic-version", settings.getApiVersion())
+                .apiKey("x-api-key", upstream)
                 .toMap(), AnthropicRequestEncoder.encode(request, upstreamModel));
     }
 
@@ -70,7 +81,7 @@ public final class AnthropicCodec implements ProviderCodec {
     }
 
     @Override
-    public String defaultBaseUrl(UpstreamSettings settings) {
+    public String defaultBaseUrl(UpstreamSettings upstream) {
         return DEFAULT_BASE_URL;
     }
 }

@@ -24,10 +24,22 @@ import caravan.providers.openai.OpenAiRequestEncoder;
  */
 public final class AzureCodec implements ProviderCodec {
 
-    /** The GA API version the Kamelet defaults to, used when a configuration names none. */
-    static final String DEFAULT_API_VERSION = "2024-10-21";
-
+    private final AzureSettings settings;
     private final OpenAiCodec openAi = new OpenAiCodec();
+
+    public AzureCodec() {
+        this(new AzureSettings());
+    }
+
+    public AzureCodec(AzureSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The API version ({@code apiVersion}). */
+    @Override
+    public AzureSettings settings() {
+        return settings;
+    }
 
     @Override
     public String genAiProviderName() {
@@ -39,10 +51,10 @@ public final class AzureCodec implements ProviderCodec {
      * key goes in {@code api-key}, not in a bearer token.
      */
     @Override
-    public UpstreamRequest encodeRequest(ChatRequest request, String deployment, UpstreamSettings settings) {
-        String url = settings.baseUrl() + "/openai/deployments/" + encode(deployment) + "/chat/completions?api-version="
-                + encode(settings.apiVersionOr(DEFAULT_API_VERSION));
-        return new UpstreamRequest(url, RequestHeaders.json(request.stream()).apiKey("api-key", settings).toMap(),
+    public UpstreamRequest encodeRequest(ChatRequest request, String deployment, UpstreamSettings upstream) {
+        String url = upstream.baseUrl() + "/openai/deployments/" + encode(deployment) + "/chat/completions?api-version="
+                + encode(settings.getApiVersion());
+        return new UpstreamRequest(url, RequestHeaders.json(request.stream()).apiKey("api-key", upstream).toMap(),
                 OpenAiRequestEncoder.encode(request, deployment, true));
     }
 

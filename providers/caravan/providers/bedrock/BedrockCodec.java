@@ -24,19 +24,30 @@ import caravan.providers.codec.RequestHeaders;
 public final class BedrockCodec implements ProviderCodec {
 
     static final String SIGNING_SERVICE = "bedrock";
-    static final String DEFAULT_REGION = "us-east-1";
     /** ConverseStream answers in AWS's binary framing, not in SSE. */
     private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
 
+    private final BedrockSettings settings;
     private final Clock clock;
 
     public BedrockCodec() {
-        this(Clock.systemUTC());
+        this(new BedrockSettings());
+    }
+
+    public BedrockCodec(BedrockSettings settings) {
+        this(settings, Clock.systemUTC());
     }
 
     /** @param clock the time requests are signed at and answers are dated with */
-    BedrockCodec(Clock clock) {
+    BedrockCodec(BedrockSettings settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
+    }
+
+    /** The region and the AWS credentials ({@code region}, {@code accessKey}, {@code secretKey}, {@code sessionToken}). */
+    @Override
+    public BedrockSettings settings() {
+        return settings;
     }
 
     @Override
@@ -45,20 +56,20 @@ public final class BedrockCodec implements ProviderCodec {
     }
 
     @Override
-    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings upstream) {
         byte[] body = BedrockRequestEncoder.encode(request);
         String operation = "/model/" + SigV4Signer.uriEncode(upstreamModel)
                 + (request.stream() ? "/converse-stream" : "/converse");
         RequestHeaders headers = RequestHeaders.json(request.stream() ? EVENT_STREAM : RequestHeaders.JSON);
-        if (hasCredentials(settings)) {
-            URI base = URI.create(settings.baseUrl());
-            SigV4Signer signer = new SigV4Signer(settings.accessKey(), settings.secretKey(), settings.sessionToken(),
-                    region(settings), SIGNING_SERVICE, clock);
+        if (settings.hasCredentials()) {
+            URI base = URI.create(upstream.baseUrl());
+            SigV4Signer signer = new SigV4Signer(settings.getAccessKey(), settings.getSecretKey(),
+                    settings.getSessionToken(), settings.getRegion(), SIGNING_SERVICE, clock);
             headers.putAll(signer.sign(new SigV4Signer.Request("POST", authority(base),
                     (base.getRawPath() == null ? "" : base.getRawPath()) + operation, null,
                     List.of(Map.entry("Content-Type", "application/json")), body)));
         }
-        return new UpstreamRequest(settings.baseUrl() + operation, headers.toMap(), body);
+        return new UpstreamRequest(upstream.baseUrl() + operation, headers.toMap(), body);
     }
 
     @Override
@@ -78,18 +89,17 @@ public final class BedrockCodec implements ProviderCodec {
 
     /** The regional Bedrock Runtime endpoint. */
     @Override
-    public String defaultBaseUrl(UpstreamSettings settings) {
-        return "https://bedrock-runtime." + region(settings) + ".amazonaws.com";
+    public String defaultBaseUrl(UpstreamSettings upstream) {
+        return "https://bedrock-runtime." + settings.getRegion() + ".amazonaws.com";
     }
 
-    /** Bedrock signs with an access key and its secret (and, for temporary credentials, a session token). */
+    /**
+     * Bedrock signs with an access key and its secret (and, for temporary credentials, a session token), all
+     * of its own settings: an API key is not what it authenticates with.
+     */
     @Override
-    public boolean hasCredentials(UpstreamSettings settings) {
-        return UpstreamSettings.present(settings.accessKey()) && UpstreamSettings.present(settings.secretKey());
-    }
-
-    private static String region(UpstreamSettings settings) {
-        return UpstreamSettings.present(settings.region()) ? settings.region().strip() : DEFAULT_REGION;
+    public boolean hasCredentials(UpstreamSettings upstream) {
+        return settings.hasCredentials();
     }
 
     /** The {@code Host} header an HTTP client sends for this URL: the port only when it is not the scheme's default. */

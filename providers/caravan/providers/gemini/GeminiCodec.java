@@ -22,20 +22,30 @@ import caravan.providers.codec.RequestHeaders;
  */
 public final class GeminiCodec implements ProviderCodec {
 
+    static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
+
+    private final GeminiSettings settings;
     /** Stamps translated answers ({@code created}); tests fix it. */
     private final Clock clock;
 
     public GeminiCodec() {
-        this(Clock.systemUTC());
+        this(new GeminiSettings());
     }
 
-    GeminiCodec(Clock clock) {
+    public GeminiCodec(GeminiSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    GeminiCodec(GeminiSettings settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
     }
 
-    static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
-    /** v1beta carries everything the codec maps (system instructions, tools, JSON schemas, thoughts). */
-    static final String DEFAULT_API_VERSION = "v1beta";
+    /** The API version ({@code apiVersion}). */
+    @Override
+    public GeminiSettings settings() {
+        return settings;
+    }
 
     @Override
     public String genAiProviderName() {
@@ -43,17 +53,17 @@ public final class GeminiCodec implements ProviderCodec {
     }
 
     @Override
-    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings upstream) {
         byte[] body = GeminiRequestEncoder.encode(request);
-        return new UpstreamRequest(url(settings, upstreamModel, request.stream()),
-                RequestHeaders.json(request.stream()).apiKey("x-goog-api-key", settings).toMap(), body);
+        return new UpstreamRequest(url(upstream, upstreamModel, request.stream()),
+                RequestHeaders.json(request.stream()).apiKey("x-goog-api-key", upstream).toMap(), body);
     }
 
-    private static String url(UpstreamSettings settings, String model, boolean stream) {
-        String version = settings.apiVersionOr(DEFAULT_API_VERSION);
+    private String url(UpstreamSettings upstream, String model, boolean stream) {
+        String version = settings.getApiVersion();
         // without alt=sse Google streams one JSON array, which cannot be decoded element by element as it arrives
         String method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
-        return settings.baseUrl() + "/" + version + "/" + modelResource(model) + method;
+        return upstream.baseUrl() + "/" + version + "/" + modelResource(model) + method;
     }
 
     /** {@code gemini-2.5-flash}, {@code models/gemini-2.5-flash} and {@code tunedModels/mine} each name a resource. */
@@ -86,7 +96,7 @@ public final class GeminiCodec implements ProviderCodec {
     }
 
     @Override
-    public String defaultBaseUrl(UpstreamSettings settings) {
+    public String defaultBaseUrl(UpstreamSettings upstream) {
         return DEFAULT_BASE_URL;
     }
 }

@@ -20,16 +20,32 @@ import caravan.providers.codec.RequestHeaders;
  */
 public final class OpenAiCodec implements ProviderCodec {
 
+    private final OpenAiSettings settings;
+
+    public OpenAiCodec() {
+        this(new OpenAiSettings());
+    }
+
+    public OpenAiCodec(OpenAiSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Whether a stream asks for its usage ({@code askForStreamUsage}). */
+    @Override
+    public OpenAiSettings settings() {
+        return settings;
+    }
+
     @Override
     public String genAiProviderName() {
         return "openai";
     }
 
     @Override
-    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings settings) {
-        return new UpstreamRequest(settings.baseUrl() + "/chat/completions",
-                RequestHeaders.json(request.stream()).bearer(settings).toMap(),
-                OpenAiRequestEncoder.encode(request, upstreamModel, settings.askForStreamUsage()));
+    public UpstreamRequest encodeRequest(ChatRequest request, String upstreamModel, UpstreamSettings upstream) {
+        return new UpstreamRequest(upstream.baseUrl() + "/chat/completions",
+                RequestHeaders.json(request.stream()).bearer(upstream).toMap(),
+                OpenAiRequestEncoder.encode(request, upstreamModel, settings.isAskForStreamUsage()));
     }
 
     @Override

@@ -23,12 +23,8 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         ProviderEndpoint target = (ProviderEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "accesskey":
-        case "accessKey": target.setAccessKey(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.setApiKey(property(camelContext, java.lang.String.class, value)); return true;
-        case "apiversion":
-        case "apiVersion": target.setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "baseurl":
         case "baseUrl": target.setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "chunkdelayms":
@@ -42,11 +38,6 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxconnections":
         case "maxConnections": target.setMaxConnections(property(camelContext, int.class, value)); return true;
-        case "region": target.setRegion(property(camelContext, java.lang.String.class, value)); return true;
-        case "secretkey":
-        case "secretKey": target.setSecretKey(property(camelContext, java.lang.String.class, value)); return true;
-        case "sessiontoken":
-        case "sessionToken": target.setSessionToken(property(camelContext, java.lang.String.class, value)); return true;
         case "upstreamtimeoutms":
         case "upstreamTimeoutMs": target.setUpstreamTimeoutMs(property(camelContext, long.class, value)); return true;
         default: return false;
@@ -56,12 +47,8 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "accesskey":
-        case "accessKey": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
-        case "apiversion":
-        case "apiVersion": return java.lang.String.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
         case "chunkdelayms":
@@ -75,11 +62,6 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": return boolean.class;
         case "maxconnections":
         case "maxConnections": return int.class;
-        case "region": return java.lang.String.class;
-        case "secretkey":
-        case "secretKey": return java.lang.String.class;
-        case "sessiontoken":
-        case "sessionToken": return java.lang.String.class;
         case "upstreamtimeoutms":
         case "upstreamTimeoutMs": return long.class;
         default: return null;
@@ -90,12 +72,8 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         ProviderEndpoint target = (ProviderEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "accesskey":
-        case "accessKey": return target.getAccessKey();
         case "apikey":
         case "apiKey": return target.getApiKey();
-        case "apiversion":
-        case "apiVersion": return target.getApiVersion();
         case "baseurl":
         case "baseUrl": return target.getBaseUrl();
         case "chunkdelayms":
@@ -109,11 +87,6 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxconnections":
         case "maxConnections": return target.getMaxConnections();
-        case "region": return target.getRegion();
-        case "secretkey":
-        case "secretKey": return target.getSecretKey();
-        case "sessiontoken":
-        case "sessionToken": return target.getSessionToken();
         case "upstreamtimeoutms":
         case "upstreamTimeoutMs": return target.getUpstreamTimeoutMs();
         default: return null;

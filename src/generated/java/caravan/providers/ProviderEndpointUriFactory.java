@@ -23,10 +23,8 @@ public class ProviderEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(15);
-        props.add("accessKey");
+        Set<String> props = new HashSet<>(10);
         props.add("apiKey");
-        props.add("apiVersion");
         props.add("baseUrl");
         props.add("chunkDelayMs");
         props.add("codec");
@@ -35,16 +33,10 @@ public class ProviderEndpointUriFactory extends org.apache.camel.support.compone
         props.add("lazyStartProducer");
         props.add("maxConnections");
         props.add("provider");
-        props.add("region");
-        props.add("secretKey");
-        props.add("sessionToken");
         props.add("upstreamTimeoutMs");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(4);
-        secretProps.add("accessKey");
+        Set<String> secretProps = new HashSet<>(1);
         secretProps.add("apiKey");
-        secretProps.add("secretKey");
-        secretProps.add("sessionToken");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         MULTI_VALUE_PREFIXES = Collections.emptyMap();
     }

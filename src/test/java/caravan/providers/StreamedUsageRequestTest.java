@@ -14,9 +14,11 @@ import caravan.dialect.openai.OpenAiDialect;
 import caravan.providers.anthropic.AnthropicCodec;
 import caravan.providers.azure.AzureCodec;
 import caravan.providers.bedrock.BedrockCodec;
+import caravan.providers.bedrock.BedrockSettings;
 import caravan.providers.cohere.CohereCodec;
 import caravan.providers.gemini.GeminiCodec;
 import caravan.providers.openai.OpenAiCodec;
+import caravan.providers.openai.OpenAiSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,17 +40,16 @@ class StreamedUsageRequestTest {
             {"model":"m","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"Hi"}]}""";
 
     static Stream<Arguments> codecs() {
-        UpstreamSettings keyed = new UpstreamSettings("p", "https://api.example.com", "sk-1", null, "us-east-1",
-                "AKIDEXAMPLE", "secret", null);
-        UpstreamSettings mistral = new UpstreamSettings("mistral", "https://api.mistral.ai/v1", "sk-1", null, null,
-                null, null, null, false);
+        UpstreamSettings keyed = new UpstreamSettings("p", "https://api.example.com", "sk-1");
+        UpstreamSettings mistral = new UpstreamSettings("mistral", "https://api.mistral.ai/v1", "sk-1");
         return Stream.of(
                 Arguments.of("openai", new OpenAiCodec(), keyed, true),
                 Arguments.of("azure", new AzureCodec(), keyed, true),
-                Arguments.of("mistral", new OpenAiCodec(), mistral, false),
+                Arguments.of("mistral", new OpenAiCodec(OpenAiSettings.askingForStreamUsage(false)), mistral, false),
                 Arguments.of("anthropic", new AnthropicCodec(), keyed, false),
                 Arguments.of("gemini", new GeminiCodec(), keyed, false),
-                Arguments.of("bedrock", new BedrockCodec(), keyed, false),
+                Arguments.of("bedrock", new BedrockCodec(BedrockSettings.of("us-east-1", "AKIDEXAMPLE", "secret", null)),
+                        keyed, false),
                 Arguments.of("cohere", new CohereCodec(), keyed, false));
     }
 

@@ -36,9 +36,10 @@ class AnthropicCodecTest {
 
     private static final String MODEL = "claude-sonnet-4-5";
     private static final UpstreamSettings SETTINGS = new UpstreamSettings("anthropic", "https://api.anthropic.com",
-            "sk-ant-test", null, null, null, null, null);
+            "sk-ant-test");
+    private static final Clock NOW = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
 
-    private final AnthropicCodec codec = new AnthropicCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+    private final AnthropicCodec codec = new AnthropicCodec(new AnthropicSettings(), NOW);
 
     // ---- encodeRequest: the HTTP call
 
@@ -57,10 +58,10 @@ class AnthropicCodecTest {
 
     @Test
     void sendsTheConfiguredApiVersionAndNoKeyWhenThereIsNone() {
-        UpstreamSettings settings = new UpstreamSettings("anthropic", "http://127.0.0.1:9/", null, "2024-01-01",
-                null, null, null, null);
+        AnthropicCodec versioned = new AnthropicCodec(AnthropicSettings.ofApiVersion("2024-01-01"), NOW);
+        UpstreamSettings settings = new UpstreamSettings("anthropic", "http://127.0.0.1:9/", null);
 
-        UpstreamRequest upstream = codec.encodeRequest(request("""
+        UpstreamRequest upstream = versioned.encodeRequest(request("""
                 {"model":"claude","messages":[{"role":"user","content":"Hi"}]}"""), "claude", settings);
 
         assertThat(upstream.url()).isEqualTo("http://127.0.0.1:9/v1/messages");

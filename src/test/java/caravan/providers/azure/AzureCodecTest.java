@@ -27,9 +27,9 @@ class AzureCodecTest {
 
     private static final String DEPLOYMENT = "my-gpt4o-deployment";
     private static final String ENDPOINT = "https://my-resource.openai.azure.com";
-    private static final UpstreamSettings SETTINGS = settings(ENDPOINT, "azure-key", "2024-10-21");
+    private static final UpstreamSettings SETTINGS = new UpstreamSettings("azure", ENDPOINT, "azure-key");
 
-    private final AzureCodec codec = new AzureCodec();
+    private final AzureCodec codec = new AzureCodec(AzureSettings.ofApiVersion("2024-10-21"));
 
     // ---- encodeRequest
 
@@ -43,12 +43,14 @@ class AzureCodecTest {
 
     @Test
     void apiVersionComesFromTheSettingsAndDefaultsToTheGaVersion() {
-        UpstreamSettings preview = settings(ENDPOINT + "/", "azure-key", "2025-01-01-preview");
-        UpstreamSettings unversioned = settings(ENDPOINT, "azure-key", null);
+        AzureCodec preview = new AzureCodec(AzureSettings.ofApiVersion("2025-01-01-preview"));
+        AzureCodec unversioned = new AzureCodec(AzureSettings.ofApiVersion(null));
+        AzureCodec blank = new AzureCodec(AzureSettings.ofApiVersion(" "));
 
-        assertThat(codec.encodeRequest(request(false), "d", preview).url())
+        assertThat(preview.encodeRequest(request(false), "d", new UpstreamSettings("azure", ENDPOINT + "/", "azure-key")).url())
                 .isEqualTo(ENDPOINT + "/openai/deployments/d/chat/completions?api-version=2025-01-01-preview");
-        assertThat(codec.encodeRequest(request(false), "d", unversioned).url()).endsWith("?api-version=2024-10-21");
+        assertThat(unversioned.encodeRequest(request(false), "d", SETTINGS).url()).endsWith("?api-version=2024-10-21");
+        assertThat(blank.encodeRequest(request(false), "d", SETTINGS).url()).endsWith("?api-version=2024-10-21");
     }
 
     @Test
@@ -69,7 +71,7 @@ class AzureCodecTest {
 
     @Test
     void noKeyMeansNoKeyHeader() {
-        UpstreamRequest upstream = codec.encodeRequest(request(false), "d", settings(ENDPOINT, null, "2024-10-21"));
+        UpstreamRequest upstream = codec.encodeRequest(request(false), "d", new UpstreamSettings("azure", ENDPOINT, null));
 
         assertThat(upstream.headers()).doesNotContainKeys("api-key", "Authorization");
     }
@@ -257,10 +259,6 @@ class AzureCodecTest {
         decoder.decode(stream, chunks::add);
         decoder.finish(chunks::add);
         return chunks;
-    }
-
-    private static UpstreamSettings settings(String baseUrl, String apiKey, String apiVersion) {
-        return new UpstreamSettings("azure", baseUrl, apiKey, apiVersion, null, null, null, null);
     }
 
     private static ChatRequest request(boolean stream) {

@@ -35,10 +35,11 @@ class BedrockCodecTest {
 
     private static final Clock NOW = Clock.fixed(Instant.parse("2025-03-14T09:26:53Z"), ZoneOffset.UTC);
     private static final String MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0";
-    private static final UpstreamSettings SETTINGS = settings("https://bedrock-runtime.us-west-2.amazonaws.com", "us-west-2",
-            null);
+    private static final String ACCESS_KEY = "AKIDEXAMPLE";
+    private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private static final UpstreamSettings SETTINGS = upstream("https://bedrock-runtime.us-west-2.amazonaws.com");
 
-    private final BedrockCodec codec = new BedrockCodec(NOW);
+    private final BedrockCodec codec = codec("us-west-2", null);
 
     // ---- URL, headers, signature
 
@@ -84,10 +85,10 @@ class BedrockCodecTest {
 
     @Test
     void temporaryCredentialsSendAndSignTheSessionToken() {
-        UpstreamSettings withToken = settings("https://bedrock-runtime.us-west-2.amazonaws.com", "us-west-2", "FwoGZXIvYXdzEXAMPLE");
+        BedrockCodec withToken = codec("us-west-2", "FwoGZXIvYXdzEXAMPLE");
 
-        Map<String, String> headers = codec.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"Hi\"}]}"), MODEL, withToken).headers();
+        Map<String, String> headers = withToken.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}]}"), MODEL, SETTINGS).headers();
 
         assertThat(headers).containsEntry("X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLE");
         assertThat(headers.get("Authorization")).contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,");
@@ -95,8 +96,8 @@ class BedrockCodecTest {
 
     @Test
     void aBaseUrlWithAPortAndAPathIsSignedAsTheClientSendsIt() {
-        UpstreamSettings proxy = settings("http://127.0.0.1:8089/bedrock", "eu-central-1", null);
-        UpstreamRequest upstream = codec.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\","
+        UpstreamSettings proxy = upstream("http://127.0.0.1:8089/bedrock");
+        UpstreamRequest upstream = codec("eu-central-1", null).encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"Hi\"}]}"), "amazon.nova-lite-v1:0", proxy);
 
         SigV4Signer.Request signed = new SigV4Signer.Request("POST", "127.0.0.1:8089", "/bedrock/model/amazon.nova-lite-v1%3A0/converse",
@@ -108,26 +109,30 @@ class BedrockCodecTest {
 
     @Test
     void withoutCredentialsTheRequestIsNotSigned() {
-        UpstreamSettings none = new UpstreamSettings("bedrock", "http://127.0.0.1:8089", null, null, "us-east-1", null, null, null);
+        UpstreamSettings none = upstream("http://127.0.0.1:8089");
+        BedrockCodec unsigned = new BedrockCodec(BedrockSettings.of("us-east-1", null, null, null), NOW);
 
-        assertThat(codec.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"),
+        assertThat(unsigned.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"),
                 MODEL, none).headers()).doesNotContainKeys("Authorization", "X-Amz-Date");
     }
 
     @Test
     void theDefaultEndpointIsTheRegionsBedrockRuntime() {
         assertThat(codec.defaultBaseUrl(SETTINGS)).isEqualTo("https://bedrock-runtime.us-west-2.amazonaws.com");
-        assertThat(codec.defaultBaseUrl(new UpstreamSettings("bedrock", null, null, null, " ", null, null, null)))
-                .isEqualTo("https://bedrock-runtime.us-east-1.amazonaws.com");
+        assertThat(codec(" eu-west-3 ", null).defaultBaseUrl(upstream(null)))
+                .isEqualTo("https://bedrock-runtime.eu-west-3.amazonaws.com");
+        assertThat(codec(" ", null).defaultBaseUrl(upstream(null))).isEqualTo("https://bedrock-runtime.us-east-1.amazonaws.com");
     }
 
     @Test
     void credentialsAreAnAccessKeyAndASecretKey() {
+        UpstreamSettings keyed = new UpstreamSettings("bedrock", null, "sk-ignored");
+
         assertThat(codec.hasCredentials(SETTINGS)).isTrue();
-        assertThat(codec.hasCredentials(new UpstreamSettings("bedrock", null, "sk-ignored", null, "us-east-1", "AKID", " ", null)))
-                .isFalse();
-        assertThat(codec.hasCredentials(new UpstreamSettings("bedrock", null, null, null, "us-east-1", null, "secret", null)))
-                .isFalse();
+        assertThat(new BedrockCodec(BedrockSettings.of("us-east-1", "AKID", " ", null), NOW).hasCredentials(keyed)).isFalse();
+        assertThat(new BedrockCodec(BedrockSettings.of("us-east-1", null, "secret", null), NOW).hasCredentials(keyed)).isFalse();
+        assertThat(new BedrockCodec(BedrockSettings.of("us-east-1", "AKID", "secret", null), NOW).hasCredentials(
+                new UpstreamSettings("bedrock", null, null))).isTrue();
     }
 
     // ---- body mapping
@@ -674,9 +679,13 @@ class BedrockCodecTest {
         return json(codec.encodeRequest(request(request), MODEL, SETTINGS).body());
     }
 
-    private static UpstreamSettings settings(String baseUrl, String region, String sessionToken) {
-        return new UpstreamSettings("bedrock", baseUrl, null, null, region, "AKIDEXAMPLE",
-                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken);
+    private static UpstreamSettings upstream(String baseUrl) {
+        return new UpstreamSettings("bedrock", baseUrl, null);
+    }
+
+    /** A codec signing for {@code region} with the example credentials (and {@code sessionToken}, if any). */
+    private static BedrockCodec codec(String region, String sessionToken) {
+        return new BedrockCodec(BedrockSettings.of(region, ACCESS_KEY, SECRET_KEY, sessionToken), NOW);
     }
 
     private static ChatRequest request(String json) {

@@ -28,7 +28,9 @@ class GeminiRequestTest {
     private static final String HELLO = """
             {"model":"gemini/gemini-2.5-flash","messages":[{"role":"user","content":"Hello"}]}""";
 
-    private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+    private static final Clock NOW = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    private final GeminiCodec codec = new GeminiCodec(new GeminiSettings(), NOW);
 
     // ---- URL and headers
 
@@ -57,9 +59,10 @@ class GeminiRequestTest {
             "gemini-2.5-pro, v1, https://g.test/v1/models/gemini-2.5-pro:generateContent",
             "../files?key=x, , https://g.test/v1beta/models/..%2Ffiles%3Fkey%3Dx:generateContent"})
     void modelNamesAndApiVersionFormThePath(String model, String apiVersion, String url) {
-        UpstreamSettings settings = new UpstreamSettings("gemini", "https://g.test/", "k", apiVersion, null, null, null, null);
+        GeminiCodec versioned = new GeminiCodec(GeminiSettings.ofApiVersion(apiVersion), NOW);
 
-        assertThat(codec.encodeRequest(request(HELLO), model, settings).url()).isEqualTo(url);
+        assertThat(versioned.encodeRequest(request(HELLO), model, new UpstreamSettings("gemini", "https://g.test/", "k")).url())
+                .isEqualTo(url);
     }
 
     @Test

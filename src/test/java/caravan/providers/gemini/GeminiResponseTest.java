@@ -27,7 +27,7 @@ class GeminiResponseTest {
     /** An alias: Gemini's {@code modelVersion} names the model that answered it. */
     private static final String MODEL = "gemini-flash-latest";
 
-    private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+    private final GeminiCodec codec = new GeminiCodec(new GeminiSettings(), Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     // ---- decodeResponse
 

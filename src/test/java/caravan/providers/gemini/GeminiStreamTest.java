@@ -34,7 +34,7 @@ class GeminiStreamTest {
     /** An alias: Gemini's {@code modelVersion} names the model that answered it. */
     private static final String MODEL = "gemini-flash-latest";
 
-    private final GeminiCodec codec = new GeminiCodec(Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+    private final GeminiCodec codec = new GeminiCodec(new GeminiSettings(), Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     @Test
     void aTextStreamBecomesRoleContentFinishAndUsageChunks() {
