@@ -26,7 +26,7 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     @UriPath(description = "The provider's name, as x-caravan-provider and errors report it (openai, bedrock-eu, ...)")
     @Metadata(required = true)
     private final String provider;
-    @UriParam(description = "The wire format: a codec registered as META-INF/services/caravan/codec/<name> "
+    @UriParam(description = "The wire format: the name of a codec registered in META-INF/services/caravan/codec/ "
             + "(openai, anthropic, gemini, bedrock, azure, cohere, echo)", defaultValue = "openai")
     private String codec = "openai";
     @UriParam(description = "The API's base URL, written as the provider's own SDKs take it (OpenAI's with /v1)")
@@ -45,6 +45,9 @@ public final class ProviderEndpoint extends DefaultEndpoint {
     private int maxConnections = 1_000;
     @UriParam(label = "advanced", description = "Echo only: a pause between streamed chunks, to watch a stream arrive")
     private long chunkDelayMs;
+    @UriParam(label = "advanced", displayName = "GenAI Provider Name", description = "What telemetry names the "
+            + "system behind this provider (gen_ai.provider.name) when it is not the API its codec speaks: mistral_ai "
+            + "behind the openai codec")
     private String genAiProviderName;
     /** This endpoint's own codec, found once its options are set; null for echo, which has none. */
     private ProviderCodec wireFormat;

@@ -32,6 +32,8 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
         case "codec": target.setCodec(property(camelContext, java.lang.String.class, value)); return true;
         case "connecttimeoutms":
         case "connectTimeoutMs": target.setConnectTimeoutMs(property(camelContext, long.class, value)); return true;
+        case "genaiprovidername":
+        case "genAiProviderName": target.setGenAiProviderName(property(camelContext, java.lang.String.class, value)); return true;
         case "keyrequired":
         case "keyRequired": target.setKeyRequired(property(camelContext, boolean.class, value)); return true;
         case "lazystartproducer":
@@ -56,6 +58,8 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
         case "codec": return java.lang.String.class;
         case "connecttimeoutms":
         case "connectTimeoutMs": return long.class;
+        case "genaiprovidername":
+        case "genAiProviderName": return java.lang.String.class;
         case "keyrequired":
         case "keyRequired": return boolean.class;
         case "lazystartproducer":
@@ -81,6 +85,8 @@ public class ProviderEndpointConfigurer extends PropertyConfigurerSupport implem
         case "codec": return target.getCodec();
         case "connecttimeoutms":
         case "connectTimeoutMs": return target.getConnectTimeoutMs();
+        case "genaiprovidername":
+        case "genAiProviderName": return target.getGenAiProviderName();
         case "keyrequired":
         case "keyRequired": return target.isKeyRequired();
         case "lazystartproducer":

@@ -23,12 +23,13 @@ public class ProviderEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(10);
+        Set<String> props = new HashSet<>(11);
         props.add("apiKey");
         props.add("baseUrl");
         props.add("chunkDelayMs");
         props.add("codec");
         props.add("connectTimeoutMs");
+        props.add("genAiProviderName");
         props.add("keyRequired");
         props.add("lazyStartProducer");
         props.add("maxConnections");
