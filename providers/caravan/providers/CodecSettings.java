@@ -9,8 +9,10 @@ package caravan.providers;
  * settings take fails the endpoint's creation, so a misspelt option stops the route from starting.
  *
  * <p>An implementation keeps to what its codec reads, with a setter per option named as the provider's
- * Kamelet passes it; gives a secret a name Camel masks in the URIs it logs ({@code accessKey},
- * {@code secretKey}, {@code sessionToken}, ...); and never shows a key or a secret in {@link #toString()}.
+ * Kamelet passes it, and no other public method taking one argument: Camel's binding also takes a fluent
+ * builder ({@code Settings region(String)}, even a static one) for an option, and would accept its name. It
+ * gives a secret a name Camel masks in the URIs it logs ({@code accessKey}, {@code secretKey},
+ * {@code sessionToken}, ...), and never shows a key or a secret in {@link #toString()}.
  */
 public interface CodecSettings {
 

@@ -21,13 +21,6 @@ public final class AnthropicSettings implements CodecSettings {
         this.apiVersion = apiVersion;
     }
 
-    /** Settings that send {@code apiVersion} (null or blank: the default). */
-    public static AnthropicSettings ofApiVersion(String apiVersion) {
-        AnthropicSettings settings = new AnthropicSettings();
-        settings.setApiVersion(apiVersion);
-        return settings;
-    }
-
     @Override
     public String toString() {
         return "AnthropicSettings[apiVersion=" + getApiVersion() + "]";

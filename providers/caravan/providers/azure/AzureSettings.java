@@ -21,13 +21,6 @@ public final class AzureSettings implements CodecSettings {
         this.apiVersion = apiVersion;
     }
 
-    /** Settings that ask for {@code apiVersion} (null or blank: the default). */
-    public static AzureSettings ofApiVersion(String apiVersion) {
-        AzureSettings settings = new AzureSettings();
-        settings.setApiVersion(apiVersion);
-        return settings;
-    }
-
     @Override
     public String toString() {
         return "AzureSettings[apiVersion=" + getApiVersion() + "]";

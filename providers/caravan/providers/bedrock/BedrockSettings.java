@@ -60,16 +60,6 @@ public final class BedrockSettings implements CodecSettings {
         return UpstreamSettings.present(accessKey) && UpstreamSettings.present(secretKey);
     }
 
-    /** Settings for {@code region} signed with the given credentials (any may be null). */
-    public static BedrockSettings of(String region, String accessKey, String secretKey, String sessionToken) {
-        BedrockSettings settings = new BedrockSettings();
-        settings.setRegion(region);
-        settings.setAccessKey(accessKey);
-        settings.setSecretKey(secretKey);
-        settings.setSessionToken(sessionToken);
-        return settings;
-    }
-
     @Override
     public String toString() {
         return "BedrockSettings[region=" + getRegion() + ", accessKey=" + CodecSettings.masked(accessKey)

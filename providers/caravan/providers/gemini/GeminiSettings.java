@@ -21,13 +21,6 @@ public final class GeminiSettings implements CodecSettings {
         this.apiVersion = apiVersion;
     }
 
-    /** Settings whose paths start with {@code apiVersion} (null or blank: the default). */
-    public static GeminiSettings ofApiVersion(String apiVersion) {
-        GeminiSettings settings = new GeminiSettings();
-        settings.setApiVersion(apiVersion);
-        return settings;
-    }
-
     @Override
     public String toString() {
         return "GeminiSettings[apiVersion=" + getApiVersion() + "]";

@@ -19,13 +19,6 @@ public final class OpenAiSettings implements CodecSettings {
         this.askForStreamUsage = askForStreamUsage;
     }
 
-    /** Settings that ask ({@code true}) or do not ask for a stream's usage. */
-    public static OpenAiSettings askingForStreamUsage(boolean ask) {
-        OpenAiSettings settings = new OpenAiSettings();
-        settings.setAskForStreamUsage(ask);
-        return settings;
-    }
-
     @Override
     public String toString() {
         return "OpenAiSettings[askForStreamUsage=" + askForStreamUsage + "]";

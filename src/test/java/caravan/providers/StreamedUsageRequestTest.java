@@ -45,10 +45,10 @@ class StreamedUsageRequestTest {
         return Stream.of(
                 Arguments.of("openai", new OpenAiCodec(), keyed, true),
                 Arguments.of("azure", new AzureCodec(), keyed, true),
-                Arguments.of("mistral", new OpenAiCodec(OpenAiSettings.askingForStreamUsage(false)), mistral, false),
+                Arguments.of("mistral", new OpenAiCodec(notAskingForStreamUsage()), mistral, false),
                 Arguments.of("anthropic", new AnthropicCodec(), keyed, false),
                 Arguments.of("gemini", new GeminiCodec(), keyed, false),
-                Arguments.of("bedrock", new BedrockCodec(BedrockSettings.of("us-east-1", "AKIDEXAMPLE", "secret", null)),
+                Arguments.of("bedrock", new BedrockCodec(signing()),
                         keyed, false),
                 Arguments.of("cohere", new CohereCodec(), keyed, false));
     }
@@ -86,5 +86,18 @@ class StreamedUsageRequestTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static OpenAiSettings notAskingForStreamUsage() {
+        OpenAiSettings settings = new OpenAiSettings();
+        settings.setAskForStreamUsage(false);
+        return settings;
+    }
+
+    private static BedrockSettings signing() {
+        BedrockSettings settings = new BedrockSettings();
+        settings.setAccessKey("AKIDEXAMPLE");
+        settings.setSecretKey("secret");
+        return settings;
     }
 }

@@ -58,7 +58,7 @@ class AnthropicCodecTest {
 
     @Test
     void sendsTheConfiguredApiVersionAndNoKeyWhenThereIsNone() {
-        AnthropicCodec versioned = new AnthropicCodec(AnthropicSettings.ofApiVersion("2024-01-01"), NOW);
+        AnthropicCodec versioned = new AnthropicCodec(apiVersion("2024-01-01"), NOW);
         UpstreamSettings settings = new UpstreamSettings("anthropic", "http://127.0.0.1:9/", null);
 
         UpstreamRequest upstream = versioned.encodeRequest(request("""
@@ -640,5 +640,11 @@ class AnthropicCodecTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static AnthropicSettings apiVersion(String apiVersion) {
+        AnthropicSettings settings = new AnthropicSettings();
+        settings.setApiVersion(apiVersion);
+        return settings;
     }
 }

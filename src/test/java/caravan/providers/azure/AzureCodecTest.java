@@ -29,7 +29,7 @@ class AzureCodecTest {
     private static final String ENDPOINT = "https://my-resource.openai.azure.com";
     private static final UpstreamSettings SETTINGS = new UpstreamSettings("azure", ENDPOINT, "azure-key");
 
-    private final AzureCodec codec = new AzureCodec(AzureSettings.ofApiVersion("2024-10-21"));
+    private final AzureCodec codec = codec("2024-10-21");
 
     // ---- encodeRequest
 
@@ -43,9 +43,9 @@ class AzureCodecTest {
 
     @Test
     void apiVersionComesFromTheSettingsAndDefaultsToTheGaVersion() {
-        AzureCodec preview = new AzureCodec(AzureSettings.ofApiVersion("2025-01-01-preview"));
-        AzureCodec unversioned = new AzureCodec(AzureSettings.ofApiVersion(null));
-        AzureCodec blank = new AzureCodec(AzureSettings.ofApiVersion(" "));
+        AzureCodec preview = codec("2025-01-01-preview");
+        AzureCodec unversioned = codec(null);
+        AzureCodec blank = codec(" ");
 
         assertThat(preview.encodeRequest(request(false), "d", new UpstreamSettings("azure", ENDPOINT + "/", "azure-key")).url())
                 .isEqualTo(ENDPOINT + "/openai/deployments/d/chat/completions?api-version=2025-01-01-preview");
@@ -278,5 +278,11 @@ class AzureCodecTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static AzureCodec codec(String apiVersion) {
+        AzureSettings settings = new AzureSettings();
+        settings.setApiVersion(apiVersion);
+        return new AzureCodec(settings);
     }
 }

@@ -110,7 +110,7 @@ class BedrockCodecTest {
     @Test
     void withoutCredentialsTheRequestIsNotSigned() {
         UpstreamSettings none = upstream("http://127.0.0.1:8089");
-        BedrockCodec unsigned = new BedrockCodec(BedrockSettings.of("us-east-1", null, null, null), NOW);
+        BedrockCodec unsigned = codec("us-east-1", null, null, null);
 
         assertThat(unsigned.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"),
                 MODEL, none).headers()).doesNotContainKeys("Authorization", "X-Amz-Date");
@@ -129,9 +129,9 @@ class BedrockCodecTest {
         UpstreamSettings keyed = new UpstreamSettings("bedrock", null, "sk-ignored");
 
         assertThat(codec.hasCredentials(SETTINGS)).isTrue();
-        assertThat(new BedrockCodec(BedrockSettings.of("us-east-1", "AKID", " ", null), NOW).hasCredentials(keyed)).isFalse();
-        assertThat(new BedrockCodec(BedrockSettings.of("us-east-1", null, "secret", null), NOW).hasCredentials(keyed)).isFalse();
-        assertThat(new BedrockCodec(BedrockSettings.of("us-east-1", "AKID", "secret", null), NOW).hasCredentials(
+        assertThat(codec("us-east-1", "AKID", " ", null).hasCredentials(keyed)).isFalse();
+        assertThat(codec("us-east-1", null, "secret", null).hasCredentials(keyed)).isFalse();
+        assertThat(codec("us-east-1", "AKID", "secret", null).hasCredentials(
                 new UpstreamSettings("bedrock", null, null))).isTrue();
     }
 
@@ -685,7 +685,16 @@ class BedrockCodecTest {
 
     /** A codec signing for {@code region} with the example credentials (and {@code sessionToken}, if any). */
     private static BedrockCodec codec(String region, String sessionToken) {
-        return new BedrockCodec(BedrockSettings.of(region, ACCESS_KEY, SECRET_KEY, sessionToken), NOW);
+        return codec(region, ACCESS_KEY, SECRET_KEY, sessionToken);
+    }
+
+    private static BedrockCodec codec(String region, String accessKey, String secretKey, String sessionToken) {
+        BedrockSettings settings = new BedrockSettings();
+        settings.setRegion(region);
+        settings.setAccessKey(accessKey);
+        settings.setSecretKey(secretKey);
+        settings.setSessionToken(sessionToken);
+        return new BedrockCodec(settings, NOW);
     }
 
     private static ChatRequest request(String json) {

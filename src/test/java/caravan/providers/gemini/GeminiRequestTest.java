@@ -59,7 +59,7 @@ class GeminiRequestTest {
             "gemini-2.5-pro, v1, https://g.test/v1/models/gemini-2.5-pro:generateContent",
             "../files?key=x, , https://g.test/v1beta/models/..%2Ffiles%3Fkey%3Dx:generateContent"})
     void modelNamesAndApiVersionFormThePath(String model, String apiVersion, String url) {
-        GeminiCodec versioned = new GeminiCodec(GeminiSettings.ofApiVersion(apiVersion), NOW);
+        GeminiCodec versioned = new GeminiCodec(apiVersion(apiVersion), NOW);
 
         assertThat(versioned.encodeRequest(request(HELLO), model, new UpstreamSettings("gemini", "https://g.test/", "k")).url())
                 .isEqualTo(url);
@@ -328,5 +328,11 @@ class GeminiRequestTest {
     private GatewayException encodeFailure(String openAi) {
         return catchThrowableOfType(GatewayException.class,
                 () -> codec.encodeRequest(request(openAi), "gemini-2.5-flash", SETTINGS));
+    }
+
+    private static GeminiSettings apiVersion(String apiVersion) {
+        GeminiSettings settings = new GeminiSettings();
+        settings.setApiVersion(apiVersion);
+        return settings;
     }
 }
