@@ -1,0 +1,29 @@
+package caravan.keys;
+
+import java.time.Instant;
+import java.util.Map;
+
+import caravan.api.ProviderAccount;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A tenant: the owner of keys, with limits and a budget that all its keys share, and its own provider
+ * accounts (kept sealed with AES-GCM in the store; open here, in memory only).
+ *
+ * @param providers provider name ({@code openai}) to the tenant's account there; never null
+ * @param metadata  the admin's attributes of the tenant (trusted); never null
+ */
+public record Tenant(String id, Limits limits, Budget budget, Map<String, ProviderAccount> providers,
+                     ObjectNode metadata, Instant createdAt, Instant updatedAt) {
+
+    public Tenant {
+        limits = limits == null ? Limits.NONE : limits;
+        budget = budget == null ? Budget.NONE : budget;
+        providers = providers == null ? Map.of() : Map.copyOf(providers);
+    }
+
+    @Override
+    public String toString() {
+        return "Tenant[id=" + id + ", providers=" + providers.keySet() + "]";
+    }
+}

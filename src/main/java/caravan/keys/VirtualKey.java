@@ -1,0 +1,37 @@
+package caravan.keys;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A key the admin handed to an application: who it belongs to, what it may call, its limits and its budget.
+ * The secret itself is never kept, only its HMAC digest; {@code prefix} is its first 8 characters, which
+ * is all the admin API ever shows of it.
+ *
+ * @param models    provider/model names, globs ({@code openai/*}) or named routes it may call; empty: all
+ * @param expiresAt when it stops opening anything, or null
+ * @param metadata  the admin's attributes of the key (trusted: policies may route on them); never null
+ * @param revokedAt when it was revoked, or null while it is live
+ */
+public record VirtualKey(String id, String digest, String prefix, String name, String tenant, String team, String user,
+                         List<String> models, Limits limits, Budget budget, Instant expiresAt, ObjectNode metadata,
+                         Instant createdAt, Instant updatedAt, Instant revokedAt) {
+
+    public VirtualKey {
+        models = models == null ? List.of() : List.copyOf(models);
+        limits = limits == null ? Limits.NONE : limits;
+        budget = budget == null ? Budget.NONE : budget;
+    }
+
+    /** Whether it opens anything at {@code now}: not revoked and not expired. */
+    public boolean live(Instant now) {
+        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+
+    @Override
+    public String toString() {
+        return "VirtualKey[id=" + id + ", tenant=" + tenant + ", prefix=" + prefix + "]";
+    }
+}
