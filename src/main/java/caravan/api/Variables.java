@@ -20,6 +20,16 @@ public final class Variables {
     public static final String DIALECT = "dialect";
     /** String: the tenant the caller's key belongs to. */
     public static final String TENANT = "tenant";
+    /** {@code caravan.keys.VirtualKey}: the virtual key the caller presented (absent for the master key): its scope, limits and trusted attributes. */
+    public static final String VIRTUAL_KEY = "virtualKey";
+    /** {@code caravan.keys.Tenant}: the tenant's settings (limits, budget, trusted attributes), when the store has the tenant. */
+    public static final String TENANT_PROFILE = "tenantProfile";
+    /** {@code Map<String, ProviderAccount>}: the tenant's own provider accounts by provider name; calls to those providers use them. */
+    public static final String PROVIDER_ACCOUNTS = "providerAccounts";
+    /** String: the end user limits count against: the request's {@code user}, or {@code x-caravan-user}. */
+    public static final String END_USER = "endUser";
+    /** {@code caravan.limits.Admission}: what the admit step took from the caller's limits and budgets; the settle step gives back what was not used. */
+    public static final String ADMISSION = "admission";
     /** String: the named route (routes/policies) that serves the call; absent when a model was called directly. */
     public static final String ROUTE = "route";
     /** String: the endpoint the request is sent to: a named route's, or {@code model:requested}. */
