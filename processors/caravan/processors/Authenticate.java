@@ -2,29 +2,43 @@ package caravan.processors;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.function.Function;
 
 import caravan.api.Authenticator;
 import caravan.api.Caller;
 import caravan.api.GatewayException;
+import caravan.api.ResponseHeaders;
 import caravan.api.Variables;
+import caravan.keys.KeyRegistry;
+import caravan.keys.KeySecrets;
+import caravan.keys.Tenant;
+import caravan.keys.VirtualKey;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * The caller's key, checked against {@code GATEWAY_MASTER_KEY}: given as {@code Authorization: Bearer <key>}
- * (OpenAI SDKs) or {@code x-api-key} (Anthropic SDKs). The HTTP edge asks it before reading a body
- * ({@link Authenticator}); as the {@code authenticate} route step it names the caller's tenant, asking
- * again only when no edge did (the route runs behind another platform-http engine). Without a master key
- * every call passes (the gateway then listens on 127.0.0.1 only).
+ * The caller's key, given as {@code Authorization: Bearer <key>} (OpenAI SDKs) or {@code x-api-key}
+ * (Anthropic SDKs): a virtual key ({@code ck-...}, looked up in memory by its digest) names its tenant and
+ * scope; the master key ({@code GATEWAY_MASTER_KEY}) is tenant {@code default}, or the tenant it names with
+ * {@code x-caravan-tenant}. The HTTP edge asks it before reading a body ({@link Authenticator}); as the
+ * {@code authenticate} route step it puts the caller's key, tenant and the tenant's provider accounts into
+ * the exchange, asking again only when no edge did. Without a master key every call passes as tenant
+ * {@code default} unless it presents a live virtual key (the gateway then listens on 127.0.0.1 only).
  */
 public final class Authenticate implements Processor, Authenticator {
 
-    private final byte[] masterKey;
+    static final String TENANT_HEADER = "x-caravan-tenant";
+    static final String TENANT_RESPONSE_HEADER = "x-caravan-tenant";
+    static final String KEY_ID_RESPONSE_HEADER = "x-caravan-key-id";
 
-    public Authenticate(String masterKey) {
+    private final byte[] masterKey;
+    private final KeyRegistry keys;
+
+    public Authenticate(String masterKey, KeyRegistry keys) {
         this.masterKey = masterKey == null || masterKey.isBlank() ? null : masterKey.getBytes(StandardCharsets.UTF_8);
+        this.keys = keys;
     }
 
     @Override
@@ -34,18 +48,25 @@ public final class Authenticate implements Processor, Authenticator {
 
     @Override
     public Caller identify(Function<String, String> header) {
+        String presented = presentedKey(header);
+        if (presented == null) {
+            return masterKey == null ? Caller.DEFAULT : null;
+        }
+        if (KeySecrets.looksLikeKey(presented)) {
+            VirtualKey key = keys.find(presented, Instant.now());
+            if (key != null) {
+                return Caller.ofKey(key.tenant(), key.id());
+            }
+        }
         if (masterKey == null) {
             return Caller.DEFAULT;
         }
-        String presented = presentedKey(header);
-        if (presented == null) {
-            return null;
-        }
         // constant time, so the comparison does not tell how much of a guess was right
         if (!MessageDigest.isEqual(masterKey, presented.getBytes(StandardCharsets.UTF_8))) {
-            throw GatewayException.invalidApiKey("Incorrect API key provided.");
+            throw GatewayException.invalidApiKey("Incorrect API key provided. The key is unknown, revoked or expired.");
         }
-        return Caller.DEFAULT;
+        String tenant = header.apply(TENANT_HEADER);
+        return Caller.masterFor(tenant == null || tenant.isBlank() ? null : TenantIds.check(tenant.trim(), TENANT_HEADER));
     }
 
     @Override
@@ -64,6 +85,21 @@ public final class Authenticate implements Processor, Authenticator {
             exchange.setVariable(Variables.CALLER, caller);
         }
         exchange.setVariable(Variables.TENANT, caller.tenant());
+        if (caller.keyId() != null) {
+            VirtualKey key = keys.key(caller.keyId());
+            if (key != null) {
+                exchange.setVariable(Variables.VIRTUAL_KEY, key);
+            }
+            ResponseHeaders.put(exchange, KEY_ID_RESPONSE_HEADER, caller.keyId());
+        }
+        Tenant tenant = keys.tenant(caller.tenant());
+        if (tenant != null) {
+            exchange.setVariable(Variables.TENANT_PROFILE, tenant);
+            if (!tenant.providers().isEmpty()) {
+                exchange.setVariable(Variables.PROVIDER_ACCOUNTS, tenant.providers());
+            }
+        }
+        ResponseHeaders.put(exchange, TENANT_RESPONSE_HEADER, caller.tenant());
     }
 
     private static String presentedKey(Function<String, String> header) {

@@ -9,6 +9,8 @@ import caravan.api.Variables;
 import caravan.catalog.ModelCatalog;
 import caravan.catalog.PolicyRoutes;
 import caravan.catalog.ProviderRoutes;
+import caravan.keys.ModelScope;
+import caravan.keys.VirtualKey;
 import caravan.routing.ModelEndpoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -22,7 +24,7 @@ import org.apache.camel.Route;
  * and the target is {@code model:requested}, which calls them (then the request's own {@code fallbacks},
  * which must resolve the same way): a client's string never becomes part of an endpoint URI. A name that
  * is too long or holds control characters, {@code ?}, {@code &} or {@code #} is a 400; an unknown route,
- * provider or model is a 404.
+ * provider or model is a 404; a route or model outside the caller's key's {@code models} is a 403.
  */
 public final class ResolveTarget implements org.apache.camel.Processor {
 
@@ -42,20 +44,31 @@ public final class ResolveTarget implements org.apache.camel.Processor {
             ModelNames.check(fallbacks.get(i), "fallbacks[" + i + "]");
         }
         CamelContext context = exchange.getContext();
+        VirtualKey key = exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class);
         Route named = PolicyRoutes.named(context, model);
         if (named != null) {
+            checkScope(key, model, null, null, "model");
             exchange.setVariable(Variables.ROUTE, model);
             exchange.setVariable(Variables.TARGET, named.getEndpoint().getEndpointUri());
             return;
         }
         String[] resolved = resolve(context, model, "model");
+        checkScope(key, model, resolved[0], resolved[1], "model");
         for (int i = 0; i < fallbacks.size(); i++) {
-            resolve(context, fallbacks.get(i), "fallbacks[" + i + "]");
+            String[] fallback = resolve(context, fallbacks.get(i), "fallbacks[" + i + "]");
+            checkScope(key, fallbacks.get(i), fallback[0], fallback[1], "fallbacks[" + i + "]");
         }
         exchange.setVariable(Variables.PROVIDER, resolved[0]);
         exchange.setVariable(Variables.UPSTREAM_MODEL, resolved[1]);
         // one endpoint for every directly named model: the name stays data, never part of an endpoint URI
         exchange.setVariable(Variables.TARGET, ModelEndpoint.REQUESTED_URI);
+    }
+
+    /** A virtual key calls only what its {@code models} allow: 403 {@code model_not_allowed} otherwise. */
+    private static void checkScope(VirtualKey key, String requested, String provider, String upstreamModel, String param) {
+        if (key != null && !ModelScope.allows(key.models(), requested, provider, upstreamModel)) {
+            throw GatewayException.modelNotAllowed(requested, param);
+        }
     }
 
     /** The provider and its model name for {@code model}, or the 400/404 that explains why there is none. */

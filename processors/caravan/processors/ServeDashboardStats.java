@@ -1,22 +1,49 @@
 package caravan.processors;
 
 import caravan.api.Json;
+import caravan.keys.StorePool;
+import caravan.processors.admin.BudgetsOverview;
 import caravan.telemetry.LiveStats;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.support.AsyncProcessorSupport;
 
-/** {@code GET /v1/caravan/stats}: the figures the {@code /ui} dashboard shows (README: "Observability"). */
-public final class ServeDashboardStats implements Processor {
+/**
+ * {@code GET /v1/caravan/stats}: the figures the {@code /ui} dashboard shows (README: "Observability"),
+ * with each key's and tenant's limits, budget and spend ({@code budgets}), which are read on the store's
+ * pool, off the event loop.
+ */
+public final class ServeDashboardStats extends AsyncProcessorSupport {
 
     private final LiveStats stats;
+    private final BudgetsOverview budgets;
+    private final StorePool pool;
 
-    public ServeDashboardStats(LiveStats stats) {
+    /** @param budgets the keys' and tenants' view, or null when the gateway has none */
+    public ServeDashboardStats(LiveStats stats, BudgetsOverview budgets, StorePool pool) {
         this.stats = stats;
+        this.budgets = budgets;
+        this.pool = pool;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        exchange.getMessage().setBody(Json.MAPPER.writeValueAsBytes(stats.snapshot()));
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        pool.submit(() -> {
+            ObjectNode snapshot = Json.MAPPER.valueToTree(stats.snapshot());
+            if (budgets != null) {
+                snapshot.set("budgets", budgets.snapshot());
+            }
+            return Json.MAPPER.writeValueAsBytes(snapshot);
+        }).whenComplete((body, failure) -> {
+            if (failure != null) {
+                exchange.setException(failure);
+            } else {
+                exchange.getMessage().setBody(body);
+                exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            }
+            callback.done(false);
+        });
+        return false;
     }
 }

@@ -1,5 +1,7 @@
 package caravan.providers.echo;
 
+import caravan.api.TokenCount;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

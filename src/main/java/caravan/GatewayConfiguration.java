@@ -20,6 +20,11 @@ import caravan.processors.Readiness;
 import caravan.processors.ResolveTarget;
 import caravan.processors.Respond;
 import caravan.processors.RequireAdmin;
+import caravan.processors.RequireMasterKey;
+import caravan.keys.KeyRegistry;
+import caravan.store.Database;
+import caravan.store.GatewaySecret;
+import caravan.store.JdbcKeyStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
@@ -55,7 +60,8 @@ public final class GatewayConfiguration implements CamelConfiguration {
             eventLoops = Runtime.getRuntime().availableProcessors();
         }
 
-        Authenticate authenticate = new Authenticate(masterKey);
+        KeyRegistry keys = openKeyStore(context, workDir);
+        Authenticate authenticate = new Authenticate(masterKey, keys);
         EdgeServer server = new EdgeServer(
                 listenHost(authenticated, configuredHost),
                 Integer.parseInt(properties.resolveProperty("gateway.port").orElse("8080")),
@@ -80,12 +86,34 @@ public final class GatewayConfiguration implements CamelConfiguration {
         registry.bind("modelCatalog", catalog);
         registry.bind("authenticate", authenticate);
         registry.bind("requireAdmin", new RequireAdmin());
+        registry.bind("requireMasterKey", new RequireMasterKey(authenticated));
         registry.bind("parseChatCompletion", new ParseChatCompletion());
         registry.bind("parseAnthropicMessages", new caravan.processors.ParseAnthropicMessages());
         registry.bind("resolveTarget", new ResolveTarget(catalog));
         registry.bind("respond", new Respond());
         registry.bind("listModels", new ListModels(catalog));
         registry.bind("readiness", new Readiness());
+    }
+
+    /**
+     * The keys and tenants: the H2 file database under {@code gateway.data-dir}, or PostgreSQL at
+     * {@code gateway.database-url}, migrated now; read whole into memory before the first request.
+     */
+    private static KeyRegistry openKeyStore(CamelContext context, Path workDir) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Path dataDir = workDir.resolve(properties.resolveProperty("gateway.data-dir").orElse("data")).normalize();
+        GatewaySecret secret = GatewaySecret.load(properties.resolveProperty("gateway.secret-key").orElse(""), dataDir);
+        Database database = Database.open(properties.resolveProperty("gateway.database-url").orElse(""), dataDir);
+        JdbcKeyStore store = new JdbcKeyStore(database, secret);
+        KeyRegistry keys = new KeyRegistry(store, secret::digest);
+        keys.reload();
+        LOG.info("Keys and tenants: {} ({} keys, {} tenants)", database.describe(), keys.keys().size(), keys.tenants().size());
+        Registry registry = context.getRegistry();
+        registry.bind("database", database);
+        registry.bind("gatewaySecret", secret);
+        registry.bind("keyStore", store);
+        registry.bind("keyRegistry", keys);
+        return keys;
     }
 
     /** README: "Limits and protections". */

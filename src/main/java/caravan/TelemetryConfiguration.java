@@ -8,7 +8,6 @@ import caravan.catalog.ModelCatalog;
 import caravan.catalog.PolicyRoutes;
 import caravan.catalog.ProviderRoutes;
 import caravan.processors.ServeDashboardPage;
-import caravan.processors.ServeDashboardStats;
 import caravan.processors.ServeMetrics;
 import caravan.telemetry.ContentRedactor;
 import caravan.telemetry.GatewayMetrics;
@@ -78,7 +77,8 @@ public final class TelemetryConfiguration implements CamelConfiguration {
             registry.bind("gatewayMetrics", metrics);
         }
         registry.bind("serveMetrics", new ServeMetrics(meters));
-        registry.bind("serveDashboardStats", new ServeDashboardStats(stats));
+        // the dashboard's figures are served by GovernanceConfiguration's step, with the keys' budgets beside them
+        registry.bind("liveStats", stats);
         registry.bind("serveDashboardPage", new ServeDashboardPage());
 
         boolean capture = Boolean.parseBoolean(properties.resolveProperty("gateway.tracing.capture-content").orElse("false"));

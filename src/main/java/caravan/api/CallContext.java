@@ -26,6 +26,7 @@ public final class CallContext {
     private GatewayException tooLong;
     private long tooLongFor = -1;
     private List<Consumer<String>> answerListeners;
+    private List<Runnable> endListeners;
     private volatile StringBuilder streamedText;
     private boolean answered;
     private String answerText;
@@ -197,6 +198,22 @@ public final class CallContext {
         answerListeners.add(listener);
     }
 
+    /**
+     * Runs {@code listener} once the call ended, however it ended (answered, failed, or the client went
+     * away): where a step that took something for the call (a rate-limit slot, an in-flight count) gives
+     * back what it must even when the route did not reach its own closing step.
+     */
+    public synchronized void onEnded(Runnable listener) {
+        if (answered) {
+            listener.run();
+            return;
+        }
+        if (endListeners == null) {
+            endListeners = new ArrayList<>(1);
+        }
+        endListeners.add(listener);
+    }
+
     /** Keeps a streamed chunk's text while someone waits for the answer's text. */
     public void streamed(ChatChunk chunk) {
         StringBuilder text = streamedText;
@@ -210,6 +227,7 @@ public final class CallContext {
     /** The call ended: {@code whole} is the whole answer, null for a stream (its text was kept) or a failure. */
     public void answered(ChatResponse whole, boolean failed) {
         List<Consumer<String>> listeners;
+        List<Runnable> ended;
         synchronized (this) {
             answered = true;
             if (failed || answerListeners == null) {
@@ -218,9 +236,14 @@ public final class CallContext {
                 answerText = whole != null ? textOf(whole) : streamedText.toString();
             }
             listeners = answerListeners;
+            ended = endListeners;
+            endListeners = null;
         }
         if (listeners != null) {
             listeners.forEach(listener -> listener.accept(answerText));
+        }
+        if (ended != null) {
+            ended.forEach(Runnable::run);
         }
     }
 

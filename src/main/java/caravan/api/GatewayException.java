@@ -43,6 +43,34 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(401, ErrorType.INVALID_REQUEST, "invalid_api_key", null, message);
     }
 
+    /** A model or route outside the caller key's scope. */
+    public static GatewayException modelNotAllowed(String model, String param) {
+        return new GatewayException(403, ErrorType.PERMISSION, "model_not_allowed", param,
+                "This API key may not use '" + model + "'. GET /v1/models lists what it may use.");
+    }
+
+    /**
+     * Over a rate limit of the caller's key, tenant or end user: OpenAI's 429 shape.
+     *
+     * @param code              {@code rpm_limit}, {@code tpm_limit} or {@code parallel_limit}
+     * @param retryAfterSeconds whole seconds until the limit frees, at least 1
+     */
+    public static GatewayException rateLimited(String code, String message, long retryAfterSeconds) {
+        return new GatewayException(429, "rate_limit_exceeded", code, null, message,
+                Long.toString(Math.max(1, retryAfterSeconds)), null);
+    }
+
+    /** A budget of the caller's key or tenant is spent: OpenAI's {@code insufficient_quota} 429. */
+    public static GatewayException budgetExceeded(String message) {
+        return new GatewayException(429, "insufficient_quota", "budget_exceeded", null, message, null, null);
+    }
+
+    /** The limit store cannot be reached and the gateway is told to fail closed. */
+    public static GatewayException limitsUnavailable() {
+        return new GatewayException(503, ErrorType.API.wireName(), "limits_unavailable", null,
+                "Rate limits and budgets cannot be checked right now; try again shortly.", "1", null);
+    }
+
     public static GatewayException notFound(String message, String param, String code) {
         return new GatewayException(404, ErrorType.INVALID_REQUEST, code, param, message);
     }

@@ -161,8 +161,10 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
             return;
         }
         ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+        Caller caller = exchange.getVariable(Variables.CALLER, Caller.class);
         CallRecord record = recorder.callEnded(call, exchange.getVariable(Variables.ROUTE, String.class),
-                exchange.getVariable(Variables.TENANT, String.class), request == null ? null : request.model(),
+                exchange.getVariable(Variables.TENANT, String.class), caller == null ? null : caller.keyId(),
+                request == null ? null : request.model(),
                 request != null && request.stream(), client.status(), error);
         exchange.setVariable(Variables.CALL_RECORD, record);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import caravan.api.AttemptGate;
 import caravan.api.CallContext;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -113,10 +114,28 @@ final class ModelProducer extends DefaultAsyncProducer {
                     skip(TargetUnavailableException.circuitOpen(target));
                     continue;
                 }
-                attempt(target, permitted ? breaker : null);
+                gated(target, permitted ? breaker : null);
                 return;
             }
             finish(last);
+        }
+
+        /** The admission's gate (budgets) decides on every attempt, priced at the model about to be called. */
+        private void gated(Target target, CircuitBreaker breaker) {
+            AttemptGate gate = exchange.getVariable(Variables.ADMISSION, AttemptGate.class);
+            if (gate == null) {
+                attempt(target, breaker);
+                return;
+            }
+            gate.beforeAttempt(target.provider(), target.model(), refused -> {
+                if (refused == null) {
+                    attempt(target, breaker);
+                    return;
+                }
+                release(breaker);
+                skip(refused);
+                next();
+            });
         }
 
         private void release(CircuitBreaker breaker) {
@@ -167,6 +186,10 @@ final class ModelProducer extends DefaultAsyncProducer {
             GatewayException error = failure == null ? null : asGatewayException(failure);
             // the usage that arrived was paid for, whether the attempt succeeded or not
             attempt.ended(exchange.getVariable(Variables.USAGE, Usage.class), error);
+            AttemptGate gate = exchange.getVariable(Variables.ADMISSION, AttemptGate.class);
+            if (gate != null) {
+                gate.attemptEnded(attempt);
+            }
             report(target, attempt, failure);
             if (failure == null) {
                 if (breaker != null) {

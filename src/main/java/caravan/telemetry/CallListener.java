@@ -16,6 +16,14 @@ public interface CallListener {
     default void onMirror(MirrorOutcome outcome) {
     }
 
+    /**
+     * A call was refused before any provider was called: {@code rpm_limit}, {@code tpm_limit},
+     * {@code parallel_limit}, {@code budget_exceeded}; or the limit store was down ({@code store_down_open},
+     * {@code store_down_closed}).
+     */
+    default void onRejection(String reason, String tenant) {
+    }
+
     /** A post-check or guardrail judged an answer. */
     default void onGuardrail(String guardrail, String route, boolean passed) {
     }

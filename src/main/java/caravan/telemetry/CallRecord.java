@@ -11,6 +11,7 @@ import caravan.api.Usage;
  *
  * @param endpoint        the API path the client called, e.g. {@code /v1/chat/completions}
  * @param route           the named route that served it, or null when a model was called directly
+ * @param keyId           the id of the virtual key the caller presented, or null (the master key)
  * @param provider        the provider that answered last (null when no attempt was made)
  * @param model           the model that answered last
  * @param attempted       {@code provider/model} of each attempt, in order: retries repeat, fallbacks change
@@ -22,7 +23,7 @@ import caravan.api.Usage;
  *                        for (null when no attempt reported any)
  * @param costUsd         list-price cost of that usage, each attempt at its own model's price; 0 when unknown
  */
-public record CallRecord(String requestId, long startedAtMillis, String endpoint, String route, String tenant,
+public record CallRecord(String requestId, long startedAtMillis, String endpoint, String route, String tenant, String keyId,
                          String requestedModel, String provider, String model, List<String> attempted, boolean stream,
                          int status, String errorType, String errorMessage, long durationNanos, long ttfcNanos,
                          long overheadNanos, Usage usage, double costUsd) {

@@ -67,7 +67,7 @@ public final class CallRecorder {
      *
      * @param status the HTTP status the client got; 0 when it got none (it went away first)
      */
-    public CallRecord callEnded(CallContext call, String route, String tenant, String requestedModel, boolean stream,
+    public CallRecord callEnded(CallContext call, String route, String tenant, String keyId, String requestedModel, boolean stream,
                                 int status, GatewayException error) {
         List<CallContext.Attempt> attempts = call.attempts();
         String[] attempted = new String[attempts.size()];
@@ -81,7 +81,7 @@ public final class CallRecorder {
         }
         Usage paid = call.paidUsage();
         long firstChunkAt = call.firstChunkAt();
-        CallRecord record = new CallRecord(call.requestId(), call.receivedAtMillis(), call.endpoint(), route, tenant,
+        CallRecord record = new CallRecord(call.requestId(), call.receivedAtMillis(), call.endpoint(), route, tenant, keyId,
                 requestedModel, call.provider(), call.model(), List.of(attempted), stream,
                 // 499: the client closed the connection before any answer (nginx's convention)
                 status == 0 ? 499 : status,
@@ -91,6 +91,10 @@ public final class CallRecorder {
                 call.overheadNanos(), paid, cost);
         tell("a call", listener -> listener.onCall(record));
         return record;
+    }
+
+    public void onRejection(String reason, String tenant) {
+        tell("a rejection", listener -> listener.onRejection(reason, tenant));
     }
 
     public void onMirror(MirrorOutcome outcome) {

@@ -265,6 +265,15 @@ public final class GatewayMetrics implements CallListener {
     }
 
     @Override
+    public void onRejection(String reason, String tenant) {
+        Counter.builder(METRIC_RATE_LIMITED)
+                .description("Calls refused before any provider was called (rate limits, budgets), and calls let "
+                        + "through or refused while the limit store was down, by tenant and reason")
+                .tags(TAG_TENANT, labels.tenant(tenant), TAG_REASON, reason)
+                .register(registry).increment();
+    }
+
+    @Override
     public void onGuardrail(String guardrail, String route, boolean passed) {
         Counter.builder(METRIC_GUARDRAIL_CHECKS)
                 .description("Guardrail and post-check verdicts, by guardrail, route and outcome")

@@ -84,6 +84,7 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
         setIfPresent(span, GEN_AI_REQUEST_MODEL, call.requestedModel());
         setIfPresent(span, CARAVAN_ROUTE, call.route());
         setIfPresent(span, CARAVAN_TENANT, call.tenant());
+        setIfPresent(span, CARAVAN_KEY_ID, call.keyId());
         setIfPresent(span, CARAVAN_PROVIDER, call.provider());
         setIfPresent(span, CARAVAN_MODEL, call.model());
         otel.setAttribute(CARAVAN_ATTEMPTS, call.attempts());

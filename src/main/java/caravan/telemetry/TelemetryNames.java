@@ -57,6 +57,8 @@ public final class TelemetryNames {
     public static final String CARAVAN_ATTEMPT = "caravan.attempt";
     public static final String CARAVAN_ATTEMPTS = "caravan.attempts";
     public static final String CARAVAN_TENANT = "caravan.tenant";
+    /** The id of the virtual key the caller presented (never the key itself). */
+    public static final String CARAVAN_KEY_ID = "caravan.key_id";
     public static final String CARAVAN_REQUEST_ID = "caravan.request_id";
     public static final String CARAVAN_OVERHEAD_MS = "caravan.overhead_ms";
     public static final String CARAVAN_STREAM = "caravan.stream";
@@ -89,8 +91,9 @@ public final class TelemetryNames {
     public static final String METRIC_MIRROR_REQUESTS = "caravan.mirror.requests";
     public static final String METRIC_MIRROR_DIVERGENCE = "caravan.mirror.divergence";
     public static final String METRIC_GUARDRAIL_CHECKS = "caravan.guardrail.checks";
-    /** For the cache (tags kind, outcome) and rate limits (tags tenant, reason): registered when they land. */
+    /** For the cache (tags kind, outcome): registered when it lands. */
     public static final String METRIC_CACHE_LOOKUPS = "caravan.cache.lookups";
+    /** Calls refused before any provider was called, by tenant and reason (rpm_limit, budget_exceeded, ...). */
     public static final String METRIC_RATE_LIMITED = "caravan.rate_limited";
 
     // --- metric tags ----------------------------------------------------------------------------------

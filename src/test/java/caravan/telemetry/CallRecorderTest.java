@@ -32,7 +32,7 @@ class CallRecorderTest {
                 GatewayException.badRequest("rejected", null, "post_check"));
         call.attemptStarted("openai", "gpt-4o-mini").ended(new Usage(1_000_000, 1_000_000, 0, 0, 0), null);
 
-        CallRecord record = recorder.callEnded(call, "route", "default", "route", false, 200, null);
+        CallRecord record = recorder.callEnded(call, "route", "default", null, "route", false, 200, null);
 
         assertThat(calls).containsExactly(record);
         assertThat(record.usage()).isEqualTo(new Usage(2_000_000, 2_000_000, 0, 0, 0));
@@ -58,7 +58,7 @@ class CallRecorderTest {
             }
         });
 
-        recorder.callEnded(new CallContext("id-9", "/v1/messages", 1_000), null, "default", "m", false, 200, null);
+        recorder.callEnded(new CallContext("id-9", "/v1/messages", 1_000), null, "default", null, "m", false, 200, null);
 
         assertThat(heard).containsExactly("id-9");
     }

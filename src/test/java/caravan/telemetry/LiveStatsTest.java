@@ -68,7 +68,7 @@ class LiveStatsTest {
         assertThat(empty.path("totals").path("guardrailBlockRate").isNull()).isTrue();
         assertThat(empty.path("totals").path("cacheHitRate").isNull()).isTrue();
 
-        stats.onCall(new CallRecord("r1", clock.millis(), "/v1/chat/completions", "support", "default", "support",
+        stats.onCall(new CallRecord("r1", clock.millis(), "/v1/chat/completions", "support", "default", null, "support",
                 "vllm", "llama", List.of("openai/gpt-4o", "vllm/llama"), false, 200, null, null, 1_000_000, -1, 10_000,
                 new Usage(1, 1, 0, 0, 0), 0));
         stats.onCall(call("openai", "gpt-4o", 1_000_000, null));
@@ -80,7 +80,7 @@ class LiveStatsTest {
     }
 
     private CallRecord call(String provider, String model, long nanos, String error) {
-        return new CallRecord("id-" + nanos, clock.millis(), "/v1/chat/completions", null, "default", provider + "/" + model,
+        return new CallRecord("id-" + nanos, clock.millis(), "/v1/chat/completions", null, "default", null, provider + "/" + model,
                 provider, model, List.of(provider + "/" + model), false, error == null ? 200 : 429, error,
                 error == null ? null : "slow down", nanos, -1, 100_000, error == null ? new Usage(10, 5, 0, 0, 0) : null,
                 error == null ? 0.001 : 0);

@@ -1,5 +1,7 @@
 package caravan.providers.echo;
 
+import caravan.api.TokenCount;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,0 +1,66 @@
+package caravan.processors;
+
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+
+import caravan.api.CallContext;
+import caravan.api.ChatRequest;
+import caravan.api.ResponseHeaders;
+import caravan.api.Variables;
+import caravan.keys.Tenant;
+import caravan.keys.VirtualKey;
+import caravan.limits.Admissions;
+import caravan.limits.RateLimitHeaders;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The {@code admit} step: takes the call from its key's, tenant's and end user's rate limits (429 with
+ * {@code Retry-After} when one is spent, and no provider is called), adds OpenAI's {@code x-ratelimit-*}
+ * headers, and leaves an {@code admission} that checks the budgets before each provider attempt and gives
+ * back what the call did not use when it ends ({@code settle}, or the call's end, whichever comes first).
+ * The end user is the request's {@code user}, or {@code x-caravan-user}. Asynchronous: with Redis, the
+ * limits are one round trip that never blocks the event loop.
+ */
+public final class Admit extends AsyncProcessorSupport {
+
+    static final String USER_HEADER = "x-caravan-user";
+
+    private final Admissions admissions;
+
+    public Admit(Admissions admissions) {
+        this.admissions = admissions;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
+        ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
+        String endUser = request.user();
+        if (endUser == null || endUser.isBlank()) {
+            endUser = exchange.getMessage().getHeader(USER_HEADER, String.class);
+        }
+        if (endUser != null && !endUser.isBlank()) {
+            exchange.setVariable(Variables.END_USER, endUser);
+        } else {
+            endUser = null;
+        }
+        RateLimitHeaders headers = new RateLimitHeaders();
+        admissions.admit(call, request, exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
+                        exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class),
+                        exchange.getVariable(Variables.TENANT, String.class), endUser, Instant.now(), headers)
+                .whenComplete((admission, failure) -> {
+                    if (failure != null) {
+                        exchange.setException(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                                ? wrapped.getCause() : failure);
+                    } else if (admission != null) {
+                        headers.writeTo((name, value) -> ResponseHeaders.put(exchange, name, value));
+                        exchange.setVariable(Variables.ADMISSION, admission);
+                        call.onEnded(admission::settle);
+                    }
+                    callback.done(false);
+                });
+        return false;
+    }
+}

@@ -1,0 +1,129 @@
+package caravan;
+
+import java.time.Clock;
+
+import caravan.catalog.ModelCatalog;
+import caravan.keys.KeyRegistry;
+import caravan.keys.KeyStore;
+import caravan.limits.Admissions;
+import caravan.limits.Budgets;
+import caravan.limits.LimitStore;
+import caravan.limits.LimitStores;
+import caravan.limits.SpendLog;
+import caravan.limits.UnbudgetedSpend;
+import caravan.processors.Admit;
+import caravan.processors.ServeDashboardStats;
+import caravan.processors.Settle;
+import caravan.processors.admin.BudgetsOverview;
+import caravan.processors.admin.AdminOperation;
+import caravan.processors.admin.KeysAdmin;
+import caravan.processors.admin.TenantsAdmin;
+import caravan.store.Database;
+import caravan.store.GatewaySecret;
+import caravan.telemetry.CallRecorder;
+import caravan.telemetry.LiveStats;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds what the governance steps need: the limit store (in memory, or Redis at {@code gateway.redis-url}),
+ * budgets priced with the model catalog, the {@code admit} and {@code settle} steps, and the admin API's
+ * operations. Runs after {@link GatewayConfiguration} (the key store and Vert.x) and
+ * {@link TelemetryConfiguration} (the call recorder). A context service keeps the in-memory view of keys
+ * fresh, writes settled spend in batches, and flushes it and closes the stores when the gateway stops.
+ */
+public final class GovernanceConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GovernanceConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+        Database database = registry.lookupByNameAndType("database", Database.class);
+        KeyStore keyStore = registry.lookupByNameAndType("keyStore", KeyStore.class);
+        KeyRegistry keys = registry.lookupByNameAndType("keyRegistry", KeyRegistry.class);
+        GatewaySecret secret = registry.lookupByNameAndType("gatewaySecret", GatewaySecret.class);
+        Vertx vertx = registry.lookupByNameAndType("vertx", Vertx.class);
+        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
+        CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
+
+        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""), vertx);
+        String onStoreDown = properties.resolveProperty("gateway.limits-on-store-down").orElse("open").trim();
+        if (!onStoreDown.equals("open") && !onStoreDown.equals("closed")) {
+            throw new IllegalArgumentException("GATEWAY_LIMITS_ON_STORE_DOWN must be open or closed, not '" + onStoreDown + "'");
+        }
+        LOG.info("Rate limits and budgets: {} store, failing {} when it cannot be reached", limits.kind(), onStoreDown);
+        SpendLog spendLog = new SpendLog(keyStore);
+        Budgets budgets = new Budgets(limits, keyStore, spendLog, database::submit, catalog);
+        Admissions admissions = new Admissions(limits, budgets, onStoreDown.equals("open"),
+                Long.parseLong(properties.resolveProperty("gateway.default-max-output-tokens").orElse("4096").trim()),
+                recorder::onRejection);
+        recorder.subscribe(new UnbudgetedSpend(keys, budgets));
+        registry.bind("admissions", admissions);
+        registry.bind("admit", new Admit(admissions));
+        registry.bind("settle", new Settle());
+
+        Clock clock = Clock.systemUTC();
+        KeysAdmin keysAdmin = new KeysAdmin(keyStore, keys, secret::digest, budgets, clock);
+        TenantsAdmin tenantsAdmin = new TenantsAdmin(keyStore, keys, budgets, clock);
+        registry.bind("createKey", new AdminOperation(database::submit, keysAdmin::create));
+        registry.bind("listKeys", new AdminOperation(database::submit, keysAdmin::list));
+        registry.bind("getKey", new AdminOperation(database::submit, keysAdmin::get));
+        registry.bind("updateKey", new AdminOperation(database::submit, keysAdmin::update));
+        registry.bind("revokeKey", new AdminOperation(database::submit, keysAdmin::revoke));
+        registry.bind("createTenant", new AdminOperation(database::submit, tenantsAdmin::create));
+        registry.bind("listTenants", new AdminOperation(database::submit, tenantsAdmin::list));
+        registry.bind("getTenant", new AdminOperation(database::submit, tenantsAdmin::get));
+        registry.bind("updateTenant", new AdminOperation(database::submit, tenantsAdmin::update));
+        registry.bind("deleteTenant", new AdminOperation(database::submit, tenantsAdmin::delete));
+
+        registry.bind("serveDashboardStats", new ServeDashboardStats(registry.lookupByNameAndType("liveStats", LiveStats.class),
+                new BudgetsOverview(keys, budgets, clock), database::submit));
+
+        long refreshMillis = Long.parseLong(properties.resolveProperty("gateway.keys-refresh-ms").orElse("500").trim());
+        context.addService(new Upkeep(vertx, database, keys, spendLog, limits, refreshMillis), true, true);
+    }
+
+    /** The periodic work of keys and spend, and the orderly end: spend flushed before the stores close. */
+    private static final class Upkeep extends ServiceSupport {
+        private final Vertx vertx;
+        private final Database database;
+        private final KeyRegistry keys;
+        private final SpendLog spendLog;
+        private final LimitStore limits;
+        private final long refreshMillis;
+        private long refreshTimer = -1;
+        private long flushTimer = -1;
+
+        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, LimitStore limits, long refreshMillis) {
+            this.vertx = vertx;
+            this.database = database;
+            this.keys = keys;
+            this.spendLog = spendLog;
+            this.limits = limits;
+            this.refreshMillis = refreshMillis;
+        }
+
+        @Override
+        protected void doStart() {
+            refreshTimer = vertx.setPeriodic(Math.max(50, refreshMillis), id -> keys.refreshIfChanged(database::submit));
+            flushTimer = vertx.setPeriodic(1000, id -> spendLog.flush(database::submit));
+        }
+
+        @Override
+        protected void doStop() {
+            vertx.cancelTimer(refreshTimer);
+            vertx.cancelTimer(flushTimer);
+            spendLog.flushNow();
+            limits.close();
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package caravan.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/**
+ * o200k token counts in bounded memory and time. JTokkit counts a text in one pass whose memory grows with
+ * its longest run without a word break (16 MB of one letter exhausts a 200 MB heap), so a text is counted
+ * in slices of at most {@value #SLICE_CHARS} characters, cut at a space where there is one: the
+ * tokenizer never merges across a space, so the sum is the exact count for ordinary text. Past
+ * {@value #EXACT_CHARS} characters the rest is estimated at four characters a token. Used where a count
+ * must be made without a provider: the echo provider's usage, and the token estimate a request is admitted on.
+ */
+public final class TokenCount {
+
+    static final int SLICE_CHARS = 8 * 1024;
+    static final int EXACT_CHARS = 256 * 1024;
+
+    private TokenCount() {
+    }
+
+    public static int of(String text) {
+        if (text.length() <= SLICE_CHARS) {
+            return Tokenizer.ENCODING.countTokens(text);
+        }
+        int counted = Math.min(text.length(), EXACT_CHARS);
+        int tokens = 0;
+        for (int at = 0; at < counted; ) {
+            int end = Math.min(counted, at + SLICE_CHARS);
+            if (end < counted) {
+                int space = text.lastIndexOf(' ', end);
+                if (space > at) {
+                    end = space;
+                }
+            }
+            tokens += Tokenizer.ENCODING.countTokens(text.substring(at, end));
+            at = end;
+        }
+        return tokens + (text.length() - counted + 3) / 4;
+    }
+
+    /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */
+    private static final class Tokenizer {
+        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    }
+
+    /**
+     * The input tokens a chat request will likely be billed for: its messages' text (string content and
+     * text parts), tools and a few tokens per message for the framing, as OpenAI's own cookbook counts.
+     */
+    public static long ofRequest(ArrayNode messages, JsonNode tools) {
+        long tokens = 3;
+        if (messages != null) {
+            for (JsonNode message : messages) {
+                tokens += 4 + textTokens(message.get("content"));
+            }
+        }
+        if (tools != null && !tools.isNull()) {
+            tokens += (tools.toString().length() + 3) / 4;
+        }
+        return tokens;
+    }
+
+    private static long textTokens(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return 0;
+        }
+        if (content.isTextual()) {
+            return of(content.textValue());
+        }
+        long tokens = 0;
+        if (content.isArray()) {
+            for (JsonNode part : content) {
+                JsonNode text = part.get("text");
+                // an image or audio part costs what its provider says; a few hundred tokens is the usual order
+                tokens += text != null && text.isTextual() ? of(text.textValue()) : 256;
+            }
+        }
+        return tokens;
+    }
+}

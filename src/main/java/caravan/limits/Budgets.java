@@ -1,0 +1,142 @@
+package caravan.limits;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import caravan.api.Usage;
+import caravan.catalog.ModelCatalog;
+import caravan.keys.Budget;
+import caravan.keys.KeyStore;
+import caravan.keys.StorePool;
+import caravan.keys.Tenant;
+import caravan.keys.VirtualKey;
+
+/**
+ * Budgets of keys and tenants in US dollars per period, priced with the model catalog: reserved in the
+ * limit store before an attempt (what the attempt may cost at most) and settled with what it did cost.
+ * Amounts are nano-dollars, exact in the store. An account starts, the first time this instance meets it,
+ * from the spend the database holds; settled spend goes to the database through the {@link SpendLog}.
+ */
+public final class Budgets {
+
+    private static final BigDecimal NANOS_PER_USD = BigDecimal.valueOf(1_000_000_000L);
+
+    private final LimitStore store;
+    private final KeyStore keyStore;
+    private final SpendLog spendLog;
+    private final StorePool pool;
+    private final ModelCatalog catalog;
+    private final Map<String, CompletableFuture<Long>> seeds = new ConcurrentHashMap<>();
+
+    /**
+     * @param keyStore where settled spend is kept across restarts, or null (nothing is kept)
+     * @param pool     runs store work where blocking is allowed
+     */
+    public Budgets(LimitStore store, KeyStore keyStore, SpendLog spendLog, StorePool pool, ModelCatalog catalog) {
+        this.store = store;
+        this.keyStore = keyStore;
+        this.spendLog = spendLog;
+        this.pool = pool;
+        this.catalog = catalog;
+    }
+
+    /** The budgets a call of this key and tenant spends against, in the period {@code now} falls in. */
+    public static List<BudgetAccount> accountsOf(VirtualKey key, Tenant tenant, Instant now) {
+        List<BudgetAccount> accounts = new ArrayList<>(2);
+        if (key != null && key.budget().limited()) {
+            accounts.add(account("key", key.id(), key.budget(), now));
+        }
+        if (tenant != null && tenant.budget().limited()) {
+            accounts.add(account("tenant", tenant.id(), tenant.budget(), now));
+        }
+        return accounts;
+    }
+
+    public static BudgetAccount account(String scope, String owner, Budget budget, Instant now) {
+        Instant start = budget.period().start(now);
+        return new BudgetAccount(scope, owner, scope + ":" + owner + ":" + budget.period().wireName() + ":"
+                + start.getEpochSecond(), budget.limited() ? nanos(budget.usd()) : Long.MAX_VALUE, budget.period().end(now));
+    }
+
+    public static long nanos(BigDecimal usd) {
+        return usd.multiply(NANOS_PER_USD).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    }
+
+    public static BigDecimal usd(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
+    }
+
+    /**
+     * Reserves up to {@code nanoUsd} of the account (at least one nano-dollar, so a spent budget refuses
+     * even a call priced at nothing); {@code clamp} reserves what room is left when that is less.
+     */
+    public CompletionStage<LimitStore.Reservation> reserve(BudgetAccount account, long nanoUsd, boolean clamp) {
+        return seed(account).thenCompose(seed -> store.reserve(account.account(), account.limitNanoUsd(),
+                Math.max(1, nanoUsd), clamp, seed, account.expiresAt()));
+    }
+
+    public void settle(BudgetAccount account, long reservedNanoUsd, long spentNanoUsd) {
+        store.settle(account.account(), reservedNanoUsd, spentNanoUsd, account.expiresAt());
+        spendLog.add(account.account(), spentNanoUsd);
+    }
+
+    /**
+     * The spend so far in the account's period, for the admin API and the dashboard: the limit store's
+     * figure where it keeps the account, else the database's plus what this instance has not written yet.
+     * Blocking: only on the store's pool.
+     */
+    public long spentNow(BudgetAccount account) {
+        try {
+            LimitStore.Account known = store.account(account.account()).toCompletableFuture().get(1, TimeUnit.SECONDS);
+            if (known != null) {
+                return known.spentNanoUsd();
+            }
+        } catch (Exception storeDown) {
+            // the database's figure is the next best
+        }
+        return (keyStore == null ? 0 : keyStore.spend(account.account())) + spendLog.unwritten(account.account());
+    }
+
+    /** Spend of a call against an account that has no limit: only recorded, never reserved. */
+    public void record(BudgetAccount account, long spentNanoUsd) {
+        spendLog.add(account.account(), spentNanoUsd);
+    }
+
+    /** The most an attempt may cost: its input at the model's input price and its output cap at the output price. */
+    public long estimateNanoUsd(String provider, String model, long inputTokens, long outputTokens) {
+        ModelCatalog.Price price = catalog.price(provider, model);
+        return price == null ? 0 : nanos(price, inputTokens, outputTokens);
+    }
+
+    /** What an attempt's usage cost at the model's list price (0 when the catalog has no price). */
+    public long costNanoUsd(String provider, String model, Usage usage) {
+        ModelCatalog.Price price = usage == null ? null : catalog.price(provider, model);
+        return price == null ? 0 : nanos(price, usage.inputTokens(), usage.outputTokens());
+    }
+
+    /** Prices are USD per million tokens: a token at price p costs p * 1000 nano-dollars. */
+    private static long nanos(ModelCatalog.Price price, long inputTokens, long outputTokens) {
+        return Math.round(inputTokens * price.input() * 1000 + outputTokens * price.output() * 1000);
+    }
+
+    /** The database's spend for the account, read once per account by this instance (0 without a database). */
+    private CompletableFuture<Long> seed(BudgetAccount account) {
+        if (keyStore == null) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        CompletableFuture<Long> seed = seeds.computeIfAbsent(account.account(),
+                name -> pool.submit(() -> keyStore.spend(name)));
+        if (seed.isCompletedExceptionally()) {
+            // read again next time: a store that was down may answer now
+            seeds.remove(account.account(), seed);
+        }
+        return seed;
+    }
+}
