@@ -63,7 +63,7 @@ public final class Authenticate implements Processor, Authenticator {
         }
         // constant time, so the comparison does not tell how much of a guess was right
         if (!MessageDigest.isEqual(masterKey, presented.getBytes(StandardCharsets.UTF_8))) {
-            throw GatewayException.invalidApiKey("Incorrect API key provided. The key is unknown, revoked or expired.");
+            throw GatewayException.invalidApiKey("Incorrect API key provided.");
         }
         String tenant = header.apply(TENANT_HEADER);
         return Caller.masterFor(tenant == null || tenant.isBlank() ? null : TenantIds.check(tenant.trim(), TENANT_HEADER));

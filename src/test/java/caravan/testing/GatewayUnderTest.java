@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,6 +78,19 @@ public final class GatewayUnderTest implements AutoCloseable {
         return send(request.build());
     }
 
+    /** Any method with a JSON body (or none when {@code json} is null): PATCH and DELETE of the admin API. */
+    public HttpResponse<String> call(String method, String path, String json, String... headers) {
+        HttpRequest.Builder request = request(path).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
     public static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -96,6 +110,17 @@ public final class GatewayUnderTest implements AutoCloseable {
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh, empty data folder (the embedded database and the generated secret key live there). */
+    public static Path newDataDir() {
+        try {
+            Path dir = Files.createTempDirectory("caravan-data");
+            dir.toFile().deleteOnExit();
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -135,6 +160,10 @@ public final class GatewayUnderTest implements AutoCloseable {
             int port = freePort();
             Main main = Caravan.create(workDir);
             main.addOverrideProperty("gateway.port", String.valueOf(port));
+            if (!properties.containsKey("gateway.data-dir")) {
+                // each gateway its own embedded database: tests never share keys, tenants or spend
+                main.addOverrideProperty("gateway.data-dir", newDataDir().toString());
+            }
             if (!reload) {
                 main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
             }
