@@ -1,0 +1,172 @@
+package caravan.limits;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The shared limit store: every instance pointed at one Redis enforces one limit. Each operation is one Lua
+ * script (one round trip, atomic across instances, on Redis's clock so that instances whose clocks disagree
+ * still agree), through a pooled non-blocking client; a call that cannot finish in time fails with
+ * {@link StoreUnavailableException}. The fire-and-forget corrections ({@code adjust}, {@code leave},
+ * {@code settle}) log their failures at most once a minute.
+ */
+public final class RedisLimitStore implements LimitStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLimitStore.class);
+    private static final Duration LOG_EVERY = Duration.ofMinutes(1);
+    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough to free the pool when Redis is gone. */
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
+    private static final LuaScript TAKE = LuaScript.load("take", "limits/bucket.lua", "limits/take.lua");
+    private static final LuaScript ADJUST = LuaScript.load("adjust", "limits/bucket.lua", "limits/adjust.lua");
+    private static final LuaScript ENTER = LuaScript.load("enter", "limits/enter.lua");
+    private static final LuaScript RESERVE = LuaScript.load("reserve", "limits/reserve.lua");
+    private static final LuaScript SETTLE = LuaScript.load("settle", "limits/settle.lua");
+
+    private final RedisCalls calls;
+    private final String bucketPrefix;
+    private final String inFlightPrefix;
+    private final String budgetPrefix;
+    private final String inFlightStaleMillis = Long.toString(Lifetimes.IN_FLIGHT_STALE.toMillis());
+    private final ThrottledWarning adjustFailed = new ThrottledWarning(LOG, "Could not correct a rate-limit bucket in Redis", LOG_EVERY);
+    private final ThrottledWarning leaveFailed = new ThrottledWarning(LOG, "Could not end an in-flight request in Redis", LOG_EVERY);
+    private final ThrottledWarning settleFailed = new ThrottledWarning(LOG, "Could not settle a budget reservation in Redis", LOG_EVERY);
+
+    private RedisLimitStore(Vertx vertx, Redis redis, RedisSettings settings) {
+        this.calls = new RedisCalls(vertx, redis, settings);
+        this.bucketPrefix = settings.keyPrefix() + "bucket:";
+        this.inFlightPrefix = settings.keyPrefix() + "inflight:";
+        this.budgetPrefix = settings.keyPrefix() + "budget:";
+    }
+
+    /** A store on the Redis at {@code redisUrl} with the default settings ({@link RedisSettings#of}). */
+    public static RedisLimitStore connect(Vertx vertx, String redisUrl) {
+        return connect(vertx, RedisSettings.of(redisUrl));
+    }
+
+    /** Opens the pool without waiting for Redis: a Redis that is down shows in {@link #reachable()} and in each call. */
+    public static RedisLimitStore connect(Vertx vertx, RedisSettings settings) {
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(settings.url())
+                .setMaxPoolSize(settings.maxPoolSize())
+                .setMaxPoolWaiting(settings.maxWaiting());
+        options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        RedisLimitStore store = new RedisLimitStore(vertx, Redis.createClient(vertx, options), settings);
+        store.calls.ping().onComplete(outcome -> LOG.info("Limit store: Redis at {}{}", settings.address(),
+                outcome.succeeded() ? "" : ", not reachable yet: " + outcome.cause().getMessage()));
+        return store;
+    }
+
+    @Override
+    public CompletionStage<Take> take(List<BucketRequest> buckets) {
+        if (buckets.isEmpty()) {
+            return CompletableFuture.completedFuture(new Take(true, new long[0], -1, 0));
+        }
+        List<String> keys = new ArrayList<>(buckets.size());
+        List<String> args = new ArrayList<>(2 * buckets.size());
+        for (BucketRequest bucket : buckets) {
+            keys.add(bucketPrefix + bucket.key());
+            args.add(Long.toString(bucket.limit()));
+            args.add(Long.toString(BucketAmounts.toTake(bucket)));
+        }
+        return calls.run(TAKE, keys, args).map(RedisLimitStore::take).toCompletionStage();
+    }
+
+    /** {1, remaining...} when granted, {0, refused index, millis to wait} when not (take.lua). */
+    private static Take take(Response reply) {
+        if (reply.get(0).toInteger() == 0) {
+            return new Take(false, new long[0], reply.get(1).toInteger(), reply.get(2).toLong());
+        }
+        long[] remaining = new long[reply.size() - 1];
+        for (int i = 0; i < remaining.length; i++) {
+            remaining[i] = reply.get(i + 1).toLong();
+        }
+        return new Take(true, remaining, -1, 0);
+    }
+
+    @Override
+    public void adjust(BucketRequest bucket, long delta) {
+        if (delta != 0) {
+            calls.run(ADJUST, List.of(bucketPrefix + bucket.key()), List.of(Long.toString(bucket.limit()), Long.toString(delta)))
+                    .onFailure(adjustFailed::warn);
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> enter(String key, int max, String requestId) {
+        return calls.run(ENTER, List.of(inFlightPrefix + key), List.of(Integer.toString(max), requestId, inFlightStaleMillis))
+                .map(reply -> reply.toInteger() == 1)
+                .toCompletionStage();
+    }
+
+    @Override
+    public void leave(String key, String requestId) {
+        // a single ZREM is atomic already: no script needed
+        calls.send(Request.cmd(Command.ZREM).arg(inFlightPrefix + key).arg(requestId)).onFailure(leaveFailed::warn);
+    }
+
+    @Override
+    public CompletionStage<Reservation> reserve(String account, long limitNanoUsd, long amountNanoUsd, boolean clamp,
+                                                long seedSpentNanoUsd, Instant expiresAt) {
+        return calls.run(RESERVE, List.of(budgetPrefix + account), List.of(Long.toString(limitNanoUsd),
+                        Long.toString(amountNanoUsd), clamp ? "1" : "0", Long.toString(seedSpentNanoUsd), forgetAt(expiresAt)))
+                .map(reply -> new Reservation(reply.get(0).toInteger() == 1, reply.get(1).toLong(), reply.get(2).toLong()))
+                .toCompletionStage();
+    }
+
+    @Override
+    public void settle(String account, long reservedNanoUsd, long spentNanoUsd, Instant expiresAt) {
+        // negated here: a "-" put before "0" in Lua would make "-0", which Redis does not read as an integer
+        calls.run(SETTLE, List.of(budgetPrefix + account),
+                        List.of(Long.toString(-reservedNanoUsd), Long.toString(spentNanoUsd), forgetAt(expiresAt)))
+                .onFailure(settleFailed::warn);
+    }
+
+    @Override
+    public CompletionStage<Account> account(String account) {
+        return calls.send(Request.cmd(Command.HMGET).arg(budgetPrefix + account).arg("spent").arg("reserved"))
+                .map(RedisLimitStore::account)
+                .toCompletionStage();
+    }
+
+    private static Account account(Response reply) {
+        if (reply.get(0) == null) {
+            return null;
+        }
+        return new Account(reply.get(0).toLong(), reply.get(1) == null ? 0 : reply.get(1).toLong());
+    }
+
+    @Override
+    public boolean reachable() {
+        return calls.reachable();
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+    }
+
+    /** PEXPIREAT's argument: the end of the period plus the grace, or '' for an account kept for good. */
+    private static String forgetAt(Instant expiresAt) {
+        long millis = Lifetimes.forgetAtMillis(expiresAt);
+        return millis == Lifetimes.NEVER ? "" : Long.toString(millis);
+    }
+}
