@@ -33,7 +33,9 @@ public final class Budgets {
     private final SpendLog spendLog;
     private final StorePool pool;
     private final ModelCatalog catalog;
-    private final Map<String, CompletableFuture<Long>> seeds = new ConcurrentHashMap<>();
+    private static final long SEED_FRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Map<String, Seed> seeds = new ConcurrentHashMap<>();
 
     /**
      * @param keyStore where settled spend is kept across restarts, or null (nothing is kept)
@@ -126,17 +128,23 @@ public final class Budgets {
         return Math.round(inputTokens * price.input() * 1000 + outputTokens * price.output() * 1000);
     }
 
-    /** The database's spend for the account, read once per account by this instance (0 without a database). */
+    /**
+     * The spend the database holds for the account plus what this instance has not written yet: where a
+     * limit store that has not seen the account (or forgot it while idle) starts it. Read again when the
+     * last reading is older than {@link #SEED_FRESH_NANOS}, so a forgotten account never restarts from an
+     * old figure; concurrent first calls share one reading.
+     */
     private CompletableFuture<Long> seed(BudgetAccount account) {
         if (keyStore == null) {
-            return CompletableFuture.completedFuture(0L);
+            return CompletableFuture.completedFuture(spendLog.unwritten(account.account()));
         }
-        CompletableFuture<Long> seed = seeds.computeIfAbsent(account.account(),
-                name -> pool.submit(() -> keyStore.spend(name)));
-        if (seed.isCompletedExceptionally()) {
-            // read again next time: a store that was down may answer now
-            seeds.remove(account.account(), seed);
-        }
-        return seed;
+        long now = System.nanoTime();
+        Seed seed = seeds.compute(account.account(), (name, known) ->
+                known != null && now - known.readAt < SEED_FRESH_NANOS && !known.value.isCompletedExceptionally()
+                        ? known : new Seed(pool.submit(() -> keyStore.spend(name) + spendLog.unwritten(name)), now));
+        return seed.value;
+    }
+
+    private record Seed(CompletableFuture<Long> value, long readAt) {
     }
 }
