@@ -63,7 +63,6 @@ public final class JdbcKeyStore implements KeyStore {
     private static final String SELECT_TENANTS = "SELECT id, " + TENANT_FIELDS + " FROM tenants";
     private static final String INSERT_TENANT = insert("tenants", TENANT_FIELDS);
     private static final String UPDATE_TENANT = update("tenants", TENANT_FIELDS);
-    private static final String REVOKE_LIVE_KEYS = "UPDATE virtual_keys SET revoked_at = ?, updated_at = ? WHERE revoked_at IS NULL AND ";
 
     private static final JavaType STRING_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class);
     private static final JavaType TREE = Json.MAPPER.constructType(JsonNode.class);
@@ -98,11 +97,7 @@ public final class JdbcKeyStore implements KeyStore {
 
     @Override
     public boolean revokeKey(String id, Instant at) {
-        return change("revoke key " + id, null, connection -> execute(connection, REVOKE_LIVE_KEYS + "id = ?", statement -> {
-            statement.setLong(1, at.toEpochMilli());
-            statement.setLong(2, at.toEpochMilli());
-            statement.setString(3, id);
-        }) > 0);
+        return change("revoke key " + id, null, connection -> revokeLiveKeys(connection, "id", id, at) > 0);
     }
 
     @Override
@@ -152,11 +147,7 @@ public final class JdbcKeyStore implements KeyStore {
             if (execute(connection, "DELETE FROM tenants WHERE id = ?", statement -> statement.setString(1, id)) == 0) {
                 return false;
             }
-            execute(connection, REVOKE_LIVE_KEYS + "tenant_id = ?", statement -> {
-                statement.setLong(1, at.toEpochMilli());
-                statement.setLong(2, at.toEpochMilli());
-                statement.setString(3, id);
-            });
+            revokeLiveKeys(connection, "tenant_id", id, at);
             return true;
         });
     }
@@ -224,6 +215,16 @@ public final class JdbcKeyStore implements KeyStore {
     @Override
     public String toString() {
         return "JdbcKeyStore[" + database + "]";
+    }
+
+    /** Revokes the keys not yet revoked whose {@code column} ({@code id} or {@code tenant_id}) is {@code value}. */
+    private static int revokeLiveKeys(Connection connection, String column, String value, Instant at) throws SQLException {
+        return execute(connection, "UPDATE virtual_keys SET revoked_at = ?, updated_at = ? WHERE revoked_at IS NULL AND "
+                + column + " = ?", statement -> {
+            statement.setLong(1, at.toEpochMilli());
+            statement.setLong(2, at.toEpochMilli());
+            statement.setString(3, value);
+        });
     }
 
     /**
