@@ -1,0 +1,207 @@
+package caravan.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database behind keys, tenants and spend: an embedded H2 file by default, PostgreSQL when
+ * {@code DATABASE_URL} names one (what several gateway instances share). H2 runs in its PostgreSQL mode
+ * so one set of migrations ({@code db/migration}) serves both. Opening it connects once and migrates, so
+ * a wrong URL or a database that is down stops the start within seconds, saying which database.
+ *
+ * <p>JDBC blocks, so store work runs on the database's own small pool of threads ({@link #executor()}),
+ * never on an event loop. Its queue is bounded: when the database falls behind, new work fails at once
+ * and the caller degrades, instead of requests piling up behind it.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private static final int H2_POOL_SIZE = 4;
+    private static final int POSTGRES_POOL_SIZE = 8;
+    private static final int QUEUED_WORK = 1024;
+    /** How long a connection may take: at start (fail fast), and later for a pooled connection. */
+    private static final int CONNECT_SECONDS = 5;
+    private static final int CLOSE_WAIT_SECONDS = 10;
+
+    private final HikariDataSource dataSource;
+    private final ThreadPoolExecutor executor;
+    private final String description;
+    private final boolean embedded;
+
+    private Database(HikariDataSource dataSource, String description, boolean embedded, int threads) {
+        this.dataSource = dataSource;
+        this.description = description;
+        this.embedded = embedded;
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUED_WORK), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Opens the database and brings its schema up to date.
+     *
+     * @param databaseUrl {@code DATABASE_URL}: a PostgreSQL URL, or null/blank for the embedded H2 file
+     * @param dataDir     where the embedded database lives ({@code <dataDir>/caravan.mv.db}); created if missing
+     * @throws IllegalStateException when it cannot be reached or migrated (the message names the database, never a password)
+     * @throws IllegalArgumentException when {@code databaseUrl} is no PostgreSQL URL
+     */
+    public static Database open(String databaseUrl, Path dataDir) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("caravan-store");
+        config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(CONNECT_SECONDS));
+        // one attempt at start: a database that is not there fails the start instead of being waited for
+        config.setInitializationFailTimeout(1);
+        String description;
+        boolean embedded = databaseUrl == null || databaseUrl.isBlank();
+        if (embedded) {
+            Path file = createDirectories(dataDir).resolve("caravan");
+            description = "H2 file " + file;
+            // PostgreSQL mode with lower-case names: the migrations and queries read the same on both
+            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                    // a row lock held by another store thread is waited for, not failed after H2's 1 s default
+                    + ";LOCK_TIMEOUT=" + TimeUnit.SECONDS.toMillis(CONNECT_SECONDS));
+            config.setUsername("sa");
+            config.setPassword("");
+            config.setMaximumPoolSize(H2_POOL_SIZE);
+        } else {
+            PostgresUrl url = PostgresUrl.parse(databaseUrl);
+            description = "PostgreSQL " + url.describe();
+            config.setJdbcUrl(url.jdbcUrl());
+            config.setDataSourceProperties(url.credentials());
+            config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_SECONDS));
+            config.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_SECONDS));
+            // the server's "Detail: Key (digest)=(...)" would put stored values into exception messages
+            config.addDataSourceProperty("logServerErrorDetail", "false");
+            config.addDataSourceProperty("ApplicationName", "caravan");
+            config.setMaximumPoolSize(POSTGRES_POOL_SIZE);
+        }
+
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot connect to the database (" + description + "): " + rootMessage(e), e);
+        }
+        int migrations;
+        try {
+            migrations = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate()
+                    .migrationsExecuted;
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new IllegalStateException("Cannot migrate the database (" + description + "): " + rootMessage(e), e);
+        }
+        LOG.info("Keys and tenants are kept in {}{}", description,
+                migrations == 0 ? "" : " (schema migrations applied: " + migrations + ")");
+        return new Database(dataSource, description, embedded, config.getMaximumPoolSize());
+    }
+
+    /** The bounded pool that runs all blocking store work; it rejects work at once when its queue is full. */
+    public Executor executor() {
+        return executor;
+    }
+
+    /**
+     * Runs {@code work} on {@link #executor()}. When the queue is full (or the database closed) the future
+     * is already failed with {@link RejectedExecutionException}: the caller degrades instead of waiting.
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** What the database is, for logs and messages: {@code H2 file /data/caravan}, {@code PostgreSQL host:5432/db}. */
+    public String describe() {
+        return description;
+    }
+
+    /** Whether it is the embedded H2 file (one instance only) rather than a shared PostgreSQL. */
+    public boolean embedded() {
+        return embedded;
+    }
+
+    /** Lets queued work finish (for a few seconds at most), then closes the connections. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("Store work still running after {} s; closing {} under it", CLOSE_WAIT_SECONDS, description);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + description + "]";
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return work -> {
+            Thread thread = new Thread(work, "caravan-store-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static Path createDirectories(Path dataDir) {
+        Path absolute = dataDir.toAbsolutePath().normalize();
+        try {
+            return Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + absolute, e);
+        }
+    }
+
+    /** The innermost cause's message: "Connection to 127.0.0.1:5432 refused", not the pool's wrapping of it. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

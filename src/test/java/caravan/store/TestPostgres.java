@@ -1,0 +1,59 @@
+package caravan.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * A fresh database with a random name on the PostgreSQL at 127.0.0.1:5432 (user postgres, trust
+ * authentication), dropped on close, so test classes never see each other's rows. PostgreSQL not
+ * answering fails the test: scripts/test.sh starts it (scripts/services.sh).
+ */
+public final class TestPostgres implements AutoCloseable {
+
+    private static final String SERVER = "127.0.0.1:5432";
+
+    private final String name;
+
+    private TestPostgres(String name) {
+        this.name = name;
+    }
+
+    public static TestPostgres createDatabase() {
+        String name = "caravan_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        administer("CREATE DATABASE " + name);
+        return new TestPostgres(name);
+    }
+
+    /** The DATABASE_URL of the fresh database. */
+    public String url() {
+        return "postgresql://postgres@" + SERVER + "/" + name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Drops the database; close every pool on it first. */
+    @Override
+    public void close() {
+        administer("DROP DATABASE IF EXISTS " + name);
+    }
+
+    private static void administer(String sql) {
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("connectTimeout", "5");
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/postgres", properties);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError("PostgreSQL does not answer at " + SERVER + " as user postgres with trust"
+                    + " authentication (" + e.getMessage() + "): start it with scripts/services.sh, which"
+                    + " scripts/test.sh runs before the tests", e);
+        }
+    }
+}
