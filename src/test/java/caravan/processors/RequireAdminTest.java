@@ -25,7 +25,7 @@ class RequireAdminTest {
     @Test
     void refusesAnyOtherKeyWith403() {
         GatewayException refused = catchThrowableOfType(GatewayException.class,
-                () -> step.process(exchange(new Caller("search-team", false))));
+                () -> step.process(exchange(Caller.ofKey("search-team", "key_1"))));
 
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.code()).isEqualTo("admin_only");
