@@ -142,7 +142,7 @@ public final class MatchLanguage extends LanguageSupport {
      * {@code tenant} name the caller's key and tenant, never request fields of those names (which a client
      * could write): those are {@code params.key}, {@code params.tenant}.
      */
-    static Function<Exchange, JsonNode> reader(String path) {
+    private static Function<Exchange, JsonNode> reader(String path) {
         if (path.startsWith("headers.")) {
             String name = path.substring("headers.".length());
             return exchange -> text(exchange.getMessage().getHeader(name, String.class));
