@@ -8,6 +8,7 @@ import caravan.api.CallContext;
 import caravan.api.ClientStream;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
+import caravan.api.ProviderAccount;
 import caravan.api.Variables;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls an HTTP provider through its codec with the Vert.x client: non-blocking, keep-alive connections
- * pooled per provider. A provider that needs a key and has none is answered by echo while the stand-in
- * is enabled, so the gateway can be tried without keys.
+ * pooled per provider. A call of a tenant with its own account at the provider ({@code providerAccounts})
+ * is made with that account; any other with the endpoint's settings. A provider that needs a key and has
+ * none is answered by echo while the stand-in is enabled, so the gateway can be tried without keys; a
+ * tenant's own account is always called.
  */
 final class HttpProviderProducer extends DefaultAsyncProducer {
 
@@ -51,11 +54,12 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         if (endpoint.standsInWithEcho(codec, settings)) {
-            LOG.warn("Provider '{}' has no credentials: the echo provider answers its calls (x-caravan-provider: echo). "
-                    + "Set its key to call the real provider.", settings.provider());
+            LOG.warn("Provider '{}' has no credentials: the echo provider answers its calls (x-caravan-provider: echo), "
+                    + "except those of tenants with their own account there. Set its key to call the real provider.",
+                    settings.provider());
             standIn = new EchoProducer(endpoint);
-            return;
         }
+        // built even for a stand-in: tenants with their own account are called all the same
         clientOptions = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, endpoint.getConnectTimeoutMs()))
                 .setKeepAlive(true)
@@ -88,29 +92,44 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
             CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
-            if (standIn != null) {
+            UpstreamSettings upstream = upstreamFor(exchange);
+            if (upstream == settings && standIn != null) {
                 CallContext.Attempt attempt = call.current();
                 if (attempt != null) {
                     attempt.answeredBy("echo", exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
                 }
                 return standIn.process(exchange, callback);
             }
-            if (!UpstreamSettings.present(settings.baseUrl())) {
+            if (!UpstreamSettings.present(upstream.baseUrl())) {
                 throw new GatewayException(502, ErrorType.UPSTREAM, "provider_not_configured", null,
                         "Provider '" + settings.provider() + "' is not configured: it has no endpoint.");
             }
             exchange.setVariable(Variables.GEN_AI_PROVIDER, genAiProvider);
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
-            UpstreamRequest upstream = codec.encodeRequest(request, model, settings);
             new UpstreamCall(exchange, callback, call, exchange.getVariable(Variables.CLIENT, ClientStream.class), codec,
-                    model, settings.provider(), endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx())
-                    .start(client(), upstream, request.stream());
+                    model, upstream, endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx())
+                    .start(client(), codec.encodeRequest(request, model, upstream), request.stream());
             return false;
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
+    }
+
+    /**
+     * The calling tenant's own account at this provider, when it has one, else the endpoint's settings
+     * (the same instance, so the common call allocates nothing). The accounts are the exchange's own, set
+     * by {@code authenticate} for the caller's key, so a call can only ever use its own tenant's; a
+     * mirror's copy of the exchange carries them too.
+     */
+    private UpstreamSettings upstreamFor(Exchange exchange) {
+        Map<?, ?> accounts = exchange.getVariable(Variables.PROVIDER_ACCOUNTS, Map.class);
+        if (accounts == null || !(accounts.get(settings.provider()) instanceof ProviderAccount account)
+                || !UpstreamSettings.present(account.apiKey()) && !UpstreamSettings.present(account.baseUrl())) {
+            return settings;
+        }
+        return settings.forTenant(exchange.getVariable(Variables.TENANT, String.class), account);
     }
 }

@@ -48,6 +48,8 @@ final class UpstreamCall {
     /** The model the request was encoded for: the codec names the answer with it when the provider does not. */
     private final String upstreamModel;
     private final String provider;
+    /** The tenant whose own account the call is made with, or null for the gateway's. */
+    private final String tenantAccount;
     private final long timeoutMs;
     /** The timeout is the request's remaining time: when it fires, the whole request is out of time. */
     private final boolean deadlineBound;
@@ -60,14 +62,15 @@ final class UpstreamCall {
     private StreamDecoder decoder;
 
     UpstreamCall(Exchange exchange, AsyncCallback callback, CallContext call, ClientStream client, ProviderCodec codec,
-                 String upstreamModel, String provider, long timeoutMs, Vertx vertx) {
+                 String upstreamModel, UpstreamSettings account, long timeoutMs, Vertx vertx) {
         this.exchange = exchange;
         this.callback = callback;
         this.call = call;
         this.client = client;
         this.codec = codec;
         this.upstreamModel = upstreamModel;
-        this.provider = provider;
+        this.provider = account.provider();
+        this.tenantAccount = account.tenant();
         // never beyond the request's deadline across all its attempts
         long remainingMs = call.remainingNanos() / 1_000_000;
         this.deadlineBound = remainingMs < timeoutMs;
@@ -126,9 +129,12 @@ final class UpstreamCall {
         }
     }
 
-    /** A provider's "unauthenticated" is about the gateway's key for it, never the client's: it must not reach the client as 401. */
+    /**
+     * A provider's "unauthenticated" is about the key the call was made with (the gateway's, or the tenant's
+     * own account's), never the key the client presented to the gateway: it must not reach the client as 401.
+     */
     private GatewayException clientFacing(GatewayException error) {
-        return error.status() == 401 ? ProviderCredentials.rejected(provider) : error;
+        return error.status() == 401 ? ProviderCredentials.rejected(provider, tenantAccount) : error;
     }
 
     private static Future<byte[]> wholeBody(HttpClientResponse response) {

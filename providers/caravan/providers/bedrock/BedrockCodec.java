@@ -20,6 +20,12 @@ import caravan.providers.codec.RequestHeaders;
  * framing. Requests are signed with AWS Signature Version 4 for the service {@code bedrock} in the
  * configured region. The model id is a path segment, percent-encoded as the AWS SDKs send it (a model
  * id's {@code :} goes as {@code %3A}).
+ * <p>
+ * A tenant's own Bedrock account ({@link UpstreamSettings#tenantAccount()}) is one API key and a base URL,
+ * so its key is taken as a Bedrock API key, which Bedrock reads as a bearer token in place of a signature;
+ * its calls are never signed with the gateway's AWS credentials. A tenant cannot bring AWS access keys or a
+ * role of its own (an account holds no secret key nor session token to sign with). The gateway's own
+ * configuration signs, as before: its endpoint's {@code apiKey} is not what it authenticates with.
  */
 public final class BedrockCodec implements ProviderCodec {
 
@@ -61,7 +67,9 @@ public final class BedrockCodec implements ProviderCodec {
         String operation = "/model/" + SigV4Signer.uriEncode(upstreamModel)
                 + (request.stream() ? "/converse-stream" : "/converse");
         RequestHeaders headers = RequestHeaders.json(request.stream() ? EVENT_STREAM : RequestHeaders.JSON);
-        if (settings.hasCredentials()) {
+        if (upstream.tenantAccount()) {
+            headers.bearer(upstream);
+        } else if (settings.hasCredentials()) {
             URI base = URI.create(upstream.baseUrl());
             SigV4Signer signer = new SigV4Signer(settings.getAccessKey(), settings.getSecretKey(),
                     settings.getSessionToken(), settings.getRegion(), SIGNING_SERVICE, clock);
@@ -94,12 +102,13 @@ public final class BedrockCodec implements ProviderCodec {
     }
 
     /**
-     * Bedrock signs with an access key and its secret (and, for temporary credentials, a session token), all
-     * of its own settings: an API key is not what it authenticates with.
+     * The gateway signs with an access key and its secret (and, for temporary credentials, a session token), all
+     * of its own settings: its API key is not what it authenticates with. A tenant's account authenticates
+     * with its Bedrock API key.
      */
     @Override
     public boolean hasCredentials(UpstreamSettings upstream) {
-        return settings.hasCredentials();
+        return upstream.tenantAccount() ? upstream.hasApiKey() : settings.hasCredentials();
     }
 
     /** The {@code Host} header an HTTP client sends for this URL: the port only when it is not the scheme's default. */

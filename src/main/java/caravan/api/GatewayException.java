@@ -113,6 +113,16 @@ public class GatewayException extends RuntimeException {
                 + "missing, wrong or revoked. This is not about your key.");
     }
 
+    /**
+     * A provider refused the credentials of the caller's tenant's own account there: the same 502 as
+     * {@link #providerRejectedCredentials}, telling the caller it is its tenant's account to fix.
+     */
+    public static GatewayException providerRejectedTenantCredentials(String provider) {
+        return new GatewayException(502, ErrorType.UPSTREAM, PROVIDER_AUTHENTICATION, null, "Provider '" + provider
+                + "' refused the credentials of your tenant's own account there (HTTP 401): its key for that provider "
+                + "is missing, wrong or revoked. Your key to the gateway is fine.");
+    }
+
     public static GatewayException internal(String message, Throwable cause) {
         return new GatewayException(500, ErrorType.API, "internal_error", null, message, null, cause);
     }

@@ -22,6 +22,15 @@ public record Tenant(String id, Limits limits, Budget budget, Map<String, Provid
         providers = providers == null ? Map.of() : Map.copyOf(providers);
     }
 
+    /**
+     * The text of the admin's attribute {@code field} of this tenant (a number or a boolean as written), or null
+     * when it has none or it is not a single value. For Simple, which cannot index a Jackson object:
+     * {@code ${variable.tenantProfile?.attribute('plan')} == 'paid'}.
+     */
+    public String attribute(String field) {
+        return Attributes.text(metadata, field);
+    }
+
     @Override
     public String toString() {
         return "Tenant[id=" + id + ", providers=" + providers.keySet() + "]";

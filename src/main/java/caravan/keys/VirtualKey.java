@@ -30,6 +30,15 @@ public record VirtualKey(String id, String digest, String prefix, String name, S
         return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
     }
 
+    /**
+     * The text of the admin's attribute {@code field} of this key (a number or a boolean as written), or null
+     * when it has none or it is not a single value. For Simple, which cannot index a Jackson object:
+     * {@code ${variable.virtualKey?.attribute('plan')} == 'paid'}.
+     */
+    public String attribute(String field) {
+        return Attributes.text(metadata, field);
+    }
+
     @Override
     public String toString() {
         return "VirtualKey[id=" + id + ", tenant=" + tenant + ", prefix=" + prefix + "]";

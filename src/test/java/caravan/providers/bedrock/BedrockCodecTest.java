@@ -19,6 +19,7 @@ import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.api.ProviderAccount;
 import caravan.api.Usage;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
@@ -114,6 +115,21 @@ class BedrockCodecTest {
 
         assertThat(unsigned.encodeRequest(request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"),
                 MODEL, none).headers()).doesNotContainKeys("Authorization", "X-Amz-Date");
+    }
+
+    @Test
+    void aTenantsOwnAccountSendsItsBedrockApiKeyAsABearerTokenAndIsNeverSignedWithTheGatewaysCredentials() {
+        UpstreamSettings tenant = SETTINGS.forTenant("acme", new ProviderAccount("bedrock-api-key-acme", null));
+        UpstreamSettings keyless = SETTINGS.forTenant("acme", new ProviderAccount(null, "http://127.0.0.1:8089"));
+        ChatRequest hi = request("{\"model\":\"bedrock/m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(codec.encodeRequest(hi, MODEL, tenant).headers())
+                .containsEntry("Authorization", "Bearer bedrock-api-key-acme")
+                .doesNotContainKeys("X-Amz-Date", "X-Amz-Security-Token");
+        assertThat(codec("us-west-2", "FwoGZXIvYXdzEXAMPLE").encodeRequest(hi, MODEL, keyless).headers())
+                .doesNotContainKeys("Authorization", "X-Amz-Date", "X-Amz-Security-Token");
+        assertThat(codec.hasCredentials(tenant)).isTrue();
+        assertThat(codec.hasCredentials(keyless)).as("the gateway's AWS keys are not the tenant's").isFalse();
     }
 
     @Test
