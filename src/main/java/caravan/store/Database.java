@@ -77,7 +77,11 @@ public final class Database implements AutoCloseable {
             // PostgreSQL mode with lower-case names: the migrations and queries read the same on both
             config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                     // a row lock held by another store thread is waited for, not failed after H2's 1 s default
-                    + ";LOCK_TIMEOUT=" + TimeUnit.SECONDS.toMillis(CONNECT_SECONDS));
+                    + ";LOCK_TIMEOUT=" + TimeUnit.SECONDS.toMillis(CONNECT_SECONDS)
+                    // H2's own JVM shutdown hook would close the file at SIGTERM while Camel's hook still stops
+                    // the gateway: the calls answered during the stop and the spend written at stop would be
+                    // lost. The file closes with the pool instead (close()), after the last write.
+                    + ";DB_CLOSE_ON_EXIT=FALSE");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(H2_POOL_SIZE);

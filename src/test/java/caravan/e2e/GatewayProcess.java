@@ -103,6 +103,11 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM, as an orchestrator stopping it would, and returns at once: {@link #awaitExit} waits for the end. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** Stops the gateway as an orchestrator would (SIGTERM) and returns everything it wrote, shutdown included. */
     String stop() throws InterruptedException {
         process.destroy();

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
@@ -238,6 +240,40 @@ class VirtualKeysSdkIT {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.errorType()).hasValue(ErrorType.PERMISSION_ERROR);
         assertThat(anthropic.requestCount()).isZero();
+    }
+
+    @Test
+    void spendSettledWhileTheGatewayStopsIsThereAfterARestart(@TempDir Path ownDir) throws Exception {
+        Map<String, String> environment = Map.of("GATEWAY_MASTER_KEY", MASTER_KEY,
+                "GATEWAY_DATA_DIR", ownDir.resolve("data").toString(),
+                "OPENAI_BASE_URL", openai.baseUrl(), "OPENAI_API_KEY", OPENAI_KEY);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        openai.reset(exchange -> release.thenRun(() -> exchange.vertx().runOnContext(
+                v -> Answer.json(200, Recorded.text("openai", "completion.json")).answer(exchange))));
+        String id;
+        try (GatewayProcess first = GatewayProcess.start(ownDir, GatewayUnderTest.freePort(), environment).awaitReady()) {
+            JsonNode key = new GatewayCalls(first, MASTER_KEY).createKey("{\"tenant\":\"restarts\",\"budget_usd\":1}");
+            id = key.get("id").asText();
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(first.url("/v1")).apiKey(key.get("key").asText())
+                    .maxRetries(0).build();
+            CompletableFuture<ChatCompletion> inFlight = CompletableFuture.supplyAsync(
+                    () -> client.chat().completions().create(chat("gpt-4o-mini")));
+            openai.takeRequest();
+
+            // stopped with a call in flight: it is answered while the gateway stops, and what it cost is written
+            first.terminate();
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.output().contains("Shutting down Apache Camel"));
+            release.complete(null);
+
+            assertThat(inFlight.get(20, TimeUnit.SECONDS).choices()).hasSize(1);
+            first.awaitExit();
+            assertThat(first.output()).doesNotContain("could not be written at stop");
+        }
+
+        try (GatewayProcess second = GatewayProcess.start(ownDir, GatewayUnderTest.freePort(), environment).awaitReady()) {
+            assertThat(new GatewayCalls(second, MASTER_KEY).adminGet("/admin/keys/" + id).get("spend_usd").decimalValue())
+                    .isGreaterThan(BigDecimal.ZERO);
+        }
     }
 
     /** The key's rpm of 20 is the only request limit: remaining is what is left of it, never more than 19 after a call. */
