@@ -59,12 +59,21 @@ public final class RedisLimitStore implements LimitStore {
 
     /** Opens the pool without waiting for Redis: a Redis that is down shows in {@link #reachable()} and in each call. */
     public static RedisLimitStore connect(Vertx vertx, RedisSettings settings) {
-        RedisOptions options = new RedisOptions()
-                .setConnectionString(settings.url())
-                .setMaxPoolSize(settings.maxPoolSize())
-                .setMaxPoolWaiting(settings.maxWaiting());
-        options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-        RedisLimitStore store = new RedisLimitStore(vertx, Redis.createClient(vertx, options), settings);
+        Redis client;
+        try {
+            RedisOptions options = new RedisOptions()
+                    .setConnectionString(settings.url())
+                    .setMaxPoolSize(settings.maxPoolSize())
+                    .setMaxPoolWaiting(settings.maxWaiting());
+            options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            client = Redis.createClient(vertx, options);
+        } catch (RuntimeException unreadable) {
+            // no cause: the client's parse errors quote the whole URL, password included ("Malformed escape
+            // pair at index 15: redis://:...@host"), and the start failure prints the root cause
+            throw new IllegalArgumentException("REDIS_URL cannot be read as a Redis URL (redis://[:password@]host:6379[/db],"
+                    + " rediss:// for TLS; %-encode reserved characters and spaces in the password)");
+        }
+        RedisLimitStore store = new RedisLimitStore(vertx, client, settings);
         store.calls.ping().onComplete(outcome -> LOG.info("Limit store: Redis at {}{}", settings.address(),
                 outcome.succeeded() ? "" : ", not reachable yet: " + outcome.cause().getMessage()));
         return store;

@@ -155,15 +155,30 @@ class SecretsStayOutIT {
         secrets.put("a wrong Redis password", wrongRedisPassword);
         List<String> outputs = new ArrayList<>();
 
-        // a database that is not there stops the start
+        // stores and keys that cannot be used stop the start, each with a message that does not repeat its value
         String missing = "caravan_missing_" + hex(4);
-        try (GatewayProcess gateway = GatewayProcess.start(workDir, GatewayUnderTest.freePort(), Map.of(
-                "GATEWAY_MASTER_KEY", master, "GATEWAY_DATA_DIR", workDir.resolve("data").toString(),
-                "DATABASE_URL", "postgresql://caravan_e2e_nobody:" + databasePassword + "@127.0.0.1:5432/" + missing))) {
-            assertThat(gateway.awaitExit()).isNotZero();
-            outputs.add(gateway.output());
+        String redisTypo = "canary-redis-typo-" + hex(6);
+        String redisSpace = "canary-redis-space-" + hex(6);
+        String shortSecret = "canary-short-secret-" + hex(4);
+        secrets.put("a Redis password with a stray %", redisTypo);
+        secrets.put("a Redis password with a space", redisSpace);
+        secrets.put("a GATEWAY_SECRET_KEY too short", shortSecret);
+        for (Map<String, String> refused : List.of(
+                Map.of("DATABASE_URL", "postgresql://caravan_e2e_nobody:" + databasePassword + "@127.0.0.1:5432/" + missing),
+                Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/" + missing + "?user=caravan_e2e_nobody&password="
+                        + databasePassword),
+                Map.of("REDIS_URL", "redis://:" + redisTypo + "%zz@127.0.0.1:6379"),
+                Map.of("REDIS_URL", "redis://:" + redisSpace + " x@127.0.0.1:6379"),
+                Map.of("GATEWAY_SECRET_KEY", shortSecret))) {
+            Map<String, String> environment = new LinkedHashMap<>(refused);
+            environment.put("GATEWAY_MASTER_KEY", master);
+            environment.put("GATEWAY_DATA_DIR", workDir.resolve("data").toString());
+            try (GatewayProcess gateway = GatewayProcess.start(workDir, GatewayUnderTest.freePort(), environment)) {
+                assertThat(gateway.awaitExit()).as("%s", refused.keySet()).isNotZero();
+                assertThat(gateway.output()).contains("Caravan failed to start");
+                outputs.add(gateway.output());
+            }
         }
-        assertThat(outputs.get(0)).contains("Caravan failed to start");
 
         // a Redis that refuses the password: limits fail open, and the gateway says why
         GatewayCalls calls;
