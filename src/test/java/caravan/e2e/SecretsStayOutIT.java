@@ -1,6 +1,5 @@
 package caravan.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -35,13 +34,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged jar started with a canary value for every secret it can be given (master key, every
- * provider's key, the store URLs' passwords, {@code GATEWAY_SECRET_KEY}), then given more through the admin
- * API (virtual keys, a tenant's own provider key). Traffic touches every path that logs or answers about
- * keys: success, wrong, revoked and out-of-scope keys, rate limits and budgets, a provider refusing the
- * gateway's key and a tenant's, admin bad input, every status page, a stop. Afterwards no secret appears
- * in what the process wrote, in any answer (but the one create answer that shows a new key once), in the
- * traces it exported, in the files of its data folder; no virtual key or tenant provider key in the
- * database; and no caller's key in what the providers received.
+ * provider's key, the OTLP collector's token, the store URLs' passwords, {@code GATEWAY_SECRET_KEY}), then
+ * given more through the admin API (virtual keys, a tenant's own provider key, rotated). Traffic touches
+ * every path that logs or answers about keys: success, wrong, forged, revoked and out-of-scope keys, rate
+ * limits and budgets, a provider refusing the gateway's key and a tenant's, admin bad input carrying
+ * secrets, every status page, both stores going away, starts that fail on a store or key, a stop.
+ * Afterwards no secret appears in what the process wrote, in any answer (but the one create answer that
+ * shows a new key once), in the traces it exported, in the files of its data folder or in the database
+ * (H2 file, or every PostgreSQL row); and no caller's key in what the providers received.
  */
 class SecretsStayOutIT {
 
@@ -53,6 +53,7 @@ class SecretsStayOutIT {
     /** What each secret is called in a failure message, and its value. */
     final Map<String, String> secrets = new LinkedHashMap<>();
     final List<byte[]> traces = new CopyOnWriteArrayList<>();
+    final List<String> exportAuthorizations = new CopyOnWriteArrayList<>();
     /** What the providers received, headers and body: the gateway's providers, and tenant acme's own OpenAI account. */
     final List<String> gatewayProvidersSaw = new CopyOnWriteArrayList<>();
     final List<String> tenantProviderSaw = new CopyOnWriteArrayList<>();
@@ -67,11 +68,10 @@ class SecretsStayOutIT {
         collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         collector.createContext("/", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
-                ByteArrayOutputStream received = new ByteArrayOutputStream();
-                received.writeBytes(exchange.getRequestHeaders().toString().getBytes(StandardCharsets.UTF_8));
-                received.writeBytes(body.readAllBytes());
-                traces.add(received.toByteArray());
+                traces.add(body.readAllBytes());
             }
+            // the collector's own token belongs in these headers, and only there
+            exportAuthorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             exchange.sendResponseHeaders(200, 0);
             exchange.close();
@@ -167,6 +167,7 @@ class SecretsStayOutIT {
                 Map.of("DATABASE_URL", "postgresql://caravan_e2e_nobody:" + databasePassword + "@127.0.0.1:5432/" + missing),
                 Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/" + missing + "?user=caravan_e2e_nobody&password="
                         + databasePassword),
+                Map.of("DATABASE_URL", "postgresql://caravan_e2e_nobody:" + databasePassword + "%zz@127.0.0.1:5432/" + missing),
                 Map.of("REDIS_URL", "redis://:" + redisTypo + "%zz@127.0.0.1:6379"),
                 Map.of("REDIS_URL", "redis://:" + redisSpace + " x@127.0.0.1:6379"),
                 Map.of("GATEWAY_SECRET_KEY", shortSecret))) {
@@ -258,6 +259,9 @@ class SecretsStayOutIT {
         environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort());
         environment.put("OTEL_BSP_SCHEDULE_DELAY", "50");
         environment.put("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true");
+        String collectorToken = "canary-otlp-token-" + hex(6);
+        secrets.put("the OTLP collector's token (OTEL_EXPORTER_OTLP_HEADERS)", collectorToken);
+        environment.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20" + collectorToken);
 
         GatewayProcess gateway = GatewayProcess.start(workDir, GatewayUnderTest.freePort(), environment).awaitReady();
         GatewayCalls calls = new GatewayCalls(gateway, master);
@@ -270,7 +274,7 @@ class SecretsStayOutIT {
             virtualKeyTraffic(calls, keyIds, keySecrets);
             adminBadInput(calls);
             for (String path : List.of("/admin/keys", "/admin/keys?tenant=acme", "/admin/tenants", "/admin/tenants/acme",
-                    "/admin/tenants/other-team", "/metrics", "/v1/caravan/stats", "/v1/caravan/routing", "/v1/models")) {
+                    "/admin/tenants/other-team", "/metrics", "/v1/caravan/stats", "/v1/caravan/routing", "/v1/models", "/ui")) {
                 assertThat(calls.admin("GET", path, null).statusCode()).as(path).isEqualTo(200);
             }
             for (String id : keyIds) {
@@ -284,6 +288,7 @@ class SecretsStayOutIT {
             readiness = GatewayCalls.json(ready.body());
             // the traces of virtual-key calls were exported (each span names its key by id)
             await().atMost(Duration.ofSeconds(20)).until(() -> traces().contains(keyIds.get(0)));
+            assertThat(exportAuthorizations).as("the exporter sent the collector's token").contains("Bearer " + collectorToken);
             aftermath.happen(gateway, calls);
         } finally {
             output = gateway.stop();
