@@ -55,6 +55,9 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_") || name.endsWith("_API_KEY")
                 || name.endsWith("_BASE_URL"));
         builder.environment().put("GATEWAY_PORT", String.valueOf(port));
+        // each process its own embedded database, unless the test shares one on purpose: an H2 file is
+        // one gateway's (a second process on it fails to start, saying so)
+        builder.environment().put("GATEWAY_DATA_DIR", Files.createTempDirectory("caravan-data").toString());
         builder.environment().putAll(environment);
         return new GatewayProcess(builder.start(), log, port);
     }
