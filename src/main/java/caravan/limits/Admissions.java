@@ -135,6 +135,7 @@ public final class Admissions {
             if (!take.granted()) {
                 String kind = kinds.get(take.refused());
                 String code = kind + "_limit";
+                headers.refusedBy(buckets.get(take.refused()), kind);
                 rejected(code, tenantId);
                 throw GatewayException.rateLimited(code, "Rate limit reached for " + describe(buckets.get(take.refused()), kind)
                         + ". Try again in " + seconds(take.retryAfterMillis()) + " s.", seconds(take.retryAfterMillis()));
