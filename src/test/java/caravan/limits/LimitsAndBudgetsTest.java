@@ -87,6 +87,8 @@ class LimitsAndBudgetsTest {
         long retryAfter = Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 60L);
         assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(gateway.get("/metrics", "Authorization", "Bearer " + MASTER).body())
+                .containsPattern("caravan_rate_limited_total\\{[^}]*reason=\"rpm_limit\"[^}]*tenant=\"t-rpm\"[^}]*} 1\\.0");
     }
 
     @Test
