@@ -30,7 +30,8 @@ public final class SharedStores {
      * knows {@code key}: {@code GET /v1/models} authenticates the key and takes nothing from its limits.
      */
     public static void awaitKnown(GatewayUnderTest gateway, String key) {
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(25))
+        await("the gateway on port " + gateway.port() + " knows the key")
+                .atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(25))
                 .until(() -> models(gateway, key).statusCode() == 200);
     }
 
