@@ -63,13 +63,14 @@ class KeysOnPostgresTest {
         admin = new Admin(gateway, MASTER);
     }
 
+    /** In this order: the instance lets go of the database before it is dropped. */
     @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
+    static void stop() throws Exception {
+        for (AutoCloseable started : new AutoCloseable[] {gateway, upstream, postgres}) {
+            if (started != null) {
+                started.close();
+            }
         }
-        upstream.close();
-        postgres.close();
     }
 
     @BeforeEach

@@ -51,12 +51,14 @@ class TwoInstancesOnePostgresTest {
                 .start();
     }
 
+    /** In this order: the instances let go of the database before it is dropped. */
     @AfterAll
-    static void stop() {
-        a.close();
-        b.close();
-        upstream.close();
-        postgres.close();
+    static void stop() throws Exception {
+        for (AutoCloseable started : new AutoCloseable[] {a, b, upstream, postgres}) {
+            if (started != null) {
+                started.close();
+            }
+        }
     }
 
     static HttpResponse<String> call(GatewayUnderTest gateway, String key) {

@@ -57,13 +57,14 @@ class SharedRedisLimitsTest {
                 .start();
     }
 
+    /** In this order: the instances write their spend and let go of PostgreSQL and Redis before those go. */
     @AfterAll
     static void stop() throws Exception {
-        a.close();
-        b.close();
-        upstream.close();
-        postgres.close();
-        redis.close();
+        for (AutoCloseable started : new AutoCloseable[] {a, b, upstream, postgres, redis}) {
+            if (started != null) {
+                started.close();
+            }
+        }
     }
 
     @BeforeEach
