@@ -60,9 +60,14 @@ public final class Admissions {
         return budgets;
     }
 
-    /** Whether the limit store answered its last call (for {@code /readyz}). */
+    /**
+     * Whether the limit store answers (for {@code /readyz}), as the store itself knows it: a Redis store
+     * probes its Redis while it is gone. Not the outage flag here, which only a call through the limits
+     * clears: an instance failing closed, taken out of traffic by its 503 {@code /readyz}, gets no such
+     * call and would stay unready after Redis came back.
+     */
     public boolean storeReachable() {
-        return !down.get() && store.reachable();
+        return store.reachable();
     }
 
     public String storeKind() {
