@@ -47,8 +47,7 @@ final class RedisServerProcess implements AutoCloseable {
     static RedisServerProcess startRequired() throws IOException {
         if (!available()) {
             throw new AssertionError("This test runs a redis-server of its own, and there is none on the PATH:"
-                    + " install Redis (Debian: apt-get install redis-server; scripts/services.sh does it when no Redis"
-                    + " answers on 127.0.0.1:6379)");
+                    + " install Redis (Debian: apt-get install redis-server; scripts/services.sh does it)");
         }
         return startOnFreePort();
     }
