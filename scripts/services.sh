@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests use answer on this machine:
 #   PostgreSQL on 127.0.0.1:5432, user postgres with trust authentication (no password)
-#   Redis      on 127.0.0.1:6379
+#   Redis      on 127.0.0.1:6379, and the redis-server program (tests start private ones)
 # A service that already answers is left alone, and then the script prints nothing. Otherwise, on
 # Debian, it installs the package (postgresql, redis-server; as root, or through sudo), starts it, lets
 # user postgres in from 127.0.0.1 without a password (pg_hba.conf), and waits up to 60 s for it to
@@ -116,8 +116,10 @@ ensure_postgres() {
 }
 
 ensure_redis() {
-    redis_answers && return 0
+    # the tests also start private redis-server processes (outages, restarts): the binary must be here
+    # even when another Redis already answers on the port
     command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+    redis_answers && return 0
     # the package's own service may have come up meanwhile
     if ! port_open "$REDIS_PORT"; then
         log "starting Redis on 127.0.0.1:$REDIS_PORT"

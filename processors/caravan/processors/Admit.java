@@ -52,6 +52,8 @@ public final class Admit extends AsyncProcessorSupport {
                         exchange.getVariable(Variables.TENANT, String.class), endUser, Instant.now(), headers)
                 .whenComplete((admission, failure) -> {
                     if (failure != null) {
+                        // a 429 says which limit refused it, as OpenAI's does
+                        headers.writeTo((name, value) -> ResponseHeaders.put(exchange, name, value));
                         exchange.setException(failure instanceof CompletionException wrapped && wrapped.getCause() != null
                                 ? wrapped.getCause() : failure);
                     } else if (admission != null) {

@@ -13,6 +13,7 @@ import caravan.api.Variables;
 import caravan.keys.KeyRegistry;
 import caravan.keys.KeySecrets;
 import caravan.keys.Tenant;
+import caravan.keys.TenantIds;
 import caravan.keys.VirtualKey;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -14,6 +14,7 @@ import caravan.keys.KeyRegistry;
 import caravan.keys.KeySecrets;
 import caravan.keys.KeyStore;
 import caravan.keys.Limits;
+import caravan.keys.TenantIds;
 import caravan.keys.VirtualKey;
 import caravan.limits.Budgets;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -53,7 +54,7 @@ public final class KeysAdmin {
         if (tenant == null) {
             throw AdminFields.invalid("tenant", "is required: the tenant the key belongs to");
         }
-        TenantsAdmin.checkId(tenant, "tenant");
+        TenantIds.check(tenant, "tenant");
         Instant now = clock.instant();
         String secret = KeySecrets.newSecret();
         VirtualKey key = new VirtualKey(KeySecrets.newId(), digest.apply(secret), KeySecrets.shown(secret),

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import caravan.api.GatewayException;
 import caravan.api.Json;
@@ -17,6 +16,7 @@ import caravan.keys.KeyRegistry;
 import caravan.keys.KeyStore;
 import caravan.keys.Limits;
 import caravan.keys.Tenant;
+import caravan.keys.TenantIds;
 import caravan.limits.Budgets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -37,7 +37,6 @@ public final class TenantsAdmin {
     static final Set<String> PATCH_FIELDS = Set.of("rpm", "tpm", "max_parallel", "user_rpm", "user_tpm",
             "budget_usd", "budget_period", "providers", "metadata");
     private static final Set<String> ACCOUNT_FIELDS = Set.of("api_key", "base_url");
-    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final KeyStore store;
     private final KeyRegistry registry;
@@ -57,7 +56,7 @@ public final class TenantsAdmin {
         if (id == null) {
             throw AdminFields.invalid("id", "is required");
         }
-        checkId(id, "id");
+        TenantIds.check(id, "id");
         Instant now = clock.instant();
         Tenant tenant = new Tenant(id, KeysAdmin.limits(fields, Limits.NONE), KeysAdmin.budget(fields, caravan.keys.Budget.NONE),
                 providers(fields, Map.of(), exchange.getContext()), KeysAdmin.metadata(fields, null), now, now);
@@ -106,13 +105,6 @@ public final class TenantsAdmin {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("id", tenant.id()).put("object", "tenant.deleted").put("deleted", true);
         return new AdminOperation.Answer(200, answer);
-    }
-
-    static String checkId(String id, String param) {
-        if (!VALID_ID.matcher(id).matches()) {
-            throw AdminFields.invalid(param, "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        return id;
     }
 
     private Tenant existing(Exchange exchange) {

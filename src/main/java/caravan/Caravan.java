@@ -56,7 +56,8 @@ public final class Caravan {
     /** The first message that explains the failure: a port in use is said plainly, not as a stack trace. */
     private static String reason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof EdgeServer.PortInUseException) {
+            // the gateway's own start failures say what to do; a root cause alone would not
+            if (t instanceof EdgeServer.PortInUseException || t instanceof caravan.store.StoreException) {
                 return t.getMessage();
             }
         }

@@ -107,7 +107,7 @@ public final class GatewayConfiguration implements CamelConfiguration {
         JdbcKeyStore store = new JdbcKeyStore(database, secret);
         KeyRegistry keys = new KeyRegistry(store, secret::digest);
         keys.reload();
-        LOG.info("Keys and tenants: {} ({} keys, {} tenants)", database.describe(), keys.keys().size(), keys.tenants().size());
+        LOG.info("{} virtual keys and {} tenants loaded", keys.keys().size(), keys.tenants().size());
         Registry registry = context.getRegistry();
         registry.bind("database", database);
         registry.bind("gatewaySecret", secret);

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import caravan.api.Globs;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +37,7 @@ public final class ModelCatalog {
     ModelCatalog(Map<String, ProviderModels> providers) {
         this.providers = providers;
         providers.forEach((provider, models) -> models.bareNames()
-                .forEach(glob -> bareNames.add(Map.entry(glob(glob), provider))));
+                .forEach(glob -> bareNames.add(Map.entry(Globs.compile(glob), provider))));
         providers.forEach((provider, models) -> prices.put(provider, models.prices()));
         providers.forEach((provider, models) -> {
             Set<String> names = new java.util.HashSet<>(models.models());
@@ -80,17 +81,6 @@ public final class ModelCatalog {
     public List<String> modelsOf(String provider) {
         ProviderModels models = providers.get(provider);
         return models == null ? List.of() : models.models();
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            if (!regex.isEmpty()) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
-        }
-        return Pattern.compile(regex.toString());
     }
 
     /** The tokens a model takes in (prompt and answer together), or 0 when the catalog does not know. */

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import caravan.api.Globs;
+
 /**
  * What a key may call: its {@code models} entries are named routes, {@code provider/model} names, bare
  * model names, or globs over any of those ({@code openai/*}, {@code *-mini}). An empty list allows all.
@@ -46,22 +48,11 @@ public final class ModelScope {
         }
         Pattern pattern = PATTERNS.get(entry);
         if (pattern == null) {
-            pattern = glob(entry);
+            pattern = Globs.compile(entry);
             if (PATTERNS.size() < MAX_PATTERNS) {
                 PATTERNS.put(entry, pattern);
             }
         }
         return pattern.matcher(name).matches();
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            if (!regex.isEmpty()) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
-        }
-        return Pattern.compile(regex.toString());
     }
 }

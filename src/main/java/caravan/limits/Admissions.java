@@ -60,9 +60,14 @@ public final class Admissions {
         return budgets;
     }
 
-    /** Whether the limit store answered its last call (for {@code /readyz}). */
+    /**
+     * Whether the limit store answers (for {@code /readyz}), as the store itself knows it: a Redis store
+     * probes its Redis while it is gone. Not the outage flag here, which only a call through the limits
+     * clears: an instance failing closed, taken out of traffic by its 503 {@code /readyz}, gets no such
+     * call and would stay unready after Redis came back.
+     */
     public boolean storeReachable() {
-        return !down.get() && store.reachable();
+        return store.reachable();
     }
 
     public String storeKind() {
@@ -135,6 +140,7 @@ public final class Admissions {
             if (!take.granted()) {
                 String kind = kinds.get(take.refused());
                 String code = kind + "_limit";
+                headers.refusedBy(buckets.get(take.refused()), kind);
                 rejected(code, tenantId);
                 throw GatewayException.rateLimited(code, "Rate limit reached for " + describe(buckets.get(take.refused()), kind)
                         + ". Try again in " + seconds(take.retryAfterMillis()) + " s.", seconds(take.retryAfterMillis()));

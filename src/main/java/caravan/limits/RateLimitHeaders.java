@@ -30,6 +30,17 @@ public final class RateLimitHeaders {
         }
     }
 
+    /** A call was refused by this bucket: its limit, with nothing remaining, is what the client should see. */
+    void refusedBy(LimitStore.BucketRequest bucket, String kind) {
+        if (kind.equals("rpm")) {
+            requestLimit = bucket.limit();
+            requestsLeft = 0;
+        } else {
+            tokenLimit = bucket.limit();
+            tokensLeft = 0;
+        }
+    }
+
     /** Hands each header that applies to {@code header}. */
     public void writeTo(BiConsumer<String, String> header) {
         if (requestLimit >= 0) {

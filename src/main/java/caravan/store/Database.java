@@ -102,7 +102,10 @@ public final class Database implements AutoCloseable {
         try {
             dataSource = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot connect to the database (" + description + "): " + rootMessage(e), e);
+            String hint = embedded && String.valueOf(rootMessage(e)).contains("locked")
+                    ? ". Another gateway runs on this GATEWAY_DATA_DIR: give each instance its own, or share PostgreSQL "
+                    + "with DATABASE_URL" : "";
+            throw new StoreException("Cannot connect to the database (" + description + "): " + rootMessage(e) + hint, e);
         }
         int migrations;
         try {
@@ -115,7 +118,7 @@ public final class Database implements AutoCloseable {
                     .migrationsExecuted;
         } catch (RuntimeException e) {
             dataSource.close();
-            throw new IllegalStateException("Cannot migrate the database (" + description + "): " + rootMessage(e), e);
+            throw new StoreException("Cannot migrate the database (" + description + "): " + rootMessage(e), e);
         }
         LOG.info("Keys and tenants are kept in {}{}", description,
                 migrations == 0 ? "" : " (schema migrations applied: " + migrations + ")");

@@ -82,9 +82,13 @@ class LimitsAndBudgetsTest {
         JsonNode error = Admin.json(over).get("error");
         assertThat(error.get("type").asText()).isEqualTo("rate_limit_exceeded");
         assertThat(error.get("code").asText()).isEqualTo("rpm_limit");
+        assertThat(over.headers().firstValue("x-ratelimit-limit-requests")).hasValue("2");
+        assertThat(over.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
         long retryAfter = Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 60L);
         assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(gateway.get("/metrics", "Authorization", "Bearer " + MASTER).body())
+                .containsPattern("caravan_rate_limited_total\\{[^}]*reason=\"rpm_limit\"[^}]*tenant=\"t-rpm\"[^}]*} 1\\.0");
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /** A Redis that is not there, stops, comes back or hangs: calls fail promptly and the store recovers by itself. */
@@ -65,8 +64,7 @@ class RedisOutageTest {
 
     @Test
     void aRestartedRedisIsFoundAgainAndGetsTheScriptsAgain() throws Exception {
-        assumeThat(RedisServerProcess.available()).as("redis-server on the PATH").isTrue();
-        try (RedisServerProcess server = RedisServerProcess.startOnFreePort();
+        try (RedisServerProcess server = RedisServerProcess.startRequired();
              LimitStore store = RedisLimitStore.connect(vertx, server.url())) {
             assertThat(store.take(ONE_REQUEST).toCompletableFuture().get(2, TimeUnit.SECONDS).granted()).isTrue();
 
@@ -83,8 +81,7 @@ class RedisOutageTest {
 
     @Test
     void aRedisThatDoesNotAnswerInTimeFailsTheCall() throws Exception {
-        assumeThat(RedisServerProcess.available()).as("redis-server on the PATH").isTrue();
-        try (RedisServerProcess server = RedisServerProcess.startOnFreePort();
+        try (RedisServerProcess server = RedisServerProcess.startRequired();
              LimitStore store = RedisLimitStore.connect(vertx, server.url())) {
             store.take(ONE_REQUEST).toCompletableFuture().get(2, TimeUnit.SECONDS);
 

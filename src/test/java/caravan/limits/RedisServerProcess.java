@@ -40,6 +40,18 @@ final class RedisServerProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A private redis-server for a test that needs one it can stop, or keys no other test sees. Fails (never
+     * skips) when redis-server is not installed: the shared-store tests must not pass by not running.
+     */
+    static RedisServerProcess startRequired() throws IOException {
+        if (!available()) {
+            throw new AssertionError("This test runs a redis-server of its own, and there is none on the PATH:"
+                    + " install Redis (Debian: apt-get install redis-server; scripts/services.sh does it)");
+        }
+        return startOnFreePort();
+    }
+
     String url() {
         return "redis://127.0.0.1:" + port;
     }

@@ -76,7 +76,7 @@ class DatabaseTest {
         Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(15),
                 () -> catchThrowable(() -> Database.open(url, dataDir)));
 
-        assertThat(failure).isInstanceOf(IllegalStateException.class)
+        assertThat(failure).isInstanceOf(StoreException.class)
                 .hasMessageContaining("PostgreSQL 127.0.0.1:" + closedPort + "/gateway");
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             assertThat(String.valueOf(cause.getMessage())).doesNotContain("hunter2-secret");

@@ -37,17 +37,26 @@ public final class TestPostgres implements AutoCloseable {
         return name;
     }
 
+    /** A plain JDBC connection to the fresh database, to read what the gateway wrote as it lies there. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/" + name, credentials());
+    }
+
     /** Drops the database; close every pool on it first. */
     @Override
     public void close() {
         administer("DROP DATABASE IF EXISTS " + name);
     }
 
-    private static void administer(String sql) {
+    private static Properties credentials() {
         Properties properties = new Properties();
         properties.setProperty("user", "postgres");
         properties.setProperty("connectTimeout", "5");
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/postgres", properties);
+        return properties;
+    }
+
+    private static void administer(String sql) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + SERVER + "/postgres", credentials());
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {

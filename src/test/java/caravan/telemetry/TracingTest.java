@@ -122,6 +122,29 @@ class TracingTest {
     }
 
     @Test
+    void aCallWithAVirtualKeyNamesItsTenantAndKeyIdButNeverTheKey() {
+        // the gateway runs without a master key (no admin API): the key is put into its store directly
+        String secret = caravan.keys.KeySecrets.newSecret();
+        var registry = gateway.context().getRegistry();
+        java.time.Instant now = java.time.Instant.now();
+        registry.lookupByNameAndType("keyStore", caravan.keys.KeyStore.class).insertKey(new caravan.keys.VirtualKey(
+                "key_traced", registry.lookupByNameAndType("gatewaySecret", caravan.store.GatewaySecret.class).digest(secret),
+                caravan.keys.KeySecrets.shown(secret), "traced", "search", null, null, List.of(), null, null, null,
+                null, now, now, null));
+        registry.lookupByNameAndType("keyRegistry", caravan.keys.KeyRegistry.class).reload();
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+                "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "Authorization", "Bearer " + secret);
+        assertThat(response.statusCode()).isEqualTo(200);
+
+        SpanData server = serverSpan();
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("caravan.tenant"))).isEqualTo("search");
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("caravan.key_id"))).isEqualTo("key_traced");
+        assertThat(SPANS.getFinishedSpanItems()).allSatisfy(span -> assertThat(span.toString()).doesNotContain(secret));
+    }
+
+    @Test
     void aStreamedCallRecordsItsUsageOnTheClientSpan() {
         openai.reset(Answer.sse(Recorded.sseEvents("openai", "stream.sse")));
         HttpResponse<String> response = gateway.post("/v1/chat/completions",
