@@ -59,7 +59,7 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("GATEWAY_PORT", String.valueOf(port));
         // each process its own embedded database, unless the test shares one on purpose: an H2 file is
         // one gateway's (a second process on it fails to start, saying so)
-        builder.environment().put("GATEWAY_DATA_DIR", Files.createTempDirectory("caravan-data").toString());
+        builder.environment().put("GATEWAY_DATA_DIR", caravan.testing.TempFolders.create("caravan-data").toString());
         builder.environment().putAll(environment);
         return new GatewayProcess(builder.start(), log, port);
     }

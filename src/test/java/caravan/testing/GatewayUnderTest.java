@@ -117,13 +117,7 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** A fresh, empty data folder (the embedded database and the generated secret key live there). */
     public static Path newDataDir() {
-        try {
-            Path dir = Files.createTempDirectory("caravan-data");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TempFolders.create("caravan-data");
     }
 
     public static final class Builder {
