@@ -33,7 +33,7 @@ start_gateway() { # port, extra environment...
 # limits and a budget far above what the bench can reach: every call is checked, none is refused
 new_key() { # port
     curl -fs "http://127.0.0.1:$1/admin/keys" -H "Authorization: Bearer $master" -H 'Content-Type: application/json' \
-        -d '{"name":"bench","tenant":"bench","rpm":1000000000,"tpm":1000000000000,"budget_usd":1000000,"budget_period":"total"}' \
+        -d '{"name":"bench","tenant":"bench","rpm":1000000000,"tpm":10000000000,"budget_usd":1000000,"budget_period":"total"}' \
         | sed -E 's/.*"key":"([^"]+)".*/\1/'
 }
 

@@ -2,6 +2,7 @@ package caravan.processors;
 
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import caravan.api.CallContext;
 import caravan.api.ChatRequest;
@@ -9,6 +10,7 @@ import caravan.api.ResponseHeaders;
 import caravan.api.Variables;
 import caravan.keys.Tenant;
 import caravan.keys.VirtualKey;
+import caravan.limits.Admission;
 import caravan.limits.Admissions;
 import caravan.limits.RateLimitHeaders;
 import org.apache.camel.AsyncCallback;
@@ -47,10 +49,18 @@ public final class Admit extends AsyncProcessorSupport {
             endUser = null;
         }
         RateLimitHeaders headers = new RateLimitHeaders();
-        admissions.admit(call, request, exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
-                        exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class),
-                        exchange.getVariable(Variables.TENANT, String.class), endUser, Instant.now(), headers)
-                .whenComplete((admission, failure) -> {
+        CompletionStage<Admission> admitted;
+        try {
+            admitted = admissions.admit(call, request, exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
+                    exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class),
+                    exchange.getVariable(Variables.TENANT, String.class), endUser, Instant.now(), headers);
+        } catch (RuntimeException e) {
+            // an async step that throws instead of calling back would leave the exchange unanswered
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        admitted.whenComplete((admission, failure) -> {
                     if (failure != null) {
                         // a 429 says which limit refused it, as OpenAI's does
                         headers.writeTo((name, value) -> ResponseHeaders.put(exchange, name, value));

@@ -61,7 +61,13 @@ final class AdminFields {
         return text.isEmpty() ? null : text;
     }
 
-    /** A limit: a whole number of at least 1, or null (no limit). */
+    /**
+     * The largest per-minute limit: a bucket refills continuously, and above this (about a billion a
+     * second) the in-memory bucket cannot count finely enough.
+     */
+    static final long MAX_LIMIT = 10_000_000_000L;
+
+    /** A limit: a whole number of at least 1 and at most {@link #MAX_LIMIT}, or null (no limit). */
     Long limit(String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
@@ -72,6 +78,9 @@ final class AdminFields {
         }
         if (value.asLong() < 1) {
             throw invalid(field, "must be at least 1 (leave it out, or null, for no limit)");
+        }
+        if (value.asLong() > MAX_LIMIT) {
+            throw invalid(field, "must be at most " + MAX_LIMIT + " (leave it out, or null, for no limit)");
         }
         return value.asLong();
     }

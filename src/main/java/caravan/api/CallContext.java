@@ -30,6 +30,8 @@ public final class CallContext {
     private volatile StringBuilder streamedText;
     private boolean answered;
     private String answerText;
+    /** The whole answer, kept so that a listener arriving after the end reads its text; read only then. */
+    private ChatResponse answeredWhole;
 
     /**
      * @param endpoint      the API path when the call is a model call the recorder records, else null
@@ -188,6 +190,10 @@ public final class CallContext {
      */
     public synchronized void onAnswered(Consumer<String> listener) {
         if (answered) {
+            if (answerText == null && answeredWhole != null) {
+                answerText = textOf(answeredWhole);
+                answeredWhole = null;
+            }
             listener.accept(answerText);
             return;
         }
@@ -231,7 +237,8 @@ public final class CallContext {
         synchronized (this) {
             answered = true;
             if (failed || answerListeners == null) {
-                answerText = failed || whole == null ? null : textOf(whole);
+                // nobody asked yet: the text is read (the answer parsed) only if a late listener asks
+                answeredWhole = failed ? null : whole;
             } else {
                 answerText = whole != null ? textOf(whole) : streamedText.toString();
             }

@@ -70,7 +70,7 @@ public final class Admission implements AttemptGate {
             return;
         }
         BudgetAccount account = budgets.get(index);
-        admissions.budgets().reserve(account, amount, clamp).whenComplete((reservation, failure) -> {
+        Admissions.guarded(() -> admissions.budgets().reserve(account, amount, clamp)).whenComplete((reservation, failure) -> {
             if (failure != null) {
                 giveBack(taken, index);
                 GatewayException closed = admissions.storeDown(failure, tenantId);

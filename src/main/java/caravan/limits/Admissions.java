@@ -127,7 +127,7 @@ public final class Admissions {
                 parallel.stream().map(Parallel::key).toList(), accounts, input, output, asked != null, call);
         CompletionStage<LimitStore.Take> taken = buckets.isEmpty()
                 ? CompletableFuture.completedFuture(new LimitStore.Take(true, new long[0], -1, 0))
-                : store.take(buckets);
+                : guarded(() -> store.take(buckets));
         return taken.handle((take, failure) -> {
             if (failure != null) {
                 GatewayException closed = storeDown(failure, tenantId);
@@ -158,7 +158,7 @@ public final class Admissions {
             return CompletableFuture.completedFuture(null);
         }
         Parallel slot = parallel.get(index);
-        return store.enter(slot.key, slot.max, requestId).handle((entered, failure) -> {
+        return guarded(() -> store.enter(slot.key, slot.max, requestId)).handle((entered, failure) -> {
             if (failure != null) {
                 GatewayException closed = storeDown(failure, tenantId);
                 if (closed != null) {
@@ -221,6 +221,15 @@ public final class Admissions {
         String owner = bucket.key().substring(kind.length() + 1);
         String who = owner.startsWith("key:") ? "this API key" : owner.startsWith("tenant:") ? "your tenant" : "this end user";
         return (kind.equals("rpm") ? "requests" : "tokens") + " per minute of " + who + ": limit " + bucket.limit();
+    }
+
+    /** A store call that throws (a bug, a bad limit) fails its stage like any store failure, never the caller's thread. */
+    static <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     static long seconds(long millis) {

@@ -68,6 +68,19 @@ class CallContextTest {
         assertThat(texts).containsExactly("Hello, world", "Hello, world");
     }
 
+    @Test
+    void aListenerArrivingAfterAWholeAnswerStillReadsItsText() {
+        CallContext call = new CallContext("id-5", null, 1_000);
+        call.answered(ChatResponse.ofCompletionBytes(("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi there\"},\"finish_reason\":\"stop\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8), null),
+                false);
+        List<String> texts = new ArrayList<>();
+
+        call.onAnswered(texts::add);
+
+        assertThat(texts).containsExactly("Hi there");
+    }
+
     private static ChatChunk chunk(String content) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.putArray("choices").addObject().putObject("delta").put("content", content);

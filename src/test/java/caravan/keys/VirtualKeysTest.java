@@ -200,6 +200,7 @@ class VirtualKeysTest {
             "{\"tenant\":\"search\",\"rpm\":\"sixty\"}                  | rpm",
             "{\"tenant\":\"search\",\"rpm\":-1}                         | rpm",
             "{\"tenant\":\"search\",\"tpm\":1.5}                        | tpm",
+            "{\"tenant\":\"search\",\"tpm\":1000000000000}              | tpm",
             "{\"tenant\":\"search\",\"budget_usd\":-5}                  | budget_usd",
             "{\"tenant\":\"search\",\"budget_period\":\"week\"}         | budget_period",
             "{\"tenant\":\"search\",\"expires_at\":\"next tuesday\"}    | expires_at",
