@@ -1,5 +1,8 @@
 package caravan.api;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.knuddels.jtokkit.Encodings;
@@ -64,19 +67,45 @@ public final class TokenCount {
         return tokens;
     }
 
+    /**
+     * Counts of recent message texts. A chat client resends the whole conversation every turn and most
+     * calls repeat a system prompt, so most texts were counted before; counting is about 0.1 ms per KB,
+     * a lookup a hash and a compare. Bounded: texts up to {@value #CACHED_CHARS} characters, at most
+     * {@value #CACHED_TEXTS} of them (about 4 MB); when full it starts over.
+     */
+    private static final int CACHED_TEXTS = 1024;
+    private static final int CACHED_CHARS = 4096;
+    private static final Map<String, Integer> RECENT = new ConcurrentHashMap<>(CACHED_TEXTS * 2);
+
+    static int cached(String text) {
+        if (text.length() > CACHED_CHARS || text.length() < 64) {
+            return of(text);
+        }
+        Integer known = RECENT.get(text);
+        if (known != null) {
+            return known;
+        }
+        int tokens = of(text);
+        if (RECENT.size() >= CACHED_TEXTS) {
+            RECENT.clear();
+        }
+        RECENT.put(text, tokens);
+        return tokens;
+    }
+
     private static long textTokens(JsonNode content) {
         if (content == null || content.isNull()) {
             return 0;
         }
         if (content.isTextual()) {
-            return of(content.textValue());
+            return cached(content.textValue());
         }
         long tokens = 0;
         if (content.isArray()) {
             for (JsonNode part : content) {
                 JsonNode text = part.get("text");
                 // an image or audio part costs what its provider says; a few hundred tokens is the usual order
-                tokens += text != null && text.isTextual() ? of(text.textValue()) : 256;
+                tokens += text != null && text.isTextual() ? cached(text.textValue()) : 256;
             }
         }
         return tokens;
