@@ -227,6 +227,16 @@ class VirtualKeysTest {
     }
 
     @Test
+    void aTenantIdIsMadeOnce() {
+        admin.createTenant("{\"id\":\"made-once\"}");
+
+        HttpResponse<String> again = admin.call("POST", "/admin/tenants", "{\"id\":\"made-once\"}");
+
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(Admin.json(again).at("/error/code").asText()).isEqualTo("tenant_exists");
+    }
+
+    @Test
     void deletingATenantRevokesItsKeys() {
         admin.createTenant("{\"id\":\"short-lived\"}");
         String secret = admin.createKey("{\"tenant\":\"short-lived\"}").get("key").asText();
