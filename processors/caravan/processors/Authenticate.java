@@ -8,7 +8,6 @@ import java.util.function.Function;
 import caravan.api.Authenticator;
 import caravan.api.Caller;
 import caravan.api.GatewayException;
-import caravan.api.ResponseHeaders;
 import caravan.api.Variables;
 import caravan.keys.KeyRegistry;
 import caravan.keys.KeySecrets;
@@ -31,8 +30,6 @@ import org.apache.camel.Processor;
 public final class Authenticate implements Processor, Authenticator {
 
     static final String TENANT_HEADER = "x-caravan-tenant";
-    static final String TENANT_RESPONSE_HEADER = "x-caravan-tenant";
-    static final String KEY_ID_RESPONSE_HEADER = "x-caravan-key-id";
 
     private final byte[] masterKey;
     private final KeyRegistry keys;
@@ -91,7 +88,6 @@ public final class Authenticate implements Processor, Authenticator {
             if (key != null) {
                 exchange.setVariable(Variables.VIRTUAL_KEY, key);
             }
-            ResponseHeaders.put(exchange, KEY_ID_RESPONSE_HEADER, caller.keyId());
         }
         Tenant tenant = keys.tenant(caller.tenant());
         if (tenant != null) {
@@ -100,7 +96,6 @@ public final class Authenticate implements Processor, Authenticator {
                 exchange.setVariable(Variables.PROVIDER_ACCOUNTS, tenant.providers());
             }
         }
-        ResponseHeaders.put(exchange, TENANT_RESPONSE_HEADER, caller.tenant());
     }
 
     private static String presentedKey(Function<String, String> header) {

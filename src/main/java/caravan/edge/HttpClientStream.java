@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import caravan.api.CallContext;
+import caravan.api.Caller;
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
@@ -221,6 +222,9 @@ final class HttpClientStream implements ClientStream {
         response.setChunked(true);
     }
 
+    static final String TENANT_HEADER = "x-caravan-tenant";
+    static final String KEY_ID_HEADER = "x-caravan-key-id";
+
     private void writeGatewayHeaders() {
         response.putHeader(REQUEST_ID_HEADER, call.requestId());
         String route = exchange.getVariable(Variables.ROUTE, String.class);
@@ -240,6 +244,15 @@ final class HttpClientStream implements ClientStream {
             response.putHeader(MODEL_HEADER, HeaderValues.printable(model));
         }
         response.putHeader(OVERHEAD_HEADER, millis(call.overheadNanos()));
+        // who called, as authenticate named it: from the variables, not through the response-headers map
+        String tenant = exchange.getVariable(Variables.TENANT, String.class);
+        if (tenant != null) {
+            response.putHeader(TENANT_HEADER, tenant);
+        }
+        Caller caller = exchange.getVariable(Variables.CALLER, Caller.class);
+        if (caller != null && caller.keyId() != null) {
+            response.putHeader(KEY_ID_HEADER, caller.keyId());
+        }
         Map<String, String> added = ResponseHeaders.of(exchange);
         if (added != null) {
             added.forEach((name, value) -> response.putHeader(name, HeaderValues.printable(value)));
