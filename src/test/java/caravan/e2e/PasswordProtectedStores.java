@@ -1,31 +1,21 @@
 package caravan.e2e;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
 import caravan.store.TestPostgres;
-import caravan.testing.GatewayUnderTest;
-
-import static org.awaitility.Awaitility.await;
 
 /**
- * PostgreSQL and Redis that want a password, as production runs them, so that a test can hand the
- * gateway {@code DATABASE_URL} and {@code REDIS_URL} with credentials in them and look for those
- * credentials in everything it wrote.
+ * A PostgreSQL database that wants a password, as production runs it, so that a test can hand the
+ * gateway a {@code DATABASE_URL} with credentials in it and look for them in everything it wrote (a Redis
+ * that wants one: {@code RedisServerProcess.startRequired(password)}).
  */
 final class PasswordProtectedStores {
 
@@ -123,76 +113,6 @@ final class PasswordProtectedStores {
             properties.setProperty("user", "postgres");
             properties.setProperty("connectTimeout", "5");
             return DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/" + databaseName, properties);
-        }
-    }
-
-    /** A redis-server of the test's own on a free port that refuses every command before {@code AUTH password}. */
-    static final class Redis implements AutoCloseable {
-
-        private final Process process;
-        private final int port;
-        private final String password;
-        private final Path dir;
-
-        private Redis(Process process, int port, String password, Path dir) {
-            this.process = process;
-            this.port = port;
-            this.password = password;
-            this.dir = dir;
-        }
-
-        static Redis start(String password) throws IOException {
-            int port = GatewayUnderTest.freePort();
-            Path dir = Files.createTempDirectory("redis-e2e");
-            Process process;
-            try {
-                // the configuration on stdin ("-"), so the password is not on a command line for ps to show
-                process = new ProcessBuilder("redis-server", "-")
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-            } catch (IOException e) {
-                throw new AssertionError("redis-server is not on the PATH (" + e.getMessage() + "): install it, or"
-                        + " run scripts/services.sh, which installs Redis", e);
-            }
-            String configuration = "port " + port + "\nbind 127.0.0.1\nsave \"\"\nappendonly no\ndir " + dir
-                    + "\nrequirepass " + password + "\n";
-            process.getOutputStream().write(configuration.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            Redis redis = new Redis(process, port, password, dir);
-            try {
-                await().atMost(Duration.ofSeconds(10)).until(redis::accepts);
-            } catch (RuntimeException e) {
-                redis.close();
-                throw new AssertionError("redis-server did not listen on port " + port + " within 10 s"
-                        + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"), e);
-            }
-            return redis;
-        }
-
-        /** {@code redis://:password@127.0.0.1:port}, as README writes REDIS_URL. */
-        String url() {
-            return "redis://:" + password + "@127.0.0.1:" + port;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            dir.toFile().delete();
-        }
-
-        private boolean accepts() {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
+import caravan.testing.RedisServerProcess;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
@@ -117,7 +118,7 @@ class SecretsStayOutIT {
         Path data = workDir.resolve("data");
 
         try (PasswordProtectedStores.Postgres postgres = PasswordProtectedStores.Postgres.create(databasePassword);
-             PasswordProtectedStores.Redis redis = PasswordProtectedStores.Redis.start(redisPassword)) {
+             RedisServerProcess redis = RedisServerProcess.startRequired(redisPassword)) {
             Run run = run(Map.of(
                     "GATEWAY_DATA_DIR", data.toString(),
                     "DATABASE_URL", postgres.url(),
@@ -183,7 +184,7 @@ class SecretsStayOutIT {
 
         // a Redis that refuses the password: limits fail open, and the gateway says why
         GatewayCalls calls;
-        try (PasswordProtectedStores.Redis redis = PasswordProtectedStores.Redis.start(redisPassword)) {
+        try (RedisServerProcess redis = RedisServerProcess.startRequired(redisPassword)) {
             GatewayProcess gateway = GatewayProcess.start(workDir, GatewayUnderTest.freePort(), Map.of(
                     "GATEWAY_MASTER_KEY", master, "GATEWAY_DATA_DIR", workDir.resolve("data").toString(),
                     "OPENAI_BASE_URL", upstream.baseUrl(), "OPENAI_API_KEY", "canary-openai-0c3d9a",

@@ -3,6 +3,7 @@ package caravan.limits;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import caravan.testing.RedisServerProcess;
 import caravan.testing.Admin;
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;

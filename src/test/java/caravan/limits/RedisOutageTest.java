@@ -1,5 +1,6 @@
 package caravan.limits;
 
+import caravan.testing.RedisServerProcess;
 import caravan.limits.LimitStore.BucketRequest;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import caravan.testing.RedisServerProcess;
 import caravan.store.TestPostgres;
 import caravan.testing.Admin;
 import caravan.testing.FakeUpstream;

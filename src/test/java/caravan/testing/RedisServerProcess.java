@@ -1,29 +1,34 @@
-package caravan.limits;
+package caravan.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 
-/** A throwaway redis-server of a test's own, that it can stop and start again on the same port. */
-final class RedisServerProcess implements AutoCloseable {
+/**
+ * A throwaway redis-server of a test's own, that it can stop and start again on the same port, with or
+ * without a password (given on its standard input, so that no command line shows it).
+ */
+public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final String password;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir) {
+    private RedisServerProcess(int port, Path dir, String password) {
         this.port = port;
         this.dir = dir;
+        this.password = password;
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             return new ProcessBuilder("redis-server", "--version").start().waitFor() == 0;
         } catch (IOException e) {
@@ -34,8 +39,12 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    static RedisServerProcess startOnFreePort() throws IOException {
-        RedisServerProcess server = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-test"));
+    public static RedisServerProcess startOnFreePort() throws IOException {
+        return startOnFreePort(null);
+    }
+
+    private static RedisServerProcess startOnFreePort(String password) throws IOException {
+        RedisServerProcess server = new RedisServerProcess(freePort(), TempFolders.create("redis-test"), password);
         server.start();
         return server;
     }
@@ -44,28 +53,39 @@ final class RedisServerProcess implements AutoCloseable {
      * A private redis-server for a test that needs one it can stop, or keys no other test sees. Fails (never
      * skips) when redis-server is not installed: the shared-store tests must not pass by not running.
      */
-    static RedisServerProcess startRequired() throws IOException {
+    public static RedisServerProcess startRequired() throws IOException {
+        return startRequired(null);
+    }
+
+    /** The same, refusing every command before {@code AUTH password}. */
+    public static RedisServerProcess startRequired(String password) throws IOException {
         if (!available()) {
             throw new AssertionError("This test runs a redis-server of its own, and there is none on the PATH:"
                     + " install Redis (Debian: apt-get install redis-server; scripts/services.sh does it)");
         }
-        return startOnFreePort();
+        return startOnFreePort(password);
     }
 
-    String url() {
-        return "redis://127.0.0.1:" + port;
+    /** {@code redis://[:password@]127.0.0.1:port}, as the README writes REDIS_URL. */
+    public String url() {
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
     }
 
-    void start() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+    public void start() throws IOException {
+        // the configuration on stdin ("-"), so a password is not on a command line for ps to show
+        process = new ProcessBuilder("redis-server", "-")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        String configuration = "port " + port + "\nbind 127.0.0.1\nsave \"\"\nappendonly no\ndir " + dir + "\n"
+                + (password == null ? "" : "requirepass " + password + "\n");
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(configuration.getBytes(StandardCharsets.UTF_8));
+        }
         await().atMost(Duration.ofSeconds(10)).until(this::accepts);
     }
 
-    void stop() throws IOException, InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         if (process != null) {
             resume();
             process.destroy();
@@ -75,11 +95,11 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Freezes the server (SIGSTOP): its connections stay open and nothing answers, as with a hung Redis. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("-STOP");
     }
 
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("-CONT");
     }
 
@@ -95,7 +115,7 @@ final class RedisServerProcess implements AutoCloseable {
         stop();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
