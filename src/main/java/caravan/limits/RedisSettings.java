@@ -17,7 +17,7 @@ public record RedisSettings(String url, String keyPrefix, Duration timeout, int 
 
     /** The defaults: a call that took longer than this is better answered by the caller's fail-open/closed rule. */
     public static RedisSettings of(String url) {
-        return new RedisSettings(url, "caravan:", Duration.ofMillis(250), 16, 1024);
+        return new RedisSettings(url, "caravan:", Duration.ofMillis(250), 64, 4096);
     }
 
     public RedisSettings withKeyPrefix(String prefix) {
