@@ -104,13 +104,14 @@ public final class Admissions {
 
         List<LimitStore.BucketRequest> buckets = new ArrayList<>(6);
         List<String> kinds = new ArrayList<>(6);
-        addBucket(buckets, kinds, "rpm", "key:" + (key == null ? "" : key.id()), keyLimits.rpm(), 1);
+        String keyOwner = key == null ? null : "key:" + key.id();
+        addBucket(buckets, kinds, "rpm", keyOwner, keyLimits.rpm(), 1);
         addBucket(buckets, kinds, "rpm", "tenant:" + tenantId, tenantLimits.rpm(), 1);
         if (user != null) {
             addBucket(buckets, kinds, "rpm", "user:" + user, userRpm, 1);
         }
         int firstTokenBucket = buckets.size();
-        addBucket(buckets, kinds, "tpm", "key:" + (key == null ? "" : key.id()), keyLimits.tpm(), estimate);
+        addBucket(buckets, kinds, "tpm", keyOwner, keyLimits.tpm(), estimate);
         addBucket(buckets, kinds, "tpm", "tenant:" + tenantId, tenantLimits.tpm(), estimate);
         if (user != null) {
             addBucket(buckets, kinds, "tpm", "user:" + user, userTpm, estimate);
@@ -211,7 +212,7 @@ public final class Admissions {
 
     private static void addBucket(List<LimitStore.BucketRequest> buckets, List<String> kinds, String kind, String owner,
                                   Long limit, long amount) {
-        if (limit != null && !owner.endsWith(":")) {
+        if (limit != null && owner != null) {
             buckets.add(new LimitStore.BucketRequest(kind + ":" + owner, limit, amount));
             kinds.add(kind);
         }

@@ -45,6 +45,7 @@ public final class MirrorEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) {
+        // producer-only, as @UriEndpoint declares: Camel's own answer to a route that starts "from:" one
         throw new UnsupportedOperationException("mirror: endpoints are called, they do not consume");
     }
 }

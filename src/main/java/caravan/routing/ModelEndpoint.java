@@ -15,7 +15,7 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * One model to call, and how stubbornly: {@code retries}, {@code moveOn} statuses. {@code model:requested}
+ * One model to call, and how persistently: {@code retries}, {@code moveOn} statuses. {@code model:requested}
  * is the model a request named directly, read from its {@code provider} and {@code upstreamModel}
  * variables and followed by the request's own {@code fallbacks}: one endpoint for all of them, so what a
  * client writes as a model never becomes endpoint syntax (nor one endpoint per name).
@@ -58,6 +58,7 @@ public final class ModelEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) {
+        // producer-only, as @UriEndpoint declares: Camel's own answer to a route that starts "from:" one
         throw new UnsupportedOperationException("model: endpoints are called, they do not consume");
     }
 
