@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The shared limit store: every instance pointed at one Redis enforces one limit. Each operation is one Lua
  * script (one round trip, atomic across instances, on Redis's clock so that instances whose clocks disagree
- * still agree), through a pooled non-blocking client; a call that cannot finish in time fails with
+ * still agree), through a non-blocking client with one pipelined connection per event loop ({@link RedisCalls});
+ * a call that cannot finish in time fails with
  * {@link StoreUnavailableException}. The fire-and-forget corrections ({@code adjust}, {@code leave},
  * {@code settle}) log their failures at most once a minute.
  */
@@ -27,7 +28,7 @@ public final class RedisLimitStore implements LimitStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimitStore.class);
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
-    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough to free the pool when Redis is gone. */
+    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough that calls waiting for a connection to a Redis that is gone are not held long. */
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
     private static final LuaScript TAKE = LuaScript.load("take", "limits/bucket.lua", "limits/take.lua");
@@ -45,8 +46,8 @@ public final class RedisLimitStore implements LimitStore {
     private final ThrottledWarning leaveFailed = new ThrottledWarning(LOG, "Could not end an in-flight request in Redis", LOG_EVERY);
     private final ThrottledWarning settleFailed = new ThrottledWarning(LOG, "Could not settle a budget reservation in Redis", LOG_EVERY);
 
-    private RedisLimitStore(Vertx vertx, Redis redis, RedisSettings settings) {
-        this.calls = new RedisCalls(vertx, redis, settings);
+    private RedisLimitStore(Vertx vertx, RedisOptions options, RedisSettings settings) {
+        this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE));
         this.bucketPrefix = settings.keyPrefix() + "bucket:";
         this.inFlightPrefix = settings.keyPrefix() + "inflight:";
         this.budgetPrefix = settings.keyPrefix() + "budget:";
@@ -57,23 +58,23 @@ public final class RedisLimitStore implements LimitStore {
         return connect(vertx, RedisSettings.of(redisUrl));
     }
 
-    /** Opens the pool without waiting for Redis: a Redis that is down shows in {@link #reachable()} and in each call. */
+    /** Opens no connection yet: a Redis that is down shows in {@link #reachable()} and in each call. */
     public static RedisLimitStore connect(Vertx vertx, RedisSettings settings) {
-        Redis client;
+        RedisOptions options;
         try {
-            RedisOptions options = new RedisOptions()
+            options = new RedisOptions()
                     .setConnectionString(settings.url())
-                    .setMaxPoolSize(settings.maxPoolSize())
-                    .setMaxPoolWaiting(settings.maxWaiting());
+                    .setMaxWaitingHandlers(settings.maxInFlight());
             options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            client = Redis.createClient(vertx, options);
+            // the client reads the URL as it is made: a URL it cannot read fails here, at start, not on the first call
+            Redis.createClient(vertx, options).close();
         } catch (RuntimeException unreadable) {
             // no cause: the client's parse errors quote the whole URL, password included ("Malformed escape
             // pair at index 15: redis://:...@host"), and the start failure prints the root cause
             throw new IllegalArgumentException("REDIS_URL cannot be read as a Redis URL (redis://[:password@]host:6379[/db],"
                     + " rediss:// for TLS; %-encode reserved characters and spaces in the password)");
         }
-        RedisLimitStore store = new RedisLimitStore(vertx, client, settings);
+        RedisLimitStore store = new RedisLimitStore(vertx, options, settings);
         store.calls.ping().onComplete(outcome -> LOG.info("Limit store: Redis at {}{}", settings.address(),
                 outcome.succeeded() ? "" : ", not reachable yet: " + outcome.cause().getMessage()));
         return store;
