@@ -54,7 +54,12 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
         CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
 
-        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""), vertx);
+        long redisTimeout = Long.parseLong(properties.resolveProperty("gateway.redis-timeout-ms").orElse("250").trim());
+        if (redisTimeout < 1) {
+            throw new IllegalArgumentException("GATEWAY_REDIS_TIMEOUT_MS must be at least 1, not " + redisTimeout);
+        }
+        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""),
+                java.time.Duration.ofMillis(redisTimeout), vertx);
         String onStoreDown = properties.resolveProperty("gateway.limits-on-store-down").orElse("open").trim();
         if (!onStoreDown.equals("open") && !onStoreDown.equals("closed")) {
             throw new IllegalArgumentException("GATEWAY_LIMITS_ON_STORE_DOWN must be open or closed, not '" + onStoreDown + "'");

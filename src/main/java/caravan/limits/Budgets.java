@@ -80,13 +80,25 @@ public final class Budgets {
      * even a call priced at nothing); {@code clamp} reserves what room is left when that is less.
      */
     public CompletionStage<LimitStore.Reservation> reserve(BudgetAccount account, long nanoUsd, boolean clamp) {
-        return seed(account).thenCompose(seed -> store.reserve(account.account(), account.limitNanoUsd(),
+        return reservation(account, nanoUsd, clamp).thenCompose(asked -> store.reserve(asked.account(), asked.limitNanoUsd(),
+                asked.amountNanoUsd(), asked.clamp(), asked.seedSpentNanoUsd(), asked.expiresAt()));
+    }
+
+    /** The reservation {@link #reserve} would ask, for the store to make together with other work. */
+    public CompletableFuture<LimitStore.ReserveRequest> reservation(BudgetAccount account, long nanoUsd, boolean clamp) {
+        return seed(account).thenApply(seed -> new LimitStore.ReserveRequest(account.account(), account.limitNanoUsd(),
                 Math.max(1, nanoUsd), clamp, seed, account.expiresAt()));
     }
 
     public void settle(BudgetAccount account, long reservedNanoUsd, long spentNanoUsd) {
-        store.settle(account.account(), reservedNanoUsd, spentNanoUsd, account.expiresAt());
+        LimitStore.Settlement settled = settlement(account, reservedNanoUsd, spentNanoUsd);
+        store.settle(settled.account(), settled.reservedNanoUsd(), settled.spentNanoUsd(), settled.expiresAt());
+    }
+
+    /** Records the spend for the database and returns the settlement for the store to make together with other work. */
+    public LimitStore.Settlement settlement(BudgetAccount account, long reservedNanoUsd, long spentNanoUsd) {
         spendLog.add(account.account(), spentNanoUsd);
+        return new LimitStore.Settlement(account.account(), reservedNanoUsd, spentNanoUsd, account.expiresAt());
     }
 
     /**

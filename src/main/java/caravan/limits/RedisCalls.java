@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Calls to one Redis, each bounded in time, and what they tell of its reachability. Any failure (refused,
+ * Calls to one Redis, each bounded in time (the settings' timeout for its reply, after the connect timeout
+ * when its connection has to be opened first), and what they tell of its reachability. Any failure (refused,
  * timed out, an error reply) fails the call with {@link StoreUnavailableException} and marks Redis
  * unreachable; any success marks it reachable again. While it is unreachable, a PING each second looks for
  * its return, so that a {@code /readyz} that took the instance out of traffic can bring it back.
@@ -43,6 +44,7 @@ final class RedisCalls {
     private final List<LuaScript> scripts;
     private final String address;
     private final long timeoutMillis;
+    private final long connectTimeoutMillis;
     private final long probe;
     private final Map<Object, Lane> lanes = new ConcurrentHashMap<>();
     private final Lane offLoop;
@@ -56,6 +58,7 @@ final class RedisCalls {
         this.scripts = scripts;
         this.address = settings.address();
         this.timeoutMillis = settings.timeout().toMillis();
+        this.connectTimeoutMillis = options.getNetClientOptions().getConnectTimeout();
         this.offLoop = new Lane(((VertxInternal) vertx).createEventLoopContext());
         this.probe = vertx.setPeriodic(PROBE_EVERY_MILLIS, timer -> {
             if (!reachable) {
@@ -162,8 +165,8 @@ final class RedisCalls {
             for (Pending call : batch) {
                 requests.add(call.request);
             }
-            connection().compose(open -> open.batch(requests).onFailure(failure -> scriptsLost(open, failure)))
-                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+            connection().compose(open -> open.batch(requests).onFailure(failure -> scriptsLost(open, failure))
+                            .timeout(timeoutMillis, TimeUnit.MILLISECONDS))
                     .onComplete(replies -> {
                         outcome(replies.succeeded());
                         for (int i = 0; i < batch.size(); i++) {
@@ -184,11 +187,16 @@ final class RedisCalls {
                     // created on this loop's context, so that its connections are this loop's
                     context.dispatch(() -> client = Redis.createClient(vertx, options));
                 }
-                Future<RedisConnection> opening = client.connect().compose(open -> {
+                Future<RedisConnection> connecting = client.connect();
+                Future<RedisConnection> opening = connecting.map(open -> {
+                    // one connection answers in order: the scripts are loaded before any call that follows names them
                     List<Request> loads = new ArrayList<>(scripts.size());
                     scripts.forEach(script -> loads.add(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())));
-                    return open.batch(loads).map(open).onFailure(failure -> open.close());
-                });
+                    open.batch(loads).onFailure(failure -> open.close());
+                    return open;
+                }).timeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+                // a connection that opens after its wait was given up is not kept
+                opening.onFailure(late -> connecting.onSuccess(RedisConnection::close));
                 connection = opening;
                 opening.onComplete(open -> {
                     if (open.failed()) {

@@ -34,8 +34,10 @@ public final class RedisLimitStore implements LimitStore {
     private static final LuaScript TAKE = LuaScript.load("take", "limits/bucket.lua", "limits/take.lua");
     private static final LuaScript ADJUST = LuaScript.load("adjust", "limits/bucket.lua", "limits/adjust.lua");
     private static final LuaScript ENTER = LuaScript.load("enter", "limits/enter.lua");
-    private static final LuaScript RESERVE = LuaScript.load("reserve", "limits/reserve.lua");
-    private static final LuaScript SETTLE = LuaScript.load("settle", "limits/settle.lua");
+    private static final LuaScript RESERVE = LuaScript.load("reserve", "limits/budget.lua", "limits/reserve.lua");
+    private static final LuaScript SETTLE = LuaScript.load("settle", "limits/budget.lua", "limits/settle.lua");
+    private static final LuaScript ADMIT = LuaScript.load("admit", "limits/bucket.lua", "limits/budget.lua", "limits/admit.lua");
+    private static final LuaScript FINISH = LuaScript.load("finish", "limits/bucket.lua", "limits/budget.lua", "limits/finish.lua");
 
     private final RedisCalls calls;
     private final String bucketPrefix;
@@ -45,9 +47,10 @@ public final class RedisLimitStore implements LimitStore {
     private final ThrottledWarning adjustFailed = new ThrottledWarning(LOG, "Could not correct a rate-limit bucket in Redis", LOG_EVERY);
     private final ThrottledWarning leaveFailed = new ThrottledWarning(LOG, "Could not end an in-flight request in Redis", LOG_EVERY);
     private final ThrottledWarning settleFailed = new ThrottledWarning(LOG, "Could not settle a budget reservation in Redis", LOG_EVERY);
+    private final ThrottledWarning finishFailed = new ThrottledWarning(LOG, "Could not give back what a call held in Redis", LOG_EVERY);
 
     private RedisLimitStore(Vertx vertx, RedisOptions options, RedisSettings settings) {
-        this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE));
+        this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE, ADMIT, FINISH));
         this.bucketPrefix = settings.keyPrefix() + "bucket:";
         this.inFlightPrefix = settings.keyPrefix() + "inflight:";
         this.budgetPrefix = settings.keyPrefix() + "budget:";
@@ -105,6 +108,82 @@ public final class RedisLimitStore implements LimitStore {
             remaining[i] = reply.get(i + 1).toLong();
         }
         return new Take(true, remaining, -1, 0);
+    }
+
+    @Override
+    public CompletionStage<Admitted> admit(List<BucketRequest> buckets, List<ReserveRequest> reservations) {
+        if (reservations.isEmpty()) {
+            return take(buckets).thenApply(take -> new Admitted(take, new long[0], -1));
+        }
+        List<String> keys = new ArrayList<>(buckets.size() + reservations.size());
+        List<String> args = new ArrayList<>(1 + 2 * buckets.size() + 5 * reservations.size());
+        args.add(Integer.toString(buckets.size()));
+        for (BucketRequest bucket : buckets) {
+            keys.add(bucketPrefix + bucket.key());
+            args.add(Long.toString(bucket.limit()));
+            args.add(Long.toString(BucketAmounts.toTake(bucket)));
+        }
+        for (ReserveRequest asked : reservations) {
+            keys.add(budgetPrefix + asked.account());
+            args.add(Long.toString(asked.limitNanoUsd()));
+            args.add(Long.toString(asked.amountNanoUsd()));
+            args.add(asked.clamp() ? "1" : "0");
+            args.add(Long.toString(asked.seedSpentNanoUsd()));
+            args.add(forgetAt(asked.expiresAt()));
+        }
+        int bucketCount = buckets.size();
+        return calls.run(ADMIT, keys, args).map(reply -> admitted(reply, bucketCount, reservations.size())).toCompletionStage();
+    }
+
+    /** take.lua's refusal, or {1, remaining of each bucket..., refused account or -1, (reserved, spent) of each account} (admit.lua). */
+    private static Admitted admitted(Response reply, int buckets, int accounts) {
+        if (reply.get(0).toInteger() == 0) {
+            return new Admitted(take(reply), new long[0], -1);
+        }
+        long[] remaining = new long[buckets];
+        for (int i = 0; i < buckets; i++) {
+            remaining[i] = reply.get(i + 1).toLong();
+        }
+        int refused = reply.get(buckets + 1).toInteger();
+        long[] reserved = new long[refused < 0 ? accounts : 0];
+        for (int i = 0; i < reserved.length; i++) {
+            reserved[i] = reply.get(buckets + 2 + 2 * i).toLong();
+        }
+        return new Admitted(new Take(true, remaining, -1, 0), reserved, refused);
+    }
+
+    @Override
+    public void finish(List<Settlement> settlements, List<Correction> corrections, List<String> inFlightKeys, String requestId) {
+        int corrected = 0;
+        for (Correction correction : corrections) {
+            corrected += correction.delta() == 0 ? 0 : 1;
+        }
+        if (settlements.isEmpty() && corrected == 0 && inFlightKeys.isEmpty()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(settlements.size() + corrected + inFlightKeys.size());
+        List<String> args = new ArrayList<>(4 + 3 * settlements.size() + 2 * corrected);
+        args.add(Integer.toString(settlements.size()));
+        args.add(Integer.toString(corrected));
+        args.add(Integer.toString(inFlightKeys.size()));
+        for (Settlement settled : settlements) {
+            keys.add(budgetPrefix + settled.account());
+            args.add(Long.toString(-settled.reservedNanoUsd()));
+            args.add(Long.toString(settled.spentNanoUsd()));
+            args.add(forgetAt(settled.expiresAt()));
+        }
+        for (Correction correction : corrections) {
+            if (correction.delta() != 0) {
+                keys.add(bucketPrefix + correction.bucket().key());
+                args.add(Long.toString(correction.bucket().limit()));
+                args.add(Long.toString(correction.delta()));
+            }
+        }
+        for (String key : inFlightKeys) {
+            keys.add(inFlightPrefix + key);
+        }
+        args.add(requestId);
+        calls.run(FINISH, keys, args).onFailure(finishFailed::warn);
     }
 
     @Override

@@ -20,6 +20,10 @@ public record RedisSettings(String url, String keyPrefix, Duration timeout, int 
         return new RedisSettings(url, "caravan:", Duration.ofMillis(250), 4096);
     }
 
+    public RedisSettings withTimeout(Duration timeout) {
+        return new RedisSettings(url, keyPrefix, timeout, maxInFlight);
+    }
+
     public RedisSettings withKeyPrefix(String prefix) {
         return new RedisSettings(url, prefix, timeout, maxInFlight);
     }
