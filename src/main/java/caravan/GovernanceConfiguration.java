@@ -93,7 +93,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
                 new BudgetsOverview(keys, budgets, clock), database::submit));
 
         long refreshMillis = Long.parseLong(properties.resolveProperty("gateway.keys-refresh-ms").orElse("500").trim());
-        context.addService(new Upkeep(vertx, database, keys, spendLog, limits, refreshMillis), true, true);
+        context.addService(new Upkeep(vertx, database, keys, spendLog, budgets, limits, refreshMillis), true, true);
     }
 
     /** The periodic work of keys and spend, and the orderly end: spend flushed before the stores close. */
@@ -102,16 +102,20 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         private final Database database;
         private final KeyRegistry keys;
         private final SpendLog spendLog;
+        private final Budgets budgets;
         private final LimitStore limits;
         private final long refreshMillis;
         private long refreshTimer = -1;
         private long flushTimer = -1;
+        private long forgetTimer = -1;
 
-        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, LimitStore limits, long refreshMillis) {
+        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, Budgets budgets, LimitStore limits,
+               long refreshMillis) {
             this.vertx = vertx;
             this.database = database;
             this.keys = keys;
             this.spendLog = spendLog;
+            this.budgets = budgets;
             this.limits = limits;
             this.refreshMillis = refreshMillis;
         }
@@ -120,12 +124,14 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         protected void doStart() {
             refreshTimer = vertx.setPeriodic(Math.max(50, refreshMillis), id -> keys.refreshIfChanged(database::submit));
             flushTimer = vertx.setPeriodic(1000, id -> spendLog.flush(database::submit));
+            forgetTimer = vertx.setPeriodic(Budgets.FORGET_EVERY.toMillis(), id -> budgets.forgetOld());
         }
 
         @Override
         protected void doStop() {
             vertx.cancelTimer(refreshTimer);
             vertx.cancelTimer(flushTimer);
+            vertx.cancelTimer(forgetTimer);
             spendLog.flushNow();
             limits.close();
             database.close();

@@ -99,7 +99,7 @@ public final class Admissions {
                                            RateLimitHeaders headers) {
         Limits keyLimits = key == null ? Limits.NONE : key.limits();
         Limits tenantLimits = tenant == null ? Limits.NONE : tenant.limits();
-        List<BudgetAccount> accounts = Budgets.accountsOf(key, tenant, now);
+        List<BudgetAccount> accounts = budgets.accountsOf(key, tenant, now);
         Long userRpm = keyLimits.userRpm() != null ? keyLimits.userRpm() : tenantLimits.userRpm();
         Long userTpm = keyLimits.userTpm() != null ? keyLimits.userTpm() : tenantLimits.userTpm();
         String user = endUser == null ? null : tenantId + ":" + endUser;
