@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
+import caravan.api.GuardrailOutcome;
+import caravan.api.GuardrailOutcomes;
 import caravan.api.Json;
 import caravan.api.Variables;
 import caravan.routing.PostCheckFailedException;
@@ -44,17 +46,20 @@ public final class CheckJsonAnswer implements Processor {
         Target target = new Target(exchange.getVariable(Variables.PROVIDER, String.class),
                 exchange.getVariable(Variables.UPSTREAM_MODEL, String.class));
         GuardrailSpan span = GuardrailSpan.start(exchange, NAME);
+        long started = System.nanoTime();
         String answer = response.answerText();
         String route = exchange.getVariable(Variables.ROUTE, String.class);
         boolean passed = isJsonObject(answer);
-        span.end(passed);
+        GuardrailOutcome outcome = new GuardrailOutcome(NAME, "post", passed ? GuardrailOutcome.Outcome.PASSED
+                : GuardrailOutcome.Outcome.FAILED, passed ? 0 : 1, System.nanoTime() - started, false);
+        span.end(outcome);
+        GuardrailOutcomes.of(exchange).add(outcome);
+        recorder.onGuardrail(outcome, route);
         if (!passed) {
             scores.observe(target, 0);
-            recorder.onGuardrail(NAME, route, false);
             throw new PostCheckFailedException("The answer of " + target + " is not the JSON object the request asked for.");
         }
         scores.observe(target, 1);
-        recorder.onGuardrail(NAME, route, true);
     }
 
     private static boolean isJsonObject(String text) {

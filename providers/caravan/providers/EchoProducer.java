@@ -4,6 +4,8 @@ import java.util.List;
 
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
+import caravan.api.ErrorType;
+import caravan.api.GatewayException;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
 import caravan.api.ClientStream;
@@ -29,6 +31,10 @@ final class EchoProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
+            if (exchange.getVariable(Variables.OPERATION, String.class) != null) {
+                throw new GatewayException(400, ErrorType.INVALID_REQUEST, "moderation_unsupported", null,
+                        "The echo provider answers chat completions only; it has no moderation endpoint.");
+            }
             exchange.setVariable(Variables.GEN_AI_PROVIDER, EchoAnswers.GEN_AI_PROVIDER_NAME);
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
@@ -79,7 +85,14 @@ final class EchoProducer extends DefaultAsyncProducer {
                     exchange.setException(ClientGoneException.INSTANCE);
                     callback.done(false);
                 } else if (index < chunks.size()) {
-                    client.sendChunk(chunks.get(index));
+                    try {
+                        client.sendChunk(chunks.get(index));
+                    } catch (GatewayException refused) {
+                        // a step watching the stream refused the chunk (a guardrail's block): the answer ends here
+                        exchange.setException(refused);
+                        callback.done(false);
+                        return;
+                    }
                     next(index + 1);
                 } else {
                     client.completeStream(chunks.get(chunks.size() - 1).usage());

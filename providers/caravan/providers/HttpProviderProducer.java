@@ -8,6 +8,7 @@ import caravan.api.CallContext;
 import caravan.api.ClientStream;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
+import caravan.api.ModerationRequest;
 import caravan.api.ProviderAccount;
 import caravan.api.Variables;
 import io.vertx.core.Context;
@@ -91,8 +92,11 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
-            CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
             UpstreamSettings upstream = upstreamFor(exchange);
+            if (ModerationRequest.OPERATION.equals(exchange.getVariable(Variables.OPERATION, String.class))) {
+                return moderate(exchange, callback, upstream);
+            }
+            CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
             if (upstream == settings && standIn != null) {
                 CallContext.Attempt attempt = call.current();
                 if (attempt != null) {
@@ -116,6 +120,21 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
+    }
+
+    /**
+     * A moderation call for a guardrail. Echo standing in has no moderation of its own to give: the call
+     * fails, and the guardrail fails open or closed as it is configured.
+     */
+    private boolean moderate(Exchange exchange, AsyncCallback callback, UpstreamSettings upstream) {
+        if (upstream == settings && standIn != null || !UpstreamSettings.present(upstream.baseUrl())) {
+            throw new GatewayException(502, ErrorType.UPSTREAM, "provider_not_configured", null,
+                    "Provider '" + settings.provider() + "' has no credentials or endpoint for a moderation call.");
+        }
+        ModerationRequest asked = exchange.getVariable(Variables.MODERATION_REQUEST, ModerationRequest.class);
+        long timeoutMs = asked == null ? endpoint.getUpstreamTimeoutMs() : Math.min(asked.timeoutMs(), endpoint.getUpstreamTimeoutMs());
+        new ModerationCall(exchange, callback, codec, settings.provider(), Math.max(1, timeoutMs)).start(client(), upstream);
+        return false;
     }
 
     /**

@@ -3,6 +3,8 @@ package caravan.providers;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
+import caravan.api.ModerationRequest;
+import caravan.api.ModerationResult;
 
 /**
  * Translates between the canonical form (OpenAI Chat Completions) and one provider's wire format. Plain
@@ -60,6 +62,19 @@ public interface ProviderCodec {
      */
     default boolean hasCredentials(UpstreamSettings upstream) {
         return upstream.hasApiKey();
+    }
+
+    /**
+     * The HTTP request asking the provider's moderation endpoint about {@code request}'s texts (the
+     * {@code moderation} operation a guardrail asks a provider route for), or null when the API has none.
+     */
+    default UpstreamRequest encodeModeration(ModerationRequest request, UpstreamSettings upstream) {
+        return null;
+    }
+
+    /** Decodes a 2xx moderation answer; only called for a codec whose {@link #encodeModeration} made the request. */
+    default ModerationResult decodeModeration(byte[] body) {
+        throw new UnsupportedOperationException(genAiProviderName() + " has no moderation endpoint");
     }
 
     /**

@@ -4,6 +4,8 @@ import caravan.api.CanonicalExtensions;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
+import caravan.api.ModerationRequest;
+import caravan.api.ModerationResult;
 import caravan.providers.ProviderCodec;
 import caravan.providers.StreamDecoder;
 import caravan.providers.UpstreamRequest;
@@ -56,6 +58,18 @@ public final class OpenAiCodec implements ProviderCodec {
     @Override
     public StreamDecoder newStreamDecoder(String upstreamModel) {
         return new OpenAiStreamDecoder(upstreamModel);
+    }
+
+    /** {@code POST /moderations} (OpenAI's moderation endpoint), the texts as its {@code input} array. */
+    @Override
+    public UpstreamRequest encodeModeration(ModerationRequest request, UpstreamSettings upstream) {
+        return new UpstreamRequest(upstream.baseUrl() + "/moderations", RequestHeaders.json(false).bearer(upstream).toMap(),
+                OpenAiModeration.encode(request));
+    }
+
+    @Override
+    public ModerationResult decodeModeration(byte[] body) {
+        return OpenAiModeration.decode(body);
     }
 
     @Override

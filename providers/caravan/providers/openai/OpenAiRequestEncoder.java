@@ -34,8 +34,9 @@ public final class OpenAiRequestEncoder {
         boolean translated = request.translated();
         // a translated request's stream_options are the gateway's, asking for usage: not for a server that refuses them
         boolean dropStreamOptions = askForUsage || translated && !serverNeedsAsking;
-        boolean unchanged = upstreamModel.equals(request.model()) && !askForUsage && !translated
-                && !request.carriesGatewayFields();
+        // a request a step rewrote (a guardrail's redaction, a mirror's copy) has no client bytes: it is written anew
+        boolean unchanged = request.clientBytes() != null && upstreamModel.equals(request.model()) && !askForUsage
+                && !translated && !request.carriesGatewayFields();
         return unchanged ? request.clientBytes()
                 : rewrite(request.json(), upstreamModel, askForUsage, dropStreamOptions, translated);
     }

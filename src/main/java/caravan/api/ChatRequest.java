@@ -92,7 +92,7 @@ public final class ChatRequest {
     }
 
     /**
-     * The same request with another body (a mirror's copy, say): still from the same dialect, no longer
+     * The same request with another body (a mirror's copy, a request a guardrail redacted): still from the same dialect, no longer
      * the client's request, so no provider is sent the client's own bytes.
      */
     public ChatRequest withBody(ObjectNode body) {

@@ -11,7 +11,11 @@ public interface ClientStream {
     /** True once any byte of the answer reached the client: from then on a failure cannot fail over. */
     boolean committed();
 
-    /** Sends one chunk; the first one also sends the response head. */
+    /**
+     * Sends one chunk; the first one also sends the response head. A wrapper that must stop the answer here
+     * (a guardrail blocking it) ends the stream with its error event and throws that {@link GatewayException}:
+     * the provider call stops, cancelling the upstream, and the call fails with it.
+     */
     void sendChunk(ChatChunk chunk);
 
     /** Ends a stream cleanly, with the call's usage when known. */

@@ -52,6 +52,26 @@ public final class Variables {
     public static final String RESPONSE_HEADERS = "responseHeaders";
     /** {@code caravan.telemetry.CallRecord}: the finished call as the client met it, set once its answer ended. */
     public static final String CALL_RECORD = "callRecord";
+    /**
+     * {@link GuardrailOutcomes}: every guardrail outcome of the call (passed, warned, redacted, blocked, failed,
+     * with score and latency), in the order the checks ended; the {@code x-caravan-guardrails} header and the
+     * usage ledger's guardrail outcome are read from it.
+     */
+    public static final String GUARDRAIL_OUTCOMES = "guardrailOutcomes";
+    /**
+     * {@code caravan.guardrails.RedactionVault}: the values a reversible redaction replaced in the request, by
+     * placeholder; the answer's placeholders are restored from it for the client, and it never leaves the gateway.
+     */
+    public static final String REDACTIONS = "redactions";
+    /**
+     * String: what a provider route is asked to do when it is not a chat completion: {@code moderation} (with
+     * {@link #MODERATION_REQUEST}; the answer in {@link #MODERATION_RESULT}). Absent for chat completions.
+     */
+    public static final String OPERATION = "operation";
+    /** {@link ModerationRequest}: the texts a moderation call asks about, and the moderation model. */
+    public static final String MODERATION_REQUEST = "moderationRequest";
+    /** {@link ModerationResult}: what the provider's moderation endpoint said. */
+    public static final String MODERATION_RESULT = "moderationResult";
     /** The request's tracing span ({@code caravan.telemetry.GatewaySpan}), when the request is traced: the parent of the gateway's own spans. */
     public static final String REQUEST_SPAN = "requestSpan";
 

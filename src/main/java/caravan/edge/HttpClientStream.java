@@ -12,6 +12,7 @@ import caravan.api.ChatResponse;
 import caravan.api.ClientStream;
 import caravan.api.Dialect;
 import caravan.api.GatewayException;
+import caravan.api.GuardrailOutcomes;
 import caravan.api.ResponseHeaders;
 import caravan.api.Usage;
 import caravan.api.Variables;
@@ -37,6 +38,7 @@ final class HttpClientStream implements ClientStream {
     static final String ROUTE_HEADER = "x-caravan-route";
     static final String ATTEMPTS_HEADER = "x-caravan-attempts";
     static final String REQUEST_ID_HEADER = "x-caravan-request-id";
+    static final String GUARDRAILS_HEADER = "x-caravan-guardrails";
 
     private final HttpServerResponse response;
     private final Exchange exchange;
@@ -252,6 +254,14 @@ final class HttpClientStream implements ClientStream {
         Caller caller = exchange.getVariable(Variables.CALLER, Caller.class);
         if (caller != null && caller.keyId() != null) {
             response.putHeader(KEY_ID_HEADER, caller.keyId());
+        }
+        // every guardrail the answer waited for, as name=outcome pairs (README "Guardrails")
+        GuardrailOutcomes guardrails = exchange.getVariable(Variables.GUARDRAIL_OUTCOMES, GuardrailOutcomes.class);
+        if (guardrails != null) {
+            String outcomes = guardrails.header();
+            if (!outcomes.isEmpty()) {
+                response.putHeader(GUARDRAILS_HEADER, outcomes);
+            }
         }
         Map<String, String> added = ResponseHeaders.of(exchange);
         if (added != null) {

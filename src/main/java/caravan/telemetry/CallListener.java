@@ -1,5 +1,6 @@
 package caravan.telemetry;
 
+import caravan.api.GuardrailOutcome;
 
 /**
  * Learns what the gateway did, call by call. Listeners run on the thread that finished the call (often a
@@ -24,7 +25,10 @@ public interface CallListener {
     default void onRejection(String reason, String tenant) {
     }
 
-    /** A post-check or guardrail judged an answer. */
-    default void onGuardrail(String guardrail, String route, boolean passed) {
+    /**
+     * A guardrail (or a route's post-check) ended its check of a call. {@code route} is the named route serving
+     * the call, or null. A check in async mode is told when it ends, which may be after the call's answer.
+     */
+    default void onGuardrail(GuardrailOutcome outcome, String route) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import caravan.api.CallContext;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
+import caravan.api.GuardrailOutcome;
 import caravan.api.Usage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,8 +102,8 @@ public final class CallRecorder {
         tell("a mirror outcome", listener -> listener.onMirror(outcome));
     }
 
-    public void onGuardrail(String guardrail, String route, boolean passed) {
-        tell("a guardrail outcome", listener -> listener.onGuardrail(guardrail, route, passed));
+    public void onGuardrail(GuardrailOutcome outcome, String route) {
+        tell("a guardrail outcome", listener -> listener.onGuardrail(outcome, route));
     }
 
     private void tell(String what, Consumer<CallListener> event) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import caravan.api.GuardrailOutcome;
 import caravan.api.Usage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -38,6 +39,9 @@ public final class GatewayMetrics implements CallListener {
     /** Gateway overhead is sub-millisecond when healthy: finer buckets. */
     private static final Duration[] OVERHEAD_BUCKETS = seconds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
             0.025, 0.05, 0.1, 0.25);
+    /** Rule checks take microseconds, an evaluator's call milliseconds to its timeout. */
+    private static final Duration[] GUARDRAIL_BUCKETS = seconds(0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001,
+            0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5);
     private static final double[] DIVERGENCE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
 
     private static final String[] TOKEN_TYPES = {"input", "output", "cache_read", "cache_write", "reasoning"};
@@ -46,6 +50,8 @@ public final class GatewayMetrics implements CallListener {
     private final MetricLabels labels;
     private final Map<CallKey, CallMeters> callMeters = new ConcurrentHashMap<>();
     private final Map<AttemptKey, AttemptMeters> attemptMeters = new ConcurrentHashMap<>();
+    private final Map<GuardrailKey, Counter> guardrailChecks = new ConcurrentHashMap<>();
+    private final Map<GuardrailKey, Timer> guardrailDurations = new ConcurrentHashMap<>();
 
     /** @param labels what each label may say: series are only ever made for values the gateway knows */
     public GatewayMetrics(MeterRegistry registry, MetricLabels labels) {
@@ -273,12 +279,30 @@ public final class GatewayMetrics implements CallListener {
                 .register(registry).increment();
     }
 
+    /**
+     * {@code caravan_guardrail_checks_total{guardrail,route,stage,outcome}} and
+     * {@code caravan_guardrail_duration_seconds{guardrail,stage}}. Guardrail names come from the gateway's own
+     * configuration (the built-ins' names), never from a client.
+     */
     @Override
-    public void onGuardrail(String guardrail, String route, boolean passed) {
-        Counter.builder(METRIC_GUARDRAIL_CHECKS)
-                .description("Guardrail and post-check verdicts, by guardrail, route and outcome")
-                .tags(TAG_GUARDRAIL, guardrail, TAG_ROUTE, labels.route(route), TAG_OUTCOME, passed ? "pass" : "fail")
-                .register(registry).increment();
+    public void onGuardrail(GuardrailOutcome outcome, String route) {
+        String label = labels.route(route);
+        guardrailChecks.computeIfAbsent(new GuardrailKey(outcome.guardrail(), label, outcome.stage(), outcome.outcome()),
+                key -> Counter.builder(METRIC_GUARDRAIL_CHECKS)
+                        .description("Guardrail checks, by guardrail, route, stage (pre, post) and outcome (passed, warned, "
+                                + "redacted, blocked, failed, error)")
+                        .tags(TAG_GUARDRAIL, key.guardrail(), TAG_ROUTE, key.route(), TAG_STAGE, key.stage(), TAG_OUTCOME,
+                                key.outcome().wireName())
+                        .register(registry)).increment();
+        guardrailDurations.computeIfAbsent(new GuardrailKey(outcome.guardrail(), null, outcome.stage(), null),
+                key -> Timer.builder(METRIC_GUARDRAIL_DURATION)
+                        .description("How long guardrail checks took, by guardrail and stage")
+                        .tags(TAG_GUARDRAIL, key.guardrail(), TAG_STAGE, key.stage())
+                        .serviceLevelObjectives(GUARDRAIL_BUCKETS)
+                        .register(registry)).record(outcome.nanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private record GuardrailKey(String guardrail, String route, String stage, GuardrailOutcome.Outcome outcome) {
     }
 
     static String errorType(String code, int status) {

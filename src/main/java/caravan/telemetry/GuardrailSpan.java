@@ -1,5 +1,6 @@
 package caravan.telemetry;
 
+import caravan.api.GuardrailOutcome;
 import caravan.api.Variables;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -35,12 +36,23 @@ public final class GuardrailSpan {
         return new GuardrailSpan(span);
     }
 
-    /** Ends the span with the verdict: {@code pass} or {@code fail}. */
-    public void end(boolean passed) {
+    /**
+     * Ends the span with what the check concluded: its outcome ({@code passed}, {@code warned}, {@code redacted},
+     * {@code blocked}, {@code failed}, {@code error}), its stage and its score when it scores. A check that
+     * stopped the call, or could not be made, marks the span as an error.
+     */
+    public void end(GuardrailOutcome outcome) {
         if (span != null) {
-            span.setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_OUTCOME, passed ? "pass" : "fail");
-            if (!passed) {
-                span.setStatus(StatusCode.ERROR, "guardrail failed");
+            span.setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_OUTCOME, outcome.outcome().wireName());
+            span.setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_STAGE, outcome.stage());
+            if (!Double.isNaN(outcome.score())) {
+                span.setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_SCORE, outcome.score());
+            }
+            if (outcome.async()) {
+                span.setAttribute(TelemetryNames.CARAVAN_GUARDRAIL_ASYNC, true);
+            }
+            if (outcome.outcome().stopped() || outcome.outcome() == GuardrailOutcome.Outcome.ERROR) {
+                span.setStatus(StatusCode.ERROR, "guardrail " + outcome.outcome().wireName());
             }
             span.end();
         }

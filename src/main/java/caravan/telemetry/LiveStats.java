@@ -1,5 +1,6 @@
 package caravan.telemetry;
 
+import caravan.api.GuardrailOutcome;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -95,9 +96,9 @@ public final class LiveStats implements CallListener {
     }
 
     @Override
-    public synchronized void onGuardrail(String guardrail, String route, boolean passed) {
+    public synchronized void onGuardrail(GuardrailOutcome outcome, String route) {
         guardrailChecks++;
-        if (!passed) {
+        if (outcome.outcome().stopped()) {
             guardrailBlocks++;
         }
     }

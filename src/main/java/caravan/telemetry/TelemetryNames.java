@@ -67,9 +67,16 @@ public final class TelemetryNames {
     /** hit, miss, bypass: set by the cache lookup span when caching lands. */
     public static final String CARAVAN_CACHE_OUTCOME = "caravan.cache.outcome";
     public static final String CARAVAN_CACHE_KIND = "caravan.cache.kind";
-    /** pass, fail, redacted: one per guardrail span, and a summary on the request span. */
+    /**
+     * passed, warned, redacted, blocked, failed, error: one per guardrail span, with its stage (pre, post), its
+     * score where it scores, and whether it ran beside the call (async); the request span carries the
+     * {@code x-caravan-guardrails} summary.
+     */
     public static final String CARAVAN_GUARDRAIL_NAME = "caravan.guardrail.name";
     public static final String CARAVAN_GUARDRAIL_OUTCOME = "caravan.guardrail.outcome";
+    public static final String CARAVAN_GUARDRAIL_STAGE = "caravan.guardrail.stage";
+    public static final String CARAVAN_GUARDRAIL_SCORE = "caravan.guardrail.score";
+    public static final String CARAVAN_GUARDRAIL_ASYNC = "caravan.guardrail.async";
     public static final String CARAVAN_GUARDRAIL_OUTCOMES = "caravan.guardrail.outcomes";
     /** Span names of the steps to come: {@code guardrail {name}} and {@code cache lookup}. */
     public static final String SPAN_GUARDRAIL_PREFIX = "guardrail ";
@@ -91,6 +98,8 @@ public final class TelemetryNames {
     public static final String METRIC_MIRROR_REQUESTS = "caravan.mirror.requests";
     public static final String METRIC_MIRROR_DIVERGENCE = "caravan.mirror.divergence";
     public static final String METRIC_GUARDRAIL_CHECKS = "caravan.guardrail.checks";
+    /** How long each guardrail check took (tags guardrail, stage). */
+    public static final String METRIC_GUARDRAIL_DURATION = "caravan.guardrail.duration";
     /** For the cache (tags kind, outcome): registered when it lands. */
     public static final String METRIC_CACHE_LOOKUPS = "caravan.cache.lookups";
     /** Calls refused before any provider was called, by tenant and reason (rpm_limit, budget_exceeded, ...). */
@@ -107,6 +116,7 @@ public final class TelemetryNames {
     public static final String TAG_STATE = "state";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_GUARDRAIL = "guardrail";
+    public static final String TAG_STAGE = "stage";
     public static final String TAG_KIND = "kind";
     public static final String TAG_REASON = "reason";
 

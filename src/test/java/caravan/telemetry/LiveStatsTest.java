@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import caravan.api.GuardrailOutcome;
 import caravan.api.Usage;
 import caravan.catalog.ModelCatalog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,8 +73,8 @@ class LiveStatsTest {
                 "vllm", "llama", List.of("openai/gpt-4o", "vllm/llama"), false, 200, null, null, 1_000_000, -1, 10_000,
                 new Usage(1, 1, 0, 0, 0), 0));
         stats.onCall(call("openai", "gpt-4o", 1_000_000, null));
-        stats.onGuardrail("json_answer", "support", false);
-        stats.onGuardrail("json_answer", "support", true);
+        stats.onGuardrail(new GuardrailOutcome("json_answer", "post", GuardrailOutcome.Outcome.FAILED, 1, 1000, false), "support");
+        stats.onGuardrail(new GuardrailOutcome("json_answer", "post", GuardrailOutcome.Outcome.PASSED, 0, 1000, false), "support");
         ObjectNode snapshot = stats.snapshot();
         assertThat(snapshot.path("totals").path("fallbackRate").asDouble()).isEqualTo(0.5);
         assertThat(snapshot.path("totals").path("guardrailBlockRate").asDouble()).isEqualTo(0.5);

@@ -115,7 +115,7 @@ class MetricsTest {
         assertMoved(before, after, "gen_ai_client_token_usage_count", "gen_ai_provider_name=\"openai\"", 5 * 2);
         assertThat(value(after, "gen_ai_client_token_usage_bucket", "gen_ai_token_type=\"input\",le=\"64.0\"")).isPositive();
         assertThat(value(after, "caravan_circuit_breaker_state", "provider=\"openai\",state=\"closed\"")).isEqualTo(1);
-        assertMoved(before, after, "caravan_guardrail_checks_total", "guardrail=\"json_answer\",outcome=\"fail\",route=\"observed\"", 1);
+        assertMoved(before, after, "caravan_guardrail_checks_total", "guardrail=\"json_answer\",outcome=\"failed\",route=\"observed\",stage=\"post\"", 1);
         assertThat(value(after, "caravan_mirror_divergence_count", "route=\"observed\"")).isPositive();
         assertThat(after).contains("jvm_memory_used_bytes");
     }

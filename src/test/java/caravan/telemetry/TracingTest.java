@@ -204,7 +204,7 @@ class TracingTest {
                 .filter(span -> span.getName().equals("guardrail json_answer")).findFirst().orElseThrow();
         assertThat(guardrail.getParentSpanId()).isEqualTo(server.getSpanId());
         assertThat(guardrail.getKind()).isEqualTo(SpanKind.INTERNAL);
-        assertThat(string(guardrail, "caravan.guardrail.outcome")).isEqualTo("fail");
+        assertThat(string(guardrail, "caravan.guardrail.outcome")).isEqualTo("failed");
         assertThat(clientSpans(server)).hasSize(1);
     }
 

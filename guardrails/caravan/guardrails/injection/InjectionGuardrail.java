@@ -1,0 +1,112 @@
+package caravan.guardrails.injection;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import caravan.guardrails.Check;
+import caravan.guardrails.Guardrail;
+import caravan.guardrails.GuardrailServices;
+import caravan.guardrails.SettingsBinder;
+import caravan.guardrails.Source;
+import caravan.guardrails.Stage;
+import caravan.guardrails.TextSlot;
+import caravan.guardrails.Verdict;
+
+/**
+ * {@code injection}: prompt injection in what the user typed (direct) and, judged separately and more
+ * strictly, in third-party text (tool results, {@code tool} messages, documents handed in) where it is
+ * indirect. Rules only for now ({@link InjectionRules}): a rule that matches scores 1. Scorers
+ * ({@link InjectionScorer}, the embedding classifier) add their score beside the rules, compared with the
+ * configured {@code threshold}. It points at no span to replace, so it blocks or warns.
+ */
+public final class InjectionGuardrail implements Guardrail {
+
+    public static final String NAME = "injection";
+
+    /** The guardrail's own settings. */
+    public static final class Settings {
+        private Set<Source> sources = EnumSet.of(Source.USER, Source.THIRD_PARTY);
+
+        /** Which texts to judge: {@code user}, {@code third_party} (both by default). */
+        public void setSources(List<String> names) {
+            EnumSet<Source> chosen = EnumSet.noneOf(Source.class);
+            for (String name : names) {
+                switch (name.trim().toLowerCase(Locale.ROOT).replace('-', '_')) {
+                    case "user" -> chosen.add(Source.USER);
+                    case "third_party", "tool" -> chosen.add(Source.THIRD_PARTY);
+                    default -> throw new IllegalArgumentException("sources are user and third_party, not '" + name + "'");
+                }
+            }
+            if (chosen.isEmpty()) {
+                throw new IllegalArgumentException("name at least one source");
+            }
+            sources = chosen;
+        }
+    }
+
+    private final Set<Source> sources;
+    private final List<InjectionScorer> scorers;
+
+    InjectionGuardrail(Set<Source> sources, List<InjectionScorer> scorers) {
+        this.sources = sources;
+        this.scorers = List.copyOf(scorers);
+    }
+
+    public static Guardrail create(Map<String, Object> settings, GuardrailServices services) {
+        Settings bound = SettingsBinder.bind(new Settings(), settings, NAME);
+        return new InjectionGuardrail(bound.sources, List.of());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Stage defaultStage() {
+        return Stage.PRE;
+    }
+
+    @Override
+    public boolean checks(Stage stage) {
+        return stage == Stage.PRE;
+    }
+
+    @Override
+    public CompletionStage<Verdict> check(Check check) {
+        List<TextSlot> judged = new ArrayList<>();
+        for (TextSlot slot : check.texts().slots()) {
+            if (sources.contains(slot.source())) {
+                judged.add(slot);
+                String kind = InjectionRules.firstFound(slot.text(), slot.source());
+                if (kind != null) {
+                    return CompletableFuture.completedFuture(new Verdict(1, kind + " in " + InjectionRules.where(slot.source()),
+                            List.of(), Map.of(), false, false));
+                }
+            }
+        }
+        if (scorers.isEmpty() || judged.isEmpty()) {
+            return CompletableFuture.completedFuture(Verdict.pass());
+        }
+        return scoreAll(judged);
+    }
+
+    /** The highest score any scorer gives any judged text. */
+    private CompletionStage<Verdict> scoreAll(List<TextSlot> judged) {
+        CompletableFuture<Verdict> verdict = CompletableFuture.completedFuture(Verdict.scored(0, null));
+        for (TextSlot slot : judged) {
+            for (InjectionScorer scorer : scorers) {
+                verdict = verdict.thenCombine(scorer.score(slot.text(), slot.source()), (best, score) -> score > best.score()
+                        ? Verdict.scored(score, "text that reads as a prompt injection (score " + String.format(Locale.ROOT,
+                        "%.2f", score) + ") in " + InjectionRules.where(slot.source())) : best);
+            }
+        }
+        return verdict;
+    }
+}

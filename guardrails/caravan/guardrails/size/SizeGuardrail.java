@@ -1,0 +1,107 @@
+package caravan.guardrails.size;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import caravan.api.TokenCount;
+import caravan.guardrails.Check;
+import caravan.guardrails.Guardrail;
+import caravan.guardrails.GuardrailServices;
+import caravan.guardrails.SettingsBinder;
+import caravan.guardrails.Stage;
+import caravan.guardrails.TextSlot;
+import caravan.guardrails.Verdict;
+
+/**
+ * {@code size}: a request (or an answer) over a number of tokens or characters. Tokens are counted as the
+ * admission counts them ({@link TokenCount}: o200k, messages and tools, counts of repeated texts cached), so
+ * the limit means what a budget means; characters are the texts' own.
+ */
+public final class SizeGuardrail implements Guardrail {
+
+    public static final String NAME = "size";
+
+    /** The guardrail's own settings: at least one limit. */
+    public static final class Settings {
+        private long maxTokens = -1;
+        private long maxChars = -1;
+
+        public void setMaxTokens(long maxTokens) {
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokens must be at least 1");
+            }
+            this.maxTokens = maxTokens;
+        }
+
+        public void setMaxChars(long maxChars) {
+            if (maxChars < 1) {
+                throw new IllegalArgumentException("maxChars must be at least 1");
+            }
+            this.maxChars = maxChars;
+        }
+    }
+
+    private final long maxTokens;
+    private final long maxChars;
+
+    private SizeGuardrail(long maxTokens, long maxChars) {
+        this.maxTokens = maxTokens;
+        this.maxChars = maxChars;
+    }
+
+    public static Guardrail create(Map<String, Object> settings, GuardrailServices services) {
+        Settings bound = SettingsBinder.bind(new Settings(), settings, NAME);
+        if (bound.maxTokens < 0 && bound.maxChars < 0) {
+            throw new IllegalArgumentException("guardrail 'size' needs maxTokens or maxChars");
+        }
+        return new SizeGuardrail(bound.maxTokens, bound.maxChars);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Stage defaultStage() {
+        return Stage.PRE;
+    }
+
+    @Override
+    public boolean checks(Stage stage) {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Verdict> check(Check check) {
+        if (maxChars > 0) {
+            long chars = check.texts().chars();
+            if (chars > maxChars) {
+                return over(chars, maxChars, "characters");
+            }
+        }
+        if (maxTokens > 0) {
+            long tokens = tokens(check);
+            if (tokens > maxTokens) {
+                return over(tokens, maxTokens, "tokens");
+            }
+        }
+        return CompletableFuture.completedFuture(Verdict.pass());
+    }
+
+    private static long tokens(Check check) {
+        if (check.stage() == Stage.PRE) {
+            return TokenCount.ofRequest(check.request().messages(), check.request().json().get("tools"));
+        }
+        long tokens = 0;
+        for (TextSlot slot : check.texts().slots()) {
+            tokens += TokenCount.of(slot.text());
+        }
+        return tokens;
+    }
+
+    private static CompletionStage<Verdict> over(long size, long limit, String unit) {
+        return CompletableFuture.completedFuture(Verdict.scored(1, size + " " + unit + ", over the limit of " + limit));
+    }
+}
