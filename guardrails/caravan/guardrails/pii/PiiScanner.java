@@ -312,7 +312,10 @@ final class PiiScanner implements TextScanner {
             return separator(group).equals(separator);
         }
 
-        /** An IBAN at {@code start}: country letters, check digits, then letters and digits, in groups of four or not. */
+        /**
+     * An IBAN at {@code start}: country letters, check digits, then letters and digits, in groups of four or not.
+     * Returns its end when it has an IBAN's shape (reported only when its checksum holds), else -1.
+     */
         private int iban(int start) {
             if (start + 4 > length || !(text.charAt(start + 1) >= 'A' && text.charAt(start + 1) <= 'Z')
                     || !digit(text.charAt(start + 2)) || !digit(text.charAt(start + 3))) {
@@ -333,8 +336,12 @@ final class PiiScanner implements TextScanner {
                     break;
                 }
             }
-            if (!wordEnd(end) || !Checksums.iban(compact)) {
+            if (!wordEnd(end) || compact.length() < 15) {
                 return -1;
+            }
+            if (!Checksums.iban(compact)) {
+                // IBAN-shaped but wrong: its digits are not read again as a card or a phone number
+                return end;
             }
             report(start, end, PiiType.IBAN);
             return end;

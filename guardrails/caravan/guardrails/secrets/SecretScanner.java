@@ -127,20 +127,31 @@ final class SecretScanner implements TextScanner {
 
     /** A PEM private key from its BEGIN line to its END line (or as far as a block can go, when the END is missing). */
     private static int keyBlock(String text, int i, int slot, Consumer<Finding> found) {
-        int headerLimit = Math.min(text.length(), i + 80);
-        int header = text.indexOf(PRIVATE_KEY, i);
-        if (header < 0 || header + PRIVATE_KEY.length() > headerLimit) {
+        // every search is bounded: a text of many BEGIN lines must not make each one read the rest of it
+        int header = indexWithin(text, PRIVATE_KEY, i, i + 80);
+        if (header < 0) {
             return -1;
         }
         int limit = Math.min(text.length(), i + MAX_KEY_BLOCK);
-        int end = text.indexOf(END, header);
-        if (end >= 0 && end < limit) {
-            int close = text.indexOf(PRIVATE_KEY, end);
-            end = close >= 0 && close + PRIVATE_KEY.length() <= limit ? close + PRIVATE_KEY.length() : limit;
+        int end = indexWithin(text, END, header, limit);
+        if (end >= 0) {
+            int close = indexWithin(text, PRIVATE_KEY, end, limit);
+            end = close >= 0 ? close + PRIVATE_KEY.length() : limit;
         } else {
             end = limit;
         }
         return report(i, end, "private key", slot, found);
+    }
+
+    /** Where {@code needle} starts, wholly before {@code to}, searching from {@code from}; -1 when it does not. */
+    private static int indexWithin(String text, String needle, int from, int to) {
+        int last = Math.min(to, text.length()) - needle.length();
+        for (int k = from; k <= last; k++) {
+            if (text.startsWith(needle, k)) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** {@code header.payload.signature}, each base64url, the first two JSON objects ({@code eyJ}). */
@@ -198,6 +209,10 @@ final class SecretScanner implements TextScanner {
         int end = start;
         int limit = Math.min(text.length(), start + MAX_TOKEN);
         while (end < limit && genericChar(text.charAt(end))) {
+            end++;
+        }
+        // base64's padding, only at the end (an '=' inside would let "key=key=..." read far ahead from every '=')
+        for (int pad = 0; pad < 2 && end < limit && text.charAt(end) == '='; pad++) {
             end++;
         }
         if (end - start < MIN_GENERIC) {
@@ -260,6 +275,6 @@ final class SecretScanner implements TextScanner {
     }
 
     private static boolean genericChar(char c) {
-        return keyChar(c) || c == '.' || c == '~' || c == '+' || c == '/' || c == '=';
+        return keyChar(c) || c == '.' || c == '~' || c == '+' || c == '/';
     }
 }

@@ -1,0 +1,45 @@
+package caravan.guardrails.size;
+
+import java.util.Map;
+
+import caravan.api.ChatRequest;
+import caravan.dialect.openai.OpenAiDialect;
+import caravan.guardrails.Check;
+import caravan.guardrails.Guardrail;
+import caravan.guardrails.RequestTexts;
+import caravan.guardrails.Stage;
+import caravan.guardrails.Verdict;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A request over a number of tokens (counted as the admission counts them) or characters. */
+class SizeGuardrailTest {
+
+    private static final ChatRequest REQUEST = OpenAiDialect.INSTANCE.decodeRequest(("""
+            {"model":"m","messages":[{"role":"user","content":"%s"}]}""".formatted("word ".repeat(200))).getBytes());
+
+    @Test
+    void overATokenLimit() {
+        assertThat(judge(Map.of("maxTokens", "100")).score()).isEqualTo(1.0);
+        assertThat(judge(Map.of("maxTokens", "100")).reason()).contains("over the limit of 100").contains("tokens");
+        assertThat(judge(Map.of("maxTokens", "1000")).score()).isZero();
+    }
+
+    @Test
+    void overACharacterLimit() {
+        assertThat(judge(Map.of("maxChars", "999")).score()).isEqualTo(1.0);
+        assertThat(judge(Map.of("max_chars", "1000")).score()).isZero();
+    }
+
+    @Test
+    void aLimitIsRequired() {
+        assertThatThrownBy(() -> SizeGuardrail.create(Map.of(), null)).hasMessageContaining("maxTokens or maxChars");
+    }
+
+    private static Verdict judge(Map<String, Object> settings) {
+        Guardrail size = SizeGuardrail.create(settings, null);
+        return size.check(new Check(Stage.PRE, RequestTexts.of(REQUEST), REQUEST, null, null)).toCompletableFuture().join();
+    }
+}
