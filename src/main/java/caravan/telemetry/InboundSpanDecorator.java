@@ -1,5 +1,6 @@
 package caravan.telemetry;
 
+import caravan.api.GuardrailOutcomes;
 import caravan.api.Variables;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -92,6 +93,10 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
         otel.setAttribute(CARAVAN_OVERHEAD_MS, call.overheadNanos() / 1e6);
         if (call.usage() != null) {
             otel.setAttribute(COST_USD, call.costUsd());
+        }
+        GuardrailOutcomes guardrails = exchange.getVariable(Variables.GUARDRAIL_OUTCOMES, GuardrailOutcomes.class);
+        if (guardrails != null) {
+            otel.setAttribute(CARAVAN_GUARDRAIL_OUTCOMES, guardrails.summary());
         }
         if (call.failed()) {
             span.setTag(ERROR_TYPE, call.errorType());
