@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.ClientStream;
+import caravan.api.GuardrailOutcomes;
 import caravan.api.Variables;
 import caravan.telemetry.CallRecorder;
 import org.apache.camel.Exchange;
@@ -68,6 +69,9 @@ public final class GuardrailChecks {
      * post stage, which must be in place before the provider is called.
      */
     public CompletableFuture<Void> pre(Exchange exchange) {
+        // made here, on the call's own exchange: a fallback route tries each model on a copy of it, and the
+        // outcomes of every attempt must land in the one list the header and the ledger read
+        GuardrailOutcomes.of(exchange);
         ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
         if (request.stream()) {
             guardStream(exchange);
