@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import caravan.api.GatewayException;
 import caravan.api.Json;
 import caravan.keys.BudgetPeriod;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -167,6 +169,30 @@ final class AdminFields {
             throw invalid(field, "must be at most 16 KiB");
         }
         return (ObjectNode) value;
+    }
+
+    /**
+     * A key's or tenant's {@code guardrails}: an array of {@code "name:action[:stage]"} texts or objects with a
+     * {@code name} and options, each checked by {@code check} (the guardrail factory: an unknown guardrail or
+     * setting is a 400 naming the problem); null for none.
+     */
+    ArrayNode guardrails(String field, Consumer<JsonNode> check) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw invalid(field, "must be an array of \"name:action[:stage]\" texts or objects with a name");
+        }
+        if (value.toString().length() > 16 * 1024) {
+            throw invalid(field, "must be at most 16 KiB");
+        }
+        try {
+            check.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(field, "is not a guardrail set this gateway can run (" + e.getMessage() + ")");
+        }
+        return (ArrayNode) value.deepCopy();
     }
 
     static GatewayException invalid(String field, String problem) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import caravan.api.GatewayException;
@@ -17,6 +18,7 @@ import caravan.keys.Limits;
 import caravan.keys.TenantIds;
 import caravan.keys.VirtualKey;
 import caravan.limits.Budgets;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -30,22 +32,27 @@ import org.apache.camel.Exchange;
 public final class KeysAdmin {
 
     static final Set<String> CREATE_FIELDS = Set.of("name", "tenant", "team", "user", "models", "rpm", "tpm",
-            "max_parallel", "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata");
+            "max_parallel", "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata",
+            "guardrails");
     static final Set<String> PATCH_FIELDS = Set.of("name", "team", "user", "models", "rpm", "tpm", "max_parallel",
-            "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata");
+            "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata", "guardrails");
 
     private final KeyStore store;
     private final KeyRegistry registry;
     private final Function<String, String> digest;
     private final Budgets budgets;
     private final Clock clock;
+    private final Consumer<JsonNode> guardrailCheck;
 
-    public KeysAdmin(KeyStore store, KeyRegistry registry, Function<String, String> digest, Budgets budgets, Clock clock) {
+    /** @param guardrailCheck refuses (IllegalArgumentException) a {@code guardrails} array the gateway cannot run */
+    public KeysAdmin(KeyStore store, KeyRegistry registry, Function<String, String> digest, Budgets budgets, Clock clock,
+                     Consumer<JsonNode> guardrailCheck) {
         this.store = store;
         this.registry = registry;
         this.digest = digest;
         this.budgets = budgets;
         this.clock = clock;
+        this.guardrailCheck = guardrailCheck;
     }
 
     public AdminOperation.Answer create(Exchange exchange) {
@@ -60,7 +67,7 @@ public final class KeysAdmin {
         VirtualKey key = new VirtualKey(KeySecrets.newId(), digest.apply(secret), KeySecrets.shown(secret),
                 fields.text("name"), tenant, fields.text("team"), fields.text("user"), fields.names("models"),
                 limits(fields, Limits.NONE), budget(fields, Budget.NONE), expiry(fields, null, now),
-                metadata(fields, null), now, now, null);
+                metadata(fields, null), now, now, null, fields.guardrails("guardrails", guardrailCheck));
         store.ensureTenant(tenant, now);
         store.insertKey(key);
         registry.reload();
@@ -97,7 +104,8 @@ public final class KeysAdmin {
                 fields.has("user") ? fields.text("user") : key.user(),
                 fields.has("models") ? fields.names("models") : key.models(),
                 limits(fields, key.limits()), budget(fields, key.budget()), expiry(fields, key.expiresAt(), now),
-                metadata(fields, key.metadata()), key.createdAt(), now, key.revokedAt());
+                metadata(fields, key.metadata()), key.createdAt(), now, key.revokedAt(),
+                fields.has("guardrails") ? fields.guardrails("guardrails", guardrailCheck) : key.guardrails());
         if (!store.updateKey(changed)) {
             throw unknown(key.id());
         }
@@ -140,6 +148,7 @@ public final class KeysAdmin {
         AdminJson.budget(json, key.budget(), budgets.spentNow(Budgets.account("key", key.id(), key.budget(), now)), now);
         json.put("expires_at", AdminJson.time(key.expiresAt()));
         json.set("metadata", key.metadata() == null ? Json.MAPPER.createObjectNode() : key.metadata());
+        json.set("guardrails", key.guardrails());
         json.put("status", key.revokedAt() != null ? "revoked" : key.live(now) ? "active" : "expired");
         json.put("created_at", AdminJson.time(key.createdAt()));
         json.put("updated_at", AdminJson.time(key.updatedAt()));

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import caravan.api.GatewayException;
 import caravan.api.Json;
@@ -33,21 +34,24 @@ import org.apache.camel.Exchange;
 public final class TenantsAdmin {
 
     static final Set<String> CREATE_FIELDS = Set.of("id", "rpm", "tpm", "max_parallel", "user_rpm", "user_tpm",
-            "budget_usd", "budget_period", "providers", "metadata");
+            "budget_usd", "budget_period", "providers", "metadata", "guardrails");
     static final Set<String> PATCH_FIELDS = Set.of("rpm", "tpm", "max_parallel", "user_rpm", "user_tpm",
-            "budget_usd", "budget_period", "providers", "metadata");
+            "budget_usd", "budget_period", "providers", "metadata", "guardrails");
     private static final Set<String> ACCOUNT_FIELDS = Set.of("api_key", "base_url");
 
     private final KeyStore store;
     private final KeyRegistry registry;
     private final Budgets budgets;
     private final Clock clock;
+    private final Consumer<JsonNode> guardrailCheck;
 
-    public TenantsAdmin(KeyStore store, KeyRegistry registry, Budgets budgets, Clock clock) {
+    /** @param guardrailCheck refuses (IllegalArgumentException) a {@code guardrails} array the gateway cannot run */
+    public TenantsAdmin(KeyStore store, KeyRegistry registry, Budgets budgets, Clock clock, Consumer<JsonNode> guardrailCheck) {
         this.store = store;
         this.registry = registry;
         this.budgets = budgets;
         this.clock = clock;
+        this.guardrailCheck = guardrailCheck;
     }
 
     public AdminOperation.Answer create(Exchange exchange) {
@@ -59,7 +63,8 @@ public final class TenantsAdmin {
         TenantIds.check(id, "id");
         Instant now = clock.instant();
         Tenant tenant = new Tenant(id, KeysAdmin.limits(fields, Limits.NONE), KeysAdmin.budget(fields, caravan.keys.Budget.NONE),
-                providers(fields, Map.of(), exchange.getContext()), KeysAdmin.metadata(fields, null), now, now);
+                providers(fields, Map.of(), exchange.getContext()), KeysAdmin.metadata(fields, null), now, now,
+                fields.guardrails("guardrails", guardrailCheck));
         if (store.tenant(id).isPresent()) {
             throw new GatewayException(409, caravan.api.ErrorType.INVALID_REQUEST, "tenant_exists", "id",
                     "A tenant with id '" + id + "' exists; PATCH /admin/tenants/" + id + " changes it.");
@@ -90,7 +95,8 @@ public final class TenantsAdmin {
         Instant now = clock.instant();
         Tenant changed = new Tenant(tenant.id(), KeysAdmin.limits(fields, tenant.limits()),
                 KeysAdmin.budget(fields, tenant.budget()), providers(fields, tenant.providers(), exchange.getContext()),
-                KeysAdmin.metadata(fields, tenant.metadata()), tenant.createdAt(), now);
+                KeysAdmin.metadata(fields, tenant.metadata()), tenant.createdAt(), now,
+                fields.has("guardrails") ? fields.guardrails("guardrails", guardrailCheck) : tenant.guardrails());
         if (!store.updateTenant(changed)) {
             throw unknown(tenant.id());
         }
@@ -128,6 +134,7 @@ public final class TenantsAdmin {
                 .put("api_key_set", account.apiKey() != null)
                 .put("base_url", account.baseUrl()));
         json.set("metadata", tenant.metadata() == null ? Json.MAPPER.createObjectNode() : tenant.metadata());
+        json.set("guardrails", tenant.guardrails());
         json.put("created_at", AdminJson.time(tenant.createdAt()));
         json.put("updated_at", AdminJson.time(tenant.updatedAt()));
         return json;

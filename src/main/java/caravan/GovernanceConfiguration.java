@@ -1,8 +1,11 @@
 package caravan;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 
 import caravan.catalog.ModelCatalog;
+import caravan.guardrails.GuardrailFactory;
+import caravan.guardrails.GuardrailsBeans;
 import caravan.keys.KeyRegistry;
 import caravan.keys.KeyStore;
 import caravan.limits.Admissions;
@@ -22,6 +25,7 @@ import caravan.store.Database;
 import caravan.store.GatewaySecret;
 import caravan.telemetry.CallRecorder;
 import caravan.telemetry.LiveStats;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -34,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds what the governance steps need: the limit store (in memory, or Redis at {@code gateway.redis-url}),
  * budgets priced with the model catalog, the {@code admit} and {@code settle} steps, and the admin API's
- * operations. Runs after {@link GatewayConfiguration} (the key store and Vert.x) and
- * {@link TelemetryConfiguration} (the call recorder). A context service keeps the in-memory view of keys
+ * operations. Runs after {@link GatewayConfiguration} (the key store and Vert.x),
+ * {@link TelemetryConfiguration} (the call recorder) and {@link GuardrailsConfiguration} (the guardrail factory
+ * that checks a key's or tenant's guardrails). A context service keeps the in-memory view of keys
  * fresh, writes settled spend in batches, and flushes it and closes the stores when the gateway stops.
  */
 public final class GovernanceConfiguration implements CamelConfiguration {
@@ -76,8 +81,13 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         registry.bind("settle", new Settle());
 
         Clock clock = Clock.systemUTC();
-        KeysAdmin keysAdmin = new KeysAdmin(keyStore, keys, secret::digest, budgets, clock);
-        TenantsAdmin tenantsAdmin = new TenantsAdmin(keyStore, keys, budgets, clock);
+        // a key's or tenant's guardrails are made by the same factory as a route's: what it refuses is a 400
+        GuardrailFactory guardrails = registry.lookupByNameAndType(GuardrailsBeans.FACTORY, GuardrailFactory.class);
+        Consumer<JsonNode> guardrailCheck = guardrails == null ? json -> {
+            throw new IllegalArgumentException("this gateway runs no guardrails");
+        } : guardrails::fromJson;
+        KeysAdmin keysAdmin = new KeysAdmin(keyStore, keys, secret::digest, budgets, clock, guardrailCheck);
+        TenantsAdmin tenantsAdmin = new TenantsAdmin(keyStore, keys, budgets, clock, guardrailCheck);
         registry.bind("createKey", new AdminOperation(database::submit, keysAdmin::create));
         registry.bind("listKeys", new AdminOperation(database::submit, keysAdmin::list));
         registry.bind("getKey", new AdminOperation(database::submit, keysAdmin::get));

@@ -6,12 +6,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import caravan.guardrails.CallerGuardrails;
 import caravan.guardrails.GuardrailChecks;
 import caravan.guardrails.GuardrailFactory;
 import caravan.guardrails.GuardrailServices;
 import caravan.guardrails.GuardrailStep;
 import caravan.guardrails.GuardrailsBeans;
-import caravan.guardrails.OwnGuardrails;
+
 import caravan.processors.PostGuardrails;
 import caravan.processors.PreGuardrails;
 import caravan.telemetry.CallRecorder;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * make guardrails with, the default set from {@code gateway.guardrails} ({@code GATEWAY_GUARDRAILS}, a
  * {@code name:action[:stage]} list, checked at start: a wrong entry stops the gateway, naming it), the
  * {@code preGuardrails} and {@code postGuardrails} steps, and the worker pool that checks of large texts
- * move to. Runs after {@link TelemetryConfiguration} (the call recorder).
+ * move to. Runs after {@link TelemetryConfiguration} (the call recorder) and before
+ * {@link GovernanceConfiguration}, whose admin API checks keys' and tenants' guardrails with the factory.
  */
 public final class GuardrailsConfiguration implements CamelConfiguration {
 
@@ -55,7 +57,7 @@ public final class GuardrailsConfiguration implements CamelConfiguration {
         if (!defaults.isEmpty()) {
             LOG.info("Guardrails on every call whose route names none: {}", defaults);
         }
-        GuardrailChecks checks = new GuardrailChecks(defaults, OwnGuardrails.NONE, recorder, workers);
+        GuardrailChecks checks = new GuardrailChecks(defaults, new CallerGuardrails(factory), recorder, workers);
         registry.bind(GuardrailsBeans.FACTORY, factory);
         registry.bind(GuardrailsBeans.CHECKS, checks);
         registry.bind("preGuardrails", new PreGuardrails(checks));

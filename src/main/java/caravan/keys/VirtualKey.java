@@ -3,6 +3,8 @@ package caravan.keys;
 import java.time.Instant;
 import java.util.List;
 
+import caravan.api.Json;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -14,15 +16,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param expiresAt when it stops opening anything, or null
  * @param metadata  the admin's attributes of the key (trusted: policies may route on them); never null
  * @param revokedAt when it was revoked, or null while it is live
+ * @param guardrails the guardrails every call with it is also checked by, as the admin wrote them
+ *                   ({@code ["pii:redact", {"name":"banned","terms":[...]}]}); never null
  */
 public record VirtualKey(String id, String digest, String prefix, String name, String tenant, String team, String user,
                          List<String> models, Limits limits, Budget budget, Instant expiresAt, ObjectNode metadata,
-                         Instant createdAt, Instant updatedAt, Instant revokedAt) {
+                         Instant createdAt, Instant updatedAt, Instant revokedAt, ArrayNode guardrails) {
 
     public VirtualKey {
         models = models == null ? List.of() : List.copyOf(models);
         limits = limits == null ? Limits.NONE : limits;
         budget = budget == null ? Budget.NONE : budget;
+        guardrails = guardrails == null ? Json.MAPPER.createArrayNode() : guardrails;
+    }
+
+    /** A key with no guardrails of its own. */
+    public VirtualKey(String id, String digest, String prefix, String name, String tenant, String team, String user,
+                      List<String> models, Limits limits, Budget budget, Instant expiresAt, ObjectNode metadata,
+                      Instant createdAt, Instant updatedAt, Instant revokedAt) {
+        this(id, digest, prefix, name, tenant, team, user, models, limits, budget, expiresAt, metadata, createdAt, updatedAt,
+                revokedAt, null);
     }
 
     /** Whether it opens anything at {@code now}: not revoked and not expired. */

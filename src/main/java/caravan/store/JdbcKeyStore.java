@@ -31,6 +31,7 @@ import caravan.keys.Tenant;
 import caravan.keys.VirtualKey;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -53,9 +54,9 @@ public final class JdbcKeyStore implements KeyStore {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String KEY_FIELDS = "digest, prefix, name, tenant_id, team, user_id, models, rpm, tpm, max_parallel,"
-            + " user_rpm, user_tpm, budget_usd, budget_period, expires_at, metadata, created_at, updated_at, revoked_at";
+            + " user_rpm, user_tpm, budget_usd, budget_period, expires_at, metadata, created_at, updated_at, revoked_at, guardrails";
     private static final String TENANT_FIELDS = "rpm, tpm, max_parallel, user_rpm, user_tpm, budget_usd, budget_period,"
-            + " providers, metadata, created_at, updated_at";
+            + " providers, metadata, created_at, updated_at, guardrails";
 
     private static final String SELECT_KEYS = "SELECT id, " + KEY_FIELDS + " FROM virtual_keys";
     private static final String INSERT_KEY = insert("virtual_keys", KEY_FIELDS);
@@ -291,6 +292,7 @@ public final class JdbcKeyStore implements KeyStore {
         setInstant(statement, ++i, key.createdAt());
         setInstant(statement, ++i, key.updatedAt());
         setInstant(statement, ++i, key.revokedAt());
+        statement.setString(++i, guardrailsOrNull(key.guardrails()));
         statement.setString(++i, key.id());
     }
 
@@ -300,7 +302,7 @@ public final class JdbcKeyStore implements KeyStore {
                 row.getString("tenant_id"), row.getString("team"), row.getString("user_id"),
                 readJson(row.getString("models"), STRING_LIST, "key " + id), limits(row), budget(row),
                 instant(row, "expires_at"), metadata(row, "key " + id), instant(row, "created_at"),
-                instant(row, "updated_at"), instant(row, "revoked_at"));
+                instant(row, "updated_at"), instant(row, "revoked_at"), guardrails(row, "key " + id));
     }
 
     /** Binds {@link #TENANT_FIELDS} in order, then the id. */
@@ -310,13 +312,15 @@ public final class JdbcKeyStore implements KeyStore {
         statement.setString(++i, writeJson(metadataOrEmpty(tenant.metadata())));
         setInstant(statement, ++i, tenant.createdAt());
         setInstant(statement, ++i, tenant.updatedAt());
+        statement.setString(++i, guardrailsOrNull(tenant.guardrails()));
         statement.setString(++i, tenant.id());
     }
 
     private Tenant tenant(ResultSet row) throws SQLException {
         String id = row.getString("id");
         return new Tenant(id, limits(row), budget(row), providers(row.getString("providers"), id),
-                metadata(row, "tenant " + id), instant(row, "created_at"), instant(row, "updated_at"));
+                metadata(row, "tenant " + id), instant(row, "created_at"), instant(row, "updated_at"),
+                guardrails(row, "tenant " + id));
     }
 
     private static int bindLimitsAndBudget(PreparedStatement statement, int i, Limits limits, Budget budget) throws SQLException {
@@ -394,6 +398,20 @@ public final class JdbcKeyStore implements KeyStore {
     private static ObjectNode metadata(ResultSet row, String owner) throws SQLException {
         JsonNode metadata = readJson(row.getString("metadata"), TREE, owner);
         return metadata instanceof ObjectNode object ? object : Json.MAPPER.createObjectNode();
+    }
+
+    /** The guardrails as the admin wrote them, or NULL for none (the column V5 added, NULL in rows from before it). */
+    private static String guardrailsOrNull(ArrayNode guardrails) {
+        return guardrails == null || guardrails.isEmpty() ? null : writeJson(guardrails);
+    }
+
+    private static ArrayNode guardrails(ResultSet row, String owner) throws SQLException {
+        String stored = row.getString("guardrails");
+        if (stored == null) {
+            return Json.MAPPER.createArrayNode();
+        }
+        JsonNode guardrails = readJson(stored, TREE, owner);
+        return guardrails instanceof ArrayNode array ? array : Json.MAPPER.createArrayNode();
     }
 
     private static String writeJson(Object value) {

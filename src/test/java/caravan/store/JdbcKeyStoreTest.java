@@ -115,6 +115,24 @@ class JdbcKeyStoreTest {
         }
 
         @Test
+        void keepsTheGuardrailsOfAKeyAndATenantAsWritten() throws Exception {
+            com.fasterxml.jackson.databind.node.ArrayNode guardrails = (com.fasterxml.jackson.databind.node.ArrayNode)
+                    Json.MAPPER.readTree("[\"pii:redact\",{\"name\":\"banned\",\"terms\":[\"titan\"]}]");
+            VirtualKey plain = key("k1", "acme", T0);
+            VirtualKey guarded = new VirtualKey(plain.id(), plain.digest(), plain.prefix(), plain.name(), plain.tenant(),
+                    plain.team(), plain.user(), plain.models(), plain.limits(), plain.budget(), plain.expiresAt(),
+                    plain.metadata(), plain.createdAt(), plain.updatedAt(), plain.revokedAt(), guardrails);
+            Tenant tenant = new Tenant("globex", null, null, null, Json.MAPPER.createObjectNode(), T0, T0, guardrails);
+
+            store.insertKey(guarded);
+            store.insertTenant(tenant);
+
+            assertThat(store.key("k1").orElseThrow().guardrails()).isEqualTo(guardrails);
+            assertThat(store.tenant("globex").orElseThrow().guardrails()).isEqualTo(guardrails);
+            assertThat(store.key("k1").orElseThrow()).isEqualTo(guarded);
+        }
+
+        @Test
         void keepsAKeyWithNothingOptionalSet() {
             VirtualKey bare = new VirtualKey("k1", secret.digest("sk-bare"), "sk-bare1", null, "acme", null, null,
                     null, null, null, null, Json.MAPPER.createObjectNode(), T0, T0, null);
