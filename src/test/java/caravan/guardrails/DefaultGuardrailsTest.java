@@ -62,6 +62,17 @@ class DefaultGuardrailsTest {
     }
 
     @Test
+    void aLongPromptIsCheckedWholeOffTheEventLoop() throws Exception {
+        // over StageRun's inline limit: the checks run on the guardrails' workers, and still see every character
+        String filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(2000);
+        HttpResponse<String> response = chat("""
+                {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"%s card %s"}]}""".formatted(filler, CARD));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new String(upstream.takeRequest().body())).endsWith("card [CREDIT_CARD]\"}]}").doesNotContain(CARD);
+    }
+
+    @Test
     void anUntouchedRequestStillReachesTheProviderAsTheClientWroteIt() throws Exception {
         // a bare model name: the provider's name for it is the client's, so nothing asks for a rewrite
         String body = """

@@ -44,6 +44,16 @@ class StreamedAnswerGuardrailsTest {
         RoutingTestSupport.copyProject(workDir);
         RoutingTestSupport.writePolicy(workDir, "careful", route("careful", "openai/gpt-4o-mini"));
         RoutingTestSupport.writePolicy(workDir, "careful-claude", route("careful-claude", "anthropic/claude-haiku-4-5"));
+        RoutingTestSupport.writePolicy(workDir, "strict-stream", """
+                - route:
+                    id: strict-stream
+                    group: policies
+                    from:
+                      uri: direct:strict-stream
+                      steps:
+                        - to: model:openai/gpt-4o-mini
+                        - to: guardrail:json_schema
+                """);
         RoutingTestSupport.writePolicy(workDir, "private", """
                 - route:
                     id: private
@@ -183,6 +193,32 @@ class StreamedAnswerGuardrailsTest {
         assertThat(Json.MAPPER.readTree(response.body()).at("/choices/0/message/content").asText())
                 .isEqualTo("Writing to ada@example.org and bob@example.com.");
         assertThat(new String(openai.takeRequest().body())).contains("cc [EMAIL_1] and [EMAIL_2], [EMAIL_1]");
+    }
+
+    @Test
+    void aStreamedToolCallThatBreaksItsSchemaEndsWithAnErrorEventInsteadOfItsEnd() throws IOException {
+        openai.fallback(exchange -> {
+            exchange.response().setStatusCode(200).putHeader("Content-Type", "text/event-stream").setChunked(true);
+            Answer.sse(List.of(
+                    "data: " + chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                            + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"town\"}}]}", "null") + "\n\n",
+                    "data: " + chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\":\\\"Oslo\\\"}\"}}]}",
+                            "null") + "\n\n",
+                    "data: " + chunk("{}", "\"tool_calls\"") + "\n\n",
+                    "data: [DONE]\n\n")).answer(exchange);
+        });
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", """
+                {"model":"strict-stream","stream":true,"messages":[{"role":"user","content":"weather?"}],
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object",
+                  "properties":{"city":{"type":"string"}},"required":["city"]}}}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> events = Sse.events(response.body());
+        assertThat(events).doesNotContain("[DONE]");
+        JsonNode error = Json.MAPPER.readTree(events.get(events.size() - 1)).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("guardrail_failed");
+        assertThat(error.path("code").asText()).isEqualTo("json_schema");
     }
 
     private static HttpResponse<String> streamChat(String model) {
