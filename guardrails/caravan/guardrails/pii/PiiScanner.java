@@ -68,6 +68,8 @@ final class PiiScanner implements TextScanner {
         }
 
         void run() {
+            // an IPv6 address has colons: most texts have none, and then no word start is read as hex
+            boolean colons = types.contains(PiiType.IP_ADDRESS) && text.indexOf(':') >= 0;
             int i = 0;
             while (i < length) {
                 char c = text.charAt(i);
@@ -78,7 +80,7 @@ final class PiiScanner implements TextScanner {
                     }
                     lastAt = i;
                 } else if (wordStart(i)) {
-                    if (types.contains(PiiType.IP_ADDRESS) && (hex(c) || c == ':') && (i == 0 || text.charAt(i - 1) != ':')) {
+                    if (colons && (hex(c) || c == ':') && (i == 0 || text.charAt(i - 1) != ':')) {
                         next = ipv6(i);
                     }
                     if (next < 0 && (digit(c) || c == '+' || c == '(')) {
