@@ -1,5 +1,10 @@
 package caravan.guardrails;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import caravan.api.ChatRequest;
+import caravan.api.Variables;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -117,12 +122,12 @@ public final class GuardrailEndpoint extends DefaultEndpoint {
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 GuardrailChecks checks = exchange.getContext().getRegistry().lookupByNameAndType(GuardrailsBeans.CHECKS,
                         GuardrailChecks.class);
-                java.util.concurrent.CompletableFuture<Void> done;
+                CompletableFuture<Void> done;
                 try {
-                    done = checks == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                            : step.stage() == Stage.PRE ? checks.checkRequest(exchange, java.util.List.of(step))
-                            : isStream(exchange) ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                            : checks.checkAnswer(exchange, java.util.List.of(step));
+                    done = checks == null ? CompletableFuture.completedFuture(null)
+                            : step.stage() == Stage.PRE ? checks.checkRequest(exchange, List.of(step))
+                            : isStream(exchange) ? CompletableFuture.completedFuture(null)
+                            : checks.checkAnswer(exchange, List.of(step));
                 } catch (RuntimeException e) {
                     exchange.setException(e);
                     callback.done(true);
@@ -134,7 +139,7 @@ public final class GuardrailEndpoint extends DefaultEndpoint {
     }
 
     private static boolean isStream(Exchange exchange) {
-        caravan.api.ChatRequest request = exchange.getVariable(caravan.api.Variables.REQUEST, caravan.api.ChatRequest.class);
+        ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
         return request != null && request.stream();
     }
 

@@ -1,6 +1,7 @@
 package caravan.guardrails;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,9 +199,9 @@ public final class PhraseMatcher {
         private void add(int start, int end, int id) {
             if (count == starts.length) {
                 int grown = count * 2;
-                starts = java.util.Arrays.copyOf(starts, grown);
-                ends = java.util.Arrays.copyOf(ends, grown);
-                ids = java.util.Arrays.copyOf(ids, grown);
+                starts = Arrays.copyOf(starts, grown);
+                ends = Arrays.copyOf(ends, grown);
+                ids = Arrays.copyOf(ids, grown);
             }
             starts[count] = start;
             ends[count] = end;

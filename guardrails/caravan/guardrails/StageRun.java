@@ -2,6 +2,7 @@ package caravan.guardrails;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -104,7 +105,7 @@ final class StageRun {
         Verdict verdict;
         try {
             verdict = result.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             LOG.error("Guardrail '{}' failed to check request {}", step.name(), exchange.getExchangeId(), cause);
             started.end(Outcome.ERROR, Double.NaN, false);

@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
@@ -53,7 +57,7 @@ final class StreamGuard extends ForwardingClientStream {
 
     /** Runs the whole-answer checks when the stream ends. */
     interface StageRuns {
-        java.util.concurrent.CompletableFuture<Void> run(Exchange exchange, List<GuardrailStep> steps, Check check);
+        CompletableFuture<Void> run(Exchange exchange, List<GuardrailStep> steps, Check check);
     }
 
     StreamGuard(ClientStream next, Exchange exchange, List<GuardrailStep> postSteps, GuardrailRecording recording,
@@ -226,7 +230,7 @@ final class StreamGuard extends ForwardingClientStream {
         Check check = new Check(Stage.POST, AnswerTexts.of(whole), request, whole, exchange);
         List<GuardrailStep> steps = new ArrayList<>(wholeAnswer);
         recordOnly.forEach(step -> steps.add(step.beside()));
-        java.util.concurrent.CompletableFuture<Void> judged = runs.run(exchange, steps, check);
+        CompletableFuture<Void> judged = runs.run(exchange, steps, check);
         // every check that can stop the end computes, so the run is over here; the rest only record
         Throwable failure = judged.isCompletedExceptionally() ? failureOf(judged) : null;
         if (failure instanceof GatewayException error) {
@@ -240,11 +244,11 @@ final class StreamGuard extends ForwardingClientStream {
         super.completeStream(usage);
     }
 
-    private static Throwable failureOf(java.util.concurrent.CompletableFuture<Void> judged) {
+    private static Throwable failureOf(CompletableFuture<Void> judged) {
         try {
             judged.join();
             return null;
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             return e.getCause();
         }
     }
@@ -274,7 +278,7 @@ final class StreamGuard extends ForwardingClientStream {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("object", "chat.completion");
         ArrayNode choices = json.putArray("choices");
-        java.util.Set<Integer> indexes = new java.util.TreeSet<>(answer.keySet());
+        Set<Integer> indexes = new TreeSet<>(answer.keySet());
         indexes.addAll(toolCalls.keySet());
         if (indexes.isEmpty()) {
             indexes.add(0);

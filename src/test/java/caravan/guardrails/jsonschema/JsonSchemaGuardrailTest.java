@@ -71,6 +71,24 @@ class JsonSchemaGuardrailTest {
         }
     }
 
+    @Test
+    void aSchemaFromTheRequestNeverMakesTheGatewayFetchAUrl() throws Exception {
+        try (caravan.testing.FakeUpstream elsewhere = caravan.testing.FakeUpstream.start(
+                caravan.testing.FakeUpstream.Answer.json(200, "{\"type\":\"string\"}"))) {
+            String request = """
+                    {"model":"m","messages":[],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":
+                     {"type":"object","properties":{"s":{"$ref":"http://127.0.0.1:%d/s.json"}}}}}}""".formatted(elsewhere.port());
+
+            try {
+                JsonSchemaGuardrail.judge(json(request), json(answer("{\\\"s\\\":1}")));
+            } catch (RuntimeException refused) {
+                // a schema whose $ref cannot be resolved without fetching is one the gateway cannot use: fine
+            }
+
+            assertThat(elsewhere.requestCount()).isZero();
+        }
+    }
+
     private static Verdict judge(String request, String answer) {
         return JsonSchemaGuardrail.judge(json(request), json(answer));
     }
