@@ -38,15 +38,26 @@ final class SecretScanner implements TextScanner {
     public void scan(String text, Source source, int slot, Consumer<Finding> found) {
         int length = text.length();
         int i = 0;
+        // whether the character before i belongs to a token: carried along rather than read again
+        boolean afterToken = false;
         while (i < length) {
             char c = text.charAt(i);
+            boolean token = tokenChar(c);
             int end = -1;
-            if (tokenChar(c) && (i == 0 || !tokenChar(text.charAt(i - 1)))) {
-                end = atTokenStart(text, i, slot, found);
+            if (token) {
+                if (!afterToken) {
+                    end = atTokenStart(text, i, slot, found);
+                }
             } else if ((c == '=' || c == ':') && i + 1 < length) {
                 end = assigned(text, i, slot, found);
             }
-            i = end > i ? end : i + 1;
+            if (end > i) {
+                i = end;
+                afterToken = tokenChar(text.charAt(end - 1));
+            } else {
+                i++;
+                afterToken = token;
+            }
         }
     }
 
@@ -258,8 +269,17 @@ final class SecretScanner implements TextScanner {
         return c >= 'A' && c <= 'Z';
     }
 
+    /** Letters, digits, {@code _} and {@code -}: the characters of keys and tokens, looked up rather than compared. */
+    private static final boolean[] KEY_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            KEY_CHARS[c] = c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-';
+        }
+    }
+
     private static boolean keyChar(char c) {
-        return digit(c) || upper(c) || c >= 'a' && c <= 'z' || c == '_' || c == '-';
+        return c < 128 && KEY_CHARS[c];
     }
 
     private static boolean base64Url(char c) {
