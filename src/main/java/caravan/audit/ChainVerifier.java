@@ -91,8 +91,9 @@ public final class ChainVerifier {
                             + " does not match its mac: its fields were changed.");
         }
         if (endsShort) {
-            return Verification.bad(checked, expectedSeq, Verification.REMOVED, "The log ends at record " + lastSeq
-                    + " although record " + headSeq + " was written: records were removed from its end.");
+            return Verification.bad(checked, expectedSeq, Verification.REMOVED, "Record " + expectedSeq
+                    + (expectedSeq == headSeq ? "" : " to " + headSeq) + " removed: the log ends at record " + lastSeq
+                    + " although record " + headSeq + " was written.");
         }
         return Verification.ok(checked);
     }
