@@ -1,7 +1,12 @@
 package caravan;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
+import caravan.audit.AuditLog;
+import caravan.audit.AuditQueue;
+import caravan.audit.RouteFileAudit;
 import caravan.catalog.ModelCatalog;
 import caravan.keys.KeyRegistry;
 import caravan.keys.KeyStore;
@@ -16,6 +21,7 @@ import caravan.processors.ServeDashboardStats;
 import caravan.processors.Settle;
 import caravan.processors.admin.BudgetsOverview;
 import caravan.processors.admin.AdminOperation;
+import caravan.processors.admin.AuditAdmin;
 import caravan.processors.admin.KeysAdmin;
 import caravan.processors.admin.TenantsAdmin;
 import caravan.store.Database;
@@ -33,10 +39,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds what the governance steps need: the limit store (in memory, or Redis at {@code gateway.redis-url}),
- * budgets priced with the model catalog, the {@code admit} and {@code settle} steps, and the admin API's
- * operations. Runs after {@link GatewayConfiguration} (the key store and Vert.x) and
- * {@link TelemetryConfiguration} (the call recorder). A context service keeps the in-memory view of keys
- * fresh, writes settled spend in batches, and flushes it and closes the stores when the gateway stops.
+ * budgets priced with the model catalog, the {@code admit} and {@code settle} steps, the admin API's
+ * operations, and the audit of route and Kamelet files. Runs after {@link GatewayConfiguration} (the key
+ * store, the audit log and Vert.x) and {@link TelemetryConfiguration} (the call recorder). A context service
+ * keeps the in-memory view of keys fresh, writes settled spend in batches, and flushes it and the waiting
+ * audit records and closes the stores when the gateway stops.
  */
 public final class GovernanceConfiguration implements CamelConfiguration {
 
@@ -84,11 +91,22 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         registry.bind("updateTenant", new AdminOperation(database::submit, tenantsAdmin::update));
         registry.bind("deleteTenant", new AdminOperation(database::submit, tenantsAdmin::delete));
 
+        AuditLog auditLog = registry.lookupByNameAndType("auditLog", AuditLog.class);
+        AuditAdmin auditAdmin = new AuditAdmin(auditLog);
+        registry.bind("listAudit", new AdminOperation(database::submit, auditAdmin::list));
+        registry.bind("verifyAudit", new AdminOperation(database::submit, auditAdmin::verify));
+        AuditQueue fileEvents = new AuditQueue(auditLog, database::submit);
+        RouteFileAudit routeFiles = new RouteFileAudit(context, fileEvents,
+                Path.of(properties.resolveProperty("gateway.home").orElse("")), clock);
+        context.addStartupListener(routeFiles);
+        // the kamelet component takes the one RouteTemplateLoaderListener in the registry (an autowired option)
+        registry.bind("routeFileAudit", routeFiles);
+
         registry.bind("serveDashboardStats", new ServeDashboardStats(registry.lookupByNameAndType("liveStats", LiveStats.class),
                 new BudgetsOverview(keys, budgets, clock), database::submit));
 
         long refreshMillis = Long.parseLong(properties.resolveProperty("gateway.keys-refresh-ms").orElse("500").trim());
-        context.addService(new Upkeep(vertx, database, keys, spendLog, limits, refreshMillis), true, true);
+        context.addService(new Upkeep(vertx, database, keys, spendLog, fileEvents, limits, refreshMillis), true, true);
     }
 
     /** The periodic work of keys and spend, and the orderly end: spend flushed before the stores close. */
@@ -97,16 +115,19 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         private final Database database;
         private final KeyRegistry keys;
         private final SpendLog spendLog;
+        private final AuditQueue auditEvents;
         private final LimitStore limits;
         private final long refreshMillis;
         private long refreshTimer = -1;
         private long flushTimer = -1;
 
-        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, LimitStore limits, long refreshMillis) {
+        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, AuditQueue auditEvents,
+               LimitStore limits, long refreshMillis) {
             this.vertx = vertx;
             this.database = database;
             this.keys = keys;
             this.spendLog = spendLog;
+            this.auditEvents = auditEvents;
             this.limits = limits;
             this.refreshMillis = refreshMillis;
         }
@@ -122,6 +143,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
             vertx.cancelTimer(refreshTimer);
             vertx.cancelTimer(flushTimer);
             spendLog.flushNow();
+            auditEvents.close(Duration.ofSeconds(5));
             limits.close();
             database.close();
         }
