@@ -184,6 +184,24 @@ class AuditLogApiTest {
         assertThat(admin.get("/admin/audit/verify").get("records").asLong()).isGreaterThanOrEqualTo(records);
     }
 
+    @Test
+    void aChangeThatCannotBeRecordedIsRefusedAndNotMade() throws SQLException {
+        long next = AuditPages.lastSeq(admin) + 1;
+        // a row already where the next record goes: the change's record cannot be appended
+        sql("INSERT INTO audit_log (seq, at_ms, actor, action, object, digest, mac) VALUES (" + next
+                + ", 0, 'x', 'x', 'x', NULL, 'x')");
+        try {
+            HttpResponse<String> answer = admin.call("POST", "/admin/tenants", "{\"id\":\"audit-unrecorded\"}");
+
+            assertThat(answer.statusCode()).as("%s", answer.body()).isEqualTo(503);
+            assertThat(Admin.json(answer).at("/error/code").asText()).isEqualTo("store_unavailable");
+        } finally {
+            sql("DELETE FROM audit_log WHERE seq = " + next);
+        }
+        assertThat(admin.call("GET", "/admin/tenants/audit-unrecorded", null).statusCode()).isEqualTo(404);
+        assertThat(admin.get("/admin/audit/verify").get("ok").asBoolean()).isTrue();
+    }
+
     private static String auditRows() throws SQLException {
         StringBuilder rows = new StringBuilder();
         try (Connection connection = database().dataSource().getConnection(); Statement select = connection.createStatement()) {
