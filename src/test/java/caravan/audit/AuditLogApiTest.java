@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -200,6 +201,15 @@ class AuditLogApiTest {
         }
         assertThat(admin.call("GET", "/admin/tenants/audit-unrecorded", null).statusCode()).isEqualTo(404);
         assertThat(admin.get("/admin/audit/verify").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anAuditKeyTooShortStopsTheStartNamingTheSettingButNotItsValue() {
+        String tooShort = "c2hvcnQtYXVkaXQta2V5";
+
+        assertThatThrownBy(() -> GatewayUnderTest.builder().property("gateway.audit-key", tooShort).start())
+                .rootCause().hasMessageContaining("GATEWAY_AUDIT_KEY").hasMessageContaining("at least 32")
+                .hasMessageNotContaining(tooShort);
     }
 
     private static String auditRows() throws SQLException {
