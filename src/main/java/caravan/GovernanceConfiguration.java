@@ -61,7 +61,12 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
         CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
 
-        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""), vertx);
+        long redisTimeout = Long.parseLong(properties.resolveProperty("gateway.redis-timeout-ms").orElse("250").trim());
+        if (redisTimeout < 1) {
+            throw new IllegalArgumentException("GATEWAY_REDIS_TIMEOUT_MS must be at least 1, not " + redisTimeout);
+        }
+        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""),
+                java.time.Duration.ofMillis(redisTimeout), vertx);
         String onStoreDown = properties.resolveProperty("gateway.limits-on-store-down").orElse("open").trim();
         if (!onStoreDown.equals("open") && !onStoreDown.equals("closed")) {
             throw new IllegalArgumentException("GATEWAY_LIMITS_ON_STORE_DOWN must be open or closed, not '" + onStoreDown + "'");
@@ -106,27 +111,30 @@ public final class GovernanceConfiguration implements CamelConfiguration {
                 new BudgetsOverview(keys, budgets, clock), database::submit));
 
         long refreshMillis = Long.parseLong(properties.resolveProperty("gateway.keys-refresh-ms").orElse("500").trim());
-        context.addService(new Upkeep(vertx, database, keys, spendLog, fileEvents, limits, refreshMillis), true, true);
+        context.addService(new Upkeep(vertx, database, keys, spendLog, budgets, fileEvents, limits, refreshMillis), true, true);
     }
 
-    /** The periodic work of keys and spend, and the orderly end: spend flushed before the stores close. */
+    /** The periodic work of keys and spend, and the orderly end: spend and waiting audit records written before the stores close. */
     private static final class Upkeep extends ServiceSupport {
         private final Vertx vertx;
         private final Database database;
         private final KeyRegistry keys;
         private final SpendLog spendLog;
+        private final Budgets budgets;
         private final AuditQueue auditEvents;
         private final LimitStore limits;
         private final long refreshMillis;
         private long refreshTimer = -1;
         private long flushTimer = -1;
+        private long forgetTimer = -1;
 
-        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, AuditQueue auditEvents,
-               LimitStore limits, long refreshMillis) {
+        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, Budgets budgets,
+               AuditQueue auditEvents, LimitStore limits, long refreshMillis) {
             this.vertx = vertx;
             this.database = database;
             this.keys = keys;
             this.spendLog = spendLog;
+            this.budgets = budgets;
             this.auditEvents = auditEvents;
             this.limits = limits;
             this.refreshMillis = refreshMillis;
@@ -136,12 +144,14 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         protected void doStart() {
             refreshTimer = vertx.setPeriodic(Math.max(50, refreshMillis), id -> keys.refreshIfChanged(database::submit));
             flushTimer = vertx.setPeriodic(1000, id -> spendLog.flush(database::submit));
+            forgetTimer = vertx.setPeriodic(Budgets.FORGET_EVERY.toMillis(), id -> budgets.forgetOld());
         }
 
         @Override
         protected void doStop() {
             vertx.cancelTimer(refreshTimer);
             vertx.cancelTimer(flushTimer);
+            vertx.cancelTimer(forgetTimer);
             spendLog.flushNow();
             auditEvents.close(Duration.ofSeconds(5));
             limits.close();
