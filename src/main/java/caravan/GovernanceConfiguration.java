@@ -114,7 +114,10 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         context.addService(new Upkeep(vertx, database, keys, spendLog, budgets, fileEvents, limits, refreshMillis), true, true);
     }
 
-    /** The periodic work of keys and spend, and the orderly end: spend and waiting audit records written before the stores close. */
+    /**
+     * The periodic work of keys and spend, and the orderly end: spend and the audit records still waiting
+     * written before the stores close.
+     */
     private static final class Upkeep extends ServiceSupport {
         private final Vertx vertx;
         private final Database database;

@@ -50,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class RouteFileAudit implements StartupListener, RouteTemplateLoaderListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileAudit.class);
-    private static final String KAMELET_SUFFIX = ".kamelet.yaml";
 
     private final CamelContext context;
     private final AuditQueue queue;
@@ -69,6 +68,7 @@ public final class RouteFileAudit implements StartupListener, RouteTemplateLoade
         this.clock = clock;
     }
 
+    /** Too early: the route watcher has not started (and has no handler to wrap) until the routes run. */
     @Override
     public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
     }

@@ -42,7 +42,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * is read back is what was written truncated to the millisecond. A tenant's provider accounts are kept
  * only sealed with the {@link GatewaySecret}, its id bound in, and are opened as they are read.
  *
- * <p>Every write of keys and tenants is recorded in the {@link JdbcAuditLog} in its own transaction: the
+ * <p>Every write of keys and tenants is recorded in the {@link JdbcAuditLog} in the transaction that makes it: the
  * audit log's head is locked first, the change made, and its records appended, so a change commits with
  * its records or not at all, and audited writes from every instance happen one at a time.
  *
