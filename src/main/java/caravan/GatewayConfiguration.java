@@ -5,10 +5,15 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
+import caravan.catalog.LiteLlmPrices;
 import caravan.catalog.ModelCatalog;
+import caravan.catalog.PriceList;
+import caravan.catalog.Prices;
 import caravan.edge.EdgeEngine;
 import caravan.edge.EdgeLimits;
 import caravan.edge.EdgeServer;
@@ -44,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * routes name ({@code ref: authenticate}, ...). Named in {@code application.properties}
  * ({@code camel.main.configuration-classes}), so any Camel Main with the gateway's jar configures the same
  * gateway. Settings come from {@code application.properties}, each overridable by its environment
- * variable; {@code gateway.home} is the folder a local {@code models.yaml} is read from (the working
- * directory by default).
+ * variable; {@code gateway.home} is the folder a local {@code models.yaml} (and a relative
+ * {@code GATEWAY_PRICES_FILE}) is read from (the working directory by default).
  */
 public final class GatewayConfiguration implements CamelConfiguration {
 
@@ -77,8 +82,12 @@ public final class GatewayConfiguration implements CamelConfiguration {
         // a context service starts before the routes; a port in use fails the whole start
         context.addService(server, true, true);
 
-        ModelCatalog catalog = readCatalog(workDir);
+        ModelCatalog packagedCatalog = packagedCatalog();
+        ModelCatalog localCatalog = localCatalog(workDir);
+        ModelCatalog catalog = localCatalog != null ? localCatalog : packagedCatalog;
         Registry registry = context.getRegistry();
+        registry.bind("prices", prices(localCatalog, packagedCatalog, workDir,
+                properties.resolveProperty("gateway.prices-file").orElse("").trim()));
         RequestIds requestIds = new RequestIds();
         context.setUuidGenerator(requestIds);
         registry.bind("requestIds", requestIds);
@@ -161,15 +170,47 @@ public final class GatewayConfiguration implements CamelConfiguration {
         return "127.0.0.1";
     }
 
-    private static ModelCatalog readCatalog(Path workDir) throws IOException {
+    /** A {@code models.yaml} in the working directory, or null: it replaces the packaged catalog's names. */
+    private static ModelCatalog localCatalog(Path workDir) throws IOException {
         Path file = workDir.resolve("models.yaml");
-        if (Files.isRegularFile(file)) {
-            return ModelCatalog.read(Files.newInputStream(file));
-        }
+        return Files.isRegularFile(file) ? ModelCatalog.read(Files.newInputStream(file)) : null;
+    }
+
+    private static ModelCatalog packagedCatalog() {
         InputStream packaged = GatewayConfiguration.class.getResourceAsStream("/models.yaml");
         if (packaged == null) {
             throw new IllegalStateException("models.yaml is missing from the classpath");
         }
         return ModelCatalog.read(packaged);
+    }
+
+    /**
+     * Prices in layers (README: "Prices and counting"): the local {@code models.yaml}, the LiteLLM price
+     * file, the packaged catalog. A prices file that is set but cannot be read stops the start: costs
+     * silently falling back to other prices would be worse than no gateway.
+     */
+    static Prices prices(ModelCatalog local, ModelCatalog packaged, Path workDir, String pricesFile) throws IOException {
+        List<PriceList> layers = new ArrayList<>(3);
+        if (local != null) {
+            layers.add(local);
+        }
+        if (!pricesFile.isEmpty()) {
+            Path file = workDir.resolve(pricesFile).normalize();
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalStateException("GATEWAY_PRICES_FILE names " + file + ", which is not a readable file");
+            }
+            LiteLlmPrices litellm;
+            try {
+                litellm = LiteLlmPrices.read(Files.newInputStream(file));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("GATEWAY_PRICES_FILE " + file + " is not a LiteLLM price file: "
+                        + e.getMessage(), e);
+            }
+            LOG.info("Prices: {} models from {}{}", litellm.size(), file,
+                    local != null ? " (a local models.yaml wins over it)" : "");
+            layers.add(litellm);
+        }
+        layers.add(packaged);
+        return new Prices(layers);
     }
 }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import caravan.audit.AuditLog;
 import caravan.audit.AuditQueue;
 import caravan.audit.RouteFileAudit;
-import caravan.catalog.ModelCatalog;
+import caravan.catalog.Prices;
 import caravan.keys.KeyRegistry;
 import caravan.keys.KeyStore;
 import caravan.limits.Admissions;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds what the governance steps need: the limit store (in memory, or Redis at {@code gateway.redis-url}),
- * budgets priced with the model catalog, the {@code admit} and {@code settle} steps, the admin API's
+ * budgets priced by the gateway's prices, the {@code admit} and {@code settle} steps, the admin API's
  * operations, and the audit of route and Kamelet files. Runs after {@link GatewayConfiguration} (the key
  * store, the audit log and Vert.x) and {@link TelemetryConfiguration} (the call recorder). A context service
  * keeps the in-memory view of keys fresh, writes settled spend in batches, and flushes it and the waiting
@@ -58,7 +58,6 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         KeyRegistry keys = registry.lookupByNameAndType("keyRegistry", KeyRegistry.class);
         GatewaySecret secret = registry.lookupByNameAndType("gatewaySecret", GatewaySecret.class);
         Vertx vertx = registry.lookupByNameAndType("vertx", Vertx.class);
-        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
         CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
 
         long redisTimeout = Long.parseLong(properties.resolveProperty("gateway.redis-timeout-ms").orElse("250").trim());
@@ -73,7 +72,8 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         }
         LOG.info("Rate limits and budgets: {} store, failing {} when it cannot be reached", limits.kind(), onStoreDown);
         SpendLog spendLog = new SpendLog(keyStore);
-        Budgets budgets = new Budgets(limits, keyStore, spendLog, database::submit, catalog);
+        Budgets budgets = new Budgets(limits, keyStore, spendLog, database::submit,
+                registry.lookupByNameAndType("prices", Prices.class));
         Admissions admissions = new Admissions(limits, budgets, onStoreDown.equals("open"),
                 Long.parseLong(properties.resolveProperty("gateway.default-max-output-tokens").orElse("4096").trim()),
                 recorder::onRejection);

@@ -27,22 +27,15 @@ public final class TokenCount {
 
     public static int of(String text) {
         if (text.length() <= SLICE_CHARS) {
-            return Tokenizer.ENCODING.countTokens(text);
+            return exact(text);
         }
-        int counted = Math.min(text.length(), EXACT_CHARS);
-        int tokens = 0;
-        for (int at = 0; at < counted; ) {
-            int end = Math.min(counted, at + SLICE_CHARS);
-            if (end < counted) {
-                int space = text.lastIndexOf(' ', end);
-                if (space > at) {
-                    end = space;
-                }
-            }
-            tokens += Tokenizer.ENCODING.countTokens(text.substring(at, end));
-            at = end;
-        }
-        return tokens + (text.length() - counted + 3) / 4;
+        // one slicing for whole texts and streamed ones, so both count alike
+        return (int) new RunningTokenCount().add(text).total();
+    }
+
+    /** JTokkit's count of one slice (at most {@value #SLICE_CHARS} characters). */
+    static int exact(String slice) {
+        return Tokenizer.ENCODING.countTokens(slice);
     }
 
     /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */

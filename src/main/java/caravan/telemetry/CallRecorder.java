@@ -15,32 +15,23 @@ import org.slf4j.LoggerFactory;
  * Tells what the gateway did, call by call, to whoever subscribed: the metrics, the dashboard's live
  * stats, the mirror ledger, and any later listener (the usage ledger). Each provider attempt is told once
  * when it ends, each call once when its answer has ended ({@link CallRecord}, built here from the call's
- * {@link CallContext}, with the list-price cost of every attempt's usage). A failing listener is logged
- * and skipped: recording never fails a call.
+ * {@link CallContext}, with what every attempt's usage cost, as each attempt was priced when it ended). A
+ * failing listener is logged and skipped: recording never fails a call.
  */
 public final class CallRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
 
     private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
-    private final CostOfUsage costs;
-
-    public CallRecorder(CostOfUsage costs) {
-        this.costs = costs;
-    }
 
     /** A recorder nobody listens to yet (unit tests of single parts). */
     public static CallRecorder detached() {
-        return new CallRecorder(CostOfUsage.NONE);
+        return new CallRecorder();
     }
 
     public CallRecorder subscribe(CallListener listener) {
         listeners.add(listener);
         return this;
-    }
-
-    public CostOfUsage costs() {
-        return costs;
     }
 
     /**
@@ -58,7 +49,7 @@ public final class CallRecorder {
         AttemptRecord record = new AttemptRecord(attempt.provider(), genAiProvider, requestModel,
                 responseModel == null ? requestModel : responseModel, stream, attempt.durationNanos(),
                 firstChunkAt > attempt.startedAtNanos() ? firstChunkAt - attempt.startedAtNanos() : -1,
-                attempt.usage(), attempt.error());
+                attempt.usage(), attempt.costUsd(), attempt.error());
         tell("an attempt", listener -> listener.onAttempt(record));
     }
 
@@ -71,13 +62,8 @@ public final class CallRecorder {
                                 int status, GatewayException error) {
         List<CallContext.Attempt> attempts = call.attempts();
         String[] attempted = new String[attempts.size()];
-        double cost = 0;
         for (int i = 0; i < attempted.length; i++) {
-            CallContext.Attempt attempt = attempts.get(i);
-            attempted[i] = attempt.toString();
-            if (attempt.usage() != null) {
-                cost += costs.of(attempt.provider(), attempt.model(), attempt.usage());
-            }
+            attempted[i] = attempts.get(i).toString();
         }
         Usage paid = call.paidUsage();
         long firstChunkAt = call.firstChunkAt();
@@ -88,7 +74,7 @@ public final class CallRecorder {
                 error == null ? null : (error.code() != null ? error.code() : error.type()),
                 error == null ? null : error.getMessage(),
                 System.nanoTime() - call.receivedAtNanos(), firstChunkAt == 0 ? -1 : firstChunkAt - call.receivedAtNanos(),
-                call.overheadNanos(), paid, cost);
+                call.overheadNanos(), paid, paid != null && paid.estimated(), call.paidCostUsd());
         tell("a call", listener -> listener.onCall(record));
         return record;
     }

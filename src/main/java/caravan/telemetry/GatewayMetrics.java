@@ -86,6 +86,13 @@ public final class GatewayMetrics implements CallListener {
             meters.inputTokens().record(usage.inputTokens());
             meters.outputTokens().record(usage.outputTokens());
         }
+        if (attempt.unpriced()) {
+            Counter.builder(METRIC_UNPRICED)
+                    .description("Provider calls that used tokens of a model no price list prices: their cost is unknown")
+                    .tags(TAG_PROVIDER, labels.provider(attempt.provider()),
+                            TAG_MODEL, labels.model(attempt.provider(), attempt.requestModel()))
+                    .register(registry).increment();
+        }
     }
 
     private AttemptMeters attemptMeters(AttemptKey key) {
@@ -133,7 +140,9 @@ public final class GatewayMetrics implements CallListener {
             tokens[2].increment(usage.cacheReadTokens());
             tokens[3].increment(usage.cacheWriteTokens());
             tokens[4].increment(usage.reasoningTokens());
-            meters.cost().increment(call.costUsd());
+            if (call.costUsd() != null) {
+                meters.cost().increment(call.costUsd().doubleValue());
+            }
         }
         if (call.attempted().size() > 1) {
             countRetriesAndFallbacks(call);

@@ -90,8 +90,9 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
         otel.setAttribute(CARAVAN_ATTEMPTS, call.attempts());
         otel.setAttribute(CARAVAN_STREAM, call.stream());
         otel.setAttribute(CARAVAN_OVERHEAD_MS, call.overheadNanos() / 1e6);
-        if (call.usage() != null) {
-            otel.setAttribute(COST_USD, call.costUsd());
+        // a call that used tokens of a model without a price has no cost_usd: unknown, not 0
+        if (call.usage() != null && call.costUsd() != null) {
+            otel.setAttribute(COST_USD, call.costUsd().doubleValue());
         }
         if (call.failed()) {
             span.setTag(ERROR_TYPE, call.errorType());

@@ -65,7 +65,7 @@ public final class LiveStats implements CallListener {
         if (usage != null) {
             inputTokens += usage.inputTokens();
             outputTokens += usage.outputTokens();
-            costUsd += call.costUsd();
+            costUsd += dollars(call);
             String model = labels.provider(call.provider()) + "/" + labels.model(call.provider(), call.model());
             String tenant = labels.tenant(call.tenant());
             spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model)).add(call);
@@ -191,8 +191,18 @@ public final class LiveStats implements CallListener {
         Usage usage = call.usage();
         row.put("inputTokens", usage == null ? 0 : usage.inputTokens());
         row.put("outputTokens", usage == null ? 0 : usage.outputTokens());
-        row.put("costUsd", call.costUsd());
+        if (call.costUsd() != null) {
+            row.put("costUsd", call.costUsd().doubleValue());
+        } else {
+            // tokens of a model without a price: unknown, not free
+            row.putNull("costUsd");
+        }
         row.put("error", call.errorMessage());
+    }
+
+    /** The figures here are sums for a page: an unpriced call (cost unknown) adds no dollars. */
+    private static double dollars(CallRecord call) {
+        return call.costUsd() == null ? 0 : call.costUsd().doubleValue();
     }
 
     static double percentile(double[] sorted, double quantile) {
@@ -278,7 +288,7 @@ public final class LiveStats implements CallListener {
         }
 
         void add(CallRecord call) {
-            add(call.usage(), call.costUsd());
+            add(call.usage(), dollars(call));
         }
 
         void add(Usage usage, double cost) {

@@ -85,6 +85,8 @@ public final class TelemetryNames {
     public static final String METRIC_OVERHEAD = "caravan.gateway.overhead";
     public static final String METRIC_TOKENS = "caravan.tokens";
     public static final String METRIC_COST = "caravan.cost.usd";
+    /** Provider calls whose tokens no price list prices (their cost is unknown, not 0), by provider and model. */
+    public static final String METRIC_UNPRICED = "caravan.unpriced.calls";
     public static final String METRIC_RETRIES = "caravan.retries";
     public static final String METRIC_FALLBACKS = "caravan.fallbacks";
     public static final String METRIC_BREAKER_STATE = "caravan.circuit_breaker.state";
