@@ -27,6 +27,12 @@ public record ModelPrice(BigDecimal input, BigDecimal cacheRead, BigDecimal cach
                 throw new IllegalArgumentException("A price cannot be negative: " + price);
             }
         }
+        // equal prices are equal records however they were written (10.00, 10, 1E+1)
+        input = input.stripTrailingZeros();
+        cacheRead = cacheRead == null ? null : cacheRead.stripTrailingZeros();
+        cacheWrite = cacheWrite == null ? null : cacheWrite.stripTrailingZeros();
+        output = output.stripTrailingZeros();
+        reasoning = reasoning == null ? null : reasoning.stripTrailingZeros();
     }
 
     /** Input and output only, the catalog's older {@code [input, output]} form. */
