@@ -14,8 +14,10 @@ import com.knuddels.jtokkit.api.EncodingType;
  * its longest run without a word break (16 MB of one letter exhausts a 200 MB heap), so a text is counted
  * in slices of at most {@value #SLICE_CHARS} characters, cut at a space where there is one: the
  * tokenizer never merges across a space, so the sum is the exact count for ordinary text. Past
- * {@value #EXACT_CHARS} characters the rest is estimated at four characters a token. Used where a count
- * must be made without a provider: the echo provider's usage, and the token estimate a request is admitted on.
+ * {@value #EXACT_CHARS} characters the rest is estimated at four characters a token ({@link RunningTokenCount}
+ * does the slicing, for whole texts and streamed ones alike). Used where a count must be made without a
+ * provider: the echo provider's usage, the token estimate a request is admitted on, and the usage of an
+ * answer whose provider reported none ({@link UsageEstimate}).
  */
 public final class TokenCount {
 
