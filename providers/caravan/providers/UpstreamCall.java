@@ -167,9 +167,10 @@ final class UpstreamCall {
     private void relayStream(HttpClientResponse response) {
         decoder = codec.newStreamDecoder(chatRequest(), upstreamModel);
         streamed = new AnswerTokens();
+        // the client first: counting never delays a chunk
         Consumer<ChatChunk> relay = chunk -> {
-            streamed.add(chunk);
             client.sendChunk(chunk);
+            streamed.add(chunk);
         };
         lastChunkAt = System.nanoTime();
         watchForSilence();
