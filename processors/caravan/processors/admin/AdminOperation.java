@@ -29,8 +29,19 @@ public final class AdminOperation extends AsyncProcessorSupport {
         Answer run(Exchange exchange) throws Exception;
     }
 
-    /** A status and the JSON body that goes with it (null for none, as 204). */
-    public record Answer(int status, JsonNode body) {
+    /**
+     * A status and the body that goes with it: a JSON tree (null for none, as 204), or bytes already written
+     * in their own content type (a CSV export, a long list streamed without a tree).
+     */
+    public record Answer(int status, JsonNode body, String contentType, byte[] bytes) {
+
+        public Answer(int status, JsonNode body) {
+            this(status, body, null, null);
+        }
+
+        public static Answer written(int status, String contentType, byte[] bytes) {
+            return new Answer(status, null, contentType, bytes);
+        }
     }
 
     private final StorePool pool;
@@ -50,7 +61,10 @@ public final class AdminOperation extends AsyncProcessorSupport {
             } else {
                 Message message = exchange.getMessage();
                 message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
-                if (answer.body() != null) {
+                if (answer.bytes() != null) {
+                    message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+                    message.setBody(answer.bytes());
+                } else if (answer.body() != null) {
                     message.setHeader(Exchange.CONTENT_TYPE, "application/json");
                     try {
                         message.setBody(Json.MAPPER.writeValueAsBytes(answer.body()));
