@@ -98,6 +98,24 @@ class LedgerTest {
     }
 
     @Test
+    void callsThatFindTheQueueFullGoStraightToTheJournalAndAreWrittenToo() {
+        FakeUpstream upstream = upstream(Answer.json(200, COMPLETION));
+        // a queue of 4 overflows many times over: the writer takes it every 200 ms
+        GatewayUnderTest gateway = gateway(upstream, GatewayUnderTest.newDataDir(), "gateway.ledger.queue", "4");
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            calls.add(callLater(gateway, MASTER, chat(false, "")));
+        }
+        Set<String> answered = new HashSet<>();
+        calls.forEach(call -> answered.add(requestId(call.join())));
+
+        LedgerRows ledger = LedgerRows.of(gateway);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> ledger.count() >= 100);
+        assertThat(ledger.requestIds()).hasSize(100).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(ledger.requestIds())).isEqualTo(answered);
+    }
+
+    @Test
     void aRowSaysWhoAskedForWhatAndWhatItCost() {
         FakeUpstream upstream = upstream(Answer.json(200, COMPLETION));
         GatewayUnderTest gateway = gateway(upstream, GatewayUnderTest.newDataDir());
