@@ -85,8 +85,8 @@ public final class AdminOperation extends AsyncProcessorSupport {
         if (failure instanceof GatewayException) {
             return failure;
         }
-        LOG.warn("An admin operation failed in the key store: {}", failure.getClass().getSimpleName());
+        LOG.warn("An admin operation failed in the store: {}", failure.getClass().getSimpleName());
         return new GatewayException(503, ErrorType.API, "store_unavailable", null,
-                "The key store cannot be reached right now. Try again shortly.", "1", null);
+                "The gateway's store cannot be reached right now. Try again shortly.", "1", null);
     }
 }

@@ -11,7 +11,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,8 +221,10 @@ final class LedgerJournal implements Closeable {
     }
 
     private void setAside(Path segment, int line) throws IOException {
-        Path aside = Files.createDirectories(dir.resolve(UNREADABLE)).resolve(segment.getFileName());
-        Files.move(segment, aside, StandardCopyOption.REPLACE_EXISTING);
+        // named by when it was set aside too: a later run's segment of the same name must not replace it
+        Path aside = Files.createDirectories(dir.resolve(UNREADABLE))
+                .resolve(segment.getFileName() + "." + System.currentTimeMillis());
+        Files.move(segment, aside);
         LOG.error("Line {} of the ledger journal segment {} cannot be read: the file was moved to {}, and its records"
                 + " are not in the ledger until an operator repairs it and puts it back", line, segment.getFileName(), aside);
     }

@@ -188,7 +188,8 @@ class LedgerTest {
         GatewayUnderTest gateway = gateway(upstream, GatewayUnderTest.newDataDir());
 
         HttpResponse<String> answer = gateway.post("/v1/chat/completions",
-                chat(true, ",\"stream_options\":{\"include_usage\":true}"), "Authorization", "Bearer " + MASTER);
+                chat(true, ",\"stream_options\":{\"include_usage\":true}"), "Authorization", "Bearer " + MASTER,
+                "x-caravan-session", "s-streamed", "x-caravan-user", "bob");
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).contains("[DONE]");
 
@@ -197,6 +198,7 @@ class LedgerTest {
         await().atMost(10, TimeUnit.SECONDS).until(() -> ledger.row(id) != null);
         Map<String, Object> row = ledger.row(id);
         assertThat(row).containsEntry("stream", true).containsEntry("status", 200).containsEntry("tenant", "default")
+                .containsEntry("session_id", "s-streamed").containsEntry("user_id", "bob")
                 .containsEntry("input_tokens", 19L).containsEntry("output_tokens", 8L);
         assertThat(row.get("key_id")).isNull();
         assertThat((Long) row.get("ttfc_us")).isPositive().isLessThanOrEqualTo((Long) row.get("latency_us"));
