@@ -22,8 +22,9 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * {@code Retry-After} when one is spent, and no provider is called), adds OpenAI's {@code x-ratelimit-*}
  * headers, and leaves an {@code admission} that checks the budgets before each provider attempt and gives
  * back what the call did not use when it ends ({@code settle}, or the call's end, whichever comes first).
- * The end user is the request's {@code user}, or {@code x-caravan-user}. Asynchronous: with Redis, the
- * limits are one round trip that never blocks the event loop.
+ * The end user is the request's {@code user}, or {@code x-caravan-user}. After {@code resolveTarget}: a
+ * call to a model named directly has its first attempt's budget reserved here too. Asynchronous: with
+ * Redis, the limits and that reservation are one round trip that never blocks the event loop.
  */
 public final class Admit extends AsyncProcessorSupport {
 
@@ -53,7 +54,9 @@ public final class Admit extends AsyncProcessorSupport {
         try {
             admitted = admissions.admit(call, request, exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
                     exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class),
-                    exchange.getVariable(Variables.TENANT, String.class), endUser, Instant.now(), headers);
+                    exchange.getVariable(Variables.TENANT, String.class), endUser,
+                    exchange.getVariable(Variables.PROVIDER, String.class), exchange.getVariable(Variables.UPSTREAM_MODEL, String.class),
+                    Instant.now(), headers);
         } catch (RuntimeException e) {
             // an async step that throws instead of calling back would leave the exchange unanswered
             exchange.setException(e);

@@ -2,9 +2,12 @@ package caravan.processors.admin;
 
 import java.util.concurrent.CompletionException;
 
+import caravan.api.Caller;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.api.Variables;
+import caravan.audit.AuditEvent;
 import caravan.keys.StorePool;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.AsyncCallback;
@@ -78,6 +81,11 @@ public final class AdminOperation extends AsyncProcessorSupport {
             callback.done(false);
         });
         return false;
+    }
+
+    /** Who the audit log names for this request's changes: its virtual key's id, or {@code master}. */
+    static String actor(Exchange exchange) {
+        return AuditEvent.actorOf(exchange.getVariable(Variables.CALLER, Caller.class));
     }
 
     /** The admin's own mistakes pass as they are; a store that fails or a full pool is a 503 (logged without values). */

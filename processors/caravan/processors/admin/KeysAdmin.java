@@ -61,8 +61,9 @@ public final class KeysAdmin {
                 fields.text("name"), tenant, fields.text("team"), fields.text("user"), fields.names("models"),
                 limits(fields, Limits.NONE), budget(fields, Budget.NONE), expiry(fields, null, now),
                 metadata(fields, null), now, now, null);
-        store.ensureTenant(tenant, now);
-        store.insertKey(key);
+        String actor = AdminOperation.actor(exchange);
+        store.ensureTenant(tenant, now, actor);
+        store.insertKey(key, actor);
         registry.reload();
         ObjectNode answer = describe(key, now);
         answer.put("key", secret);
@@ -98,7 +99,7 @@ public final class KeysAdmin {
                 fields.has("models") ? fields.names("models") : key.models(),
                 limits(fields, key.limits()), budget(fields, key.budget()), expiry(fields, key.expiresAt(), now),
                 metadata(fields, key.metadata()), key.createdAt(), now, key.revokedAt());
-        if (!store.updateKey(changed)) {
+        if (!store.updateKey(changed, AdminOperation.actor(exchange))) {
             throw unknown(key.id());
         }
         registry.reload();
@@ -108,7 +109,7 @@ public final class KeysAdmin {
     public AdminOperation.Answer revoke(Exchange exchange) {
         VirtualKey key = existing(exchange);
         Instant now = clock.instant();
-        store.revokeKey(key.id(), now);
+        store.revokeKey(key.id(), now, AdminOperation.actor(exchange));
         registry.reload();
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("id", key.id()).put("object", "virtual_key.deleted").put("deleted", true);

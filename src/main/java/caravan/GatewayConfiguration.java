@@ -13,6 +13,8 @@ import caravan.edge.EdgeEngine;
 import caravan.edge.EdgeLimits;
 import caravan.edge.EdgeServer;
 import caravan.api.RequestIds;
+import caravan.audit.AuditChain;
+import caravan.audit.StateDigests;
 import caravan.processors.Authenticate;
 import caravan.processors.ListModels;
 import caravan.processors.ParseChatCompletion;
@@ -24,6 +26,7 @@ import caravan.processors.RequireMasterKey;
 import caravan.keys.KeyRegistry;
 import caravan.store.Database;
 import caravan.store.GatewaySecret;
+import caravan.store.JdbcAuditLog;
 import caravan.store.JdbcKeyStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -97,14 +100,17 @@ public final class GatewayConfiguration implements CamelConfiguration {
 
     /**
      * The keys and tenants: the H2 file database under {@code gateway.data-dir}, or PostgreSQL at
-     * {@code gateway.database-url}, migrated now; read whole into memory before the first request.
+     * {@code gateway.database-url}, migrated now; read whole into memory before the first request. The
+     * audit log lives in the same database, so each admin change is recorded in the transaction that makes it.
      */
     private static KeyRegistry openKeyStore(CamelContext context, Path workDir) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Path dataDir = workDir.resolve(properties.resolveProperty("gateway.data-dir").orElse("data")).normalize();
         GatewaySecret secret = GatewaySecret.load(properties.resolveProperty("gateway.secret-key").orElse(""), dataDir);
+        AuditChain chain = new AuditChain(auditKey(properties.resolveProperty("gateway.audit-key").orElse(""), secret));
         Database database = Database.open(properties.resolveProperty("gateway.database-url").orElse(""), dataDir);
-        JdbcKeyStore store = new JdbcKeyStore(database, secret);
+        JdbcAuditLog auditLog = new JdbcAuditLog(database, chain);
+        JdbcKeyStore store = new JdbcKeyStore(database, secret, auditLog, new StateDigests(chain::fingerprint));
         KeyRegistry keys = new KeyRegistry(store, secret::digest);
         keys.reload();
         LOG.info("{} virtual keys and {} tenants loaded", keys.keys().size(), keys.tenants().size());
@@ -114,7 +120,13 @@ public final class GatewayConfiguration implements CamelConfiguration {
         registry.bind("gatewaySecret", secret);
         registry.bind("keyStore", store);
         registry.bind("keyRegistry", keys);
+        registry.bind("auditLog", auditLog);
         return keys;
+    }
+
+    /** {@code GATEWAY_AUDIT_KEY} when set; else a key derived from the gateway secret for the audit log alone. */
+    private static byte[] auditKey(String configured, GatewaySecret secret) {
+        return configured.isBlank() ? secret.auditKey() : GatewaySecret.decodeKey(configured, "GATEWAY_AUDIT_KEY");
     }
 
     /** README: "Limits and protections". */

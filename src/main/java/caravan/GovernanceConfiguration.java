@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 
+import caravan.audit.AuditLog;
+import caravan.audit.AuditQueue;
+import caravan.audit.RouteFileAudit;
 import caravan.catalog.ModelCatalog;
 import caravan.keys.KeyRegistry;
 import caravan.keys.KeyStore;
@@ -23,6 +26,7 @@ import caravan.processors.ServeDashboardStats;
 import caravan.processors.Settle;
 import caravan.processors.admin.BudgetsOverview;
 import caravan.processors.admin.AdminOperation;
+import caravan.processors.admin.AuditAdmin;
 import caravan.processors.admin.KeysAdmin;
 import caravan.processors.admin.SpendOverview;
 import caravan.processors.admin.TenantsAdmin;
@@ -44,9 +48,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds what the governance steps need: the limit store (in memory, or Redis at {@code gateway.redis-url}),
  * budgets priced with the model catalog, the {@code admit}, {@code settle} and {@code recordUsage} steps,
- * the usage ledger, and the admin API's operations. Runs after {@link GatewayConfiguration} (the key store and Vert.x) and
- * {@link TelemetryConfiguration} (the call recorder). A context service keeps the in-memory view of keys
- * fresh, writes settled spend in batches, and flushes it and closes the stores when the gateway stops.
+ * the usage ledger, the admin API's operations, and the audit of route and Kamelet files. Runs after
+ * {@link GatewayConfiguration} (the key store, the audit log and Vert.x) and {@link TelemetryConfiguration}
+ * (the call recorder). A context service keeps the in-memory view of keys fresh, writes settled spend in
+ * batches, and flushes it, the usage ledger and the waiting audit records and closes the stores when the
+ * gateway stops.
  */
 public final class GovernanceConfiguration implements CamelConfiguration {
 
@@ -64,7 +70,12 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
         CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
 
-        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""), vertx);
+        long redisTimeout = Long.parseLong(properties.resolveProperty("gateway.redis-timeout-ms").orElse("250").trim());
+        if (redisTimeout < 1) {
+            throw new IllegalArgumentException("GATEWAY_REDIS_TIMEOUT_MS must be at least 1, not " + redisTimeout);
+        }
+        LimitStore limits = LimitStores.open(properties.resolveProperty("gateway.redis-url").orElse(""),
+                java.time.Duration.ofMillis(redisTimeout), vertx);
         String onStoreDown = properties.resolveProperty("gateway.limits-on-store-down").orElse("open").trim();
         if (!onStoreDown.equals("open") && !onStoreDown.equals("closed")) {
             throw new IllegalArgumentException("GATEWAY_LIMITS_ON_STORE_DOWN must be open or closed, not '" + onStoreDown + "'");
@@ -94,15 +105,28 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         registry.bind("updateTenant", new AdminOperation(database::submit, tenantsAdmin::update));
         registry.bind("deleteTenant", new AdminOperation(database::submit, tenantsAdmin::delete));
 
+        AuditLog auditLog = registry.lookupByNameAndType("auditLog", AuditLog.class);
+        AuditAdmin auditAdmin = new AuditAdmin(auditLog);
+        registry.bind("listAudit", new AdminOperation(database::submit, auditAdmin::list));
+        registry.bind("verifyAudit", new AdminOperation(database::submit, auditAdmin::verify));
+        AuditQueue fileEvents = new AuditQueue(auditLog, database::submit);
+        RouteFileAudit routeFiles = new RouteFileAudit(context, fileEvents,
+                Path.of(properties.resolveProperty("gateway.home").orElse("")), clock);
+        context.addStartupListener(routeFiles);
+        // the kamelet component takes the one RouteTemplateLoaderListener in the registry (an autowired option)
+        registry.bind("routeFileAudit", routeFiles);
+
         UsageReport usage = new UsageReport(database.dataSource(), database.describe());
         UsageLedger ledger = openLedger(properties, registry.lookupByNameAndType("dataDir", Path.class), database);
         bindLedger(registry, ledger, usage, database);
+
         registry.bind("serveDashboardStats", new ServeDashboardStats(registry.lookupByNameAndType("liveStats", LiveStats.class),
                 new SpendOverview(usage, registry.lookupByNameAndType("metricLabels", MetricLabels.class), clock),
                 new BudgetsOverview(keys, budgets, clock), database::submit));
 
         long refreshMillis = Long.parseLong(properties.resolveProperty("gateway.keys-refresh-ms").orElse("500").trim());
-        context.addService(new Upkeep(vertx, database, keys, spendLog, ledger, limits, refreshMillis), true, true);
+        context.addService(new Upkeep(vertx, database, keys, spendLog, budgets, fileEvents, ledger, limits, refreshMillis),
+                true, true);
     }
 
     /**
@@ -137,27 +161,32 @@ public final class GovernanceConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The periodic work of keys and spend, and the orderly end: spend and the usage ledger written before the
-     * stores close.
+     * The periodic work of keys and spend, and the orderly end: spend, the usage ledger and the audit records
+     * still waiting written before the stores close.
      */
     private static final class Upkeep extends ServiceSupport {
         private final Vertx vertx;
         private final Database database;
         private final KeyRegistry keys;
         private final SpendLog spendLog;
+        private final Budgets budgets;
+        private final AuditQueue auditEvents;
         private final UsageLedger ledger;
         private final LimitStore limits;
         private final long refreshMillis;
         private long refreshTimer = -1;
         private long flushTimer = -1;
+        private long forgetTimer = -1;
 
         /** @param ledger null when the ledger is off */
-        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, UsageLedger ledger, LimitStore limits,
-               long refreshMillis) {
+        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, Budgets budgets,
+               AuditQueue auditEvents, UsageLedger ledger, LimitStore limits, long refreshMillis) {
             this.vertx = vertx;
             this.database = database;
             this.keys = keys;
             this.spendLog = spendLog;
+            this.budgets = budgets;
+            this.auditEvents = auditEvents;
             this.ledger = ledger;
             this.limits = limits;
             this.refreshMillis = refreshMillis;
@@ -167,6 +196,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         protected void doStart() {
             refreshTimer = vertx.setPeriodic(Math.max(50, refreshMillis), id -> keys.refreshIfChanged(database::submit));
             flushTimer = vertx.setPeriodic(1000, id -> spendLog.flush(database::submit));
+            forgetTimer = vertx.setPeriodic(Budgets.FORGET_EVERY.toMillis(), id -> budgets.forgetOld());
             if (ledger != null) {
                 ledger.start();
             }
@@ -176,10 +206,12 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         protected void doStop() {
             vertx.cancelTimer(refreshTimer);
             vertx.cancelTimer(flushTimer);
+            vertx.cancelTimer(forgetTimer);
             spendLog.flushNow();
             if (ledger != null) {
                 ledger.close();
             }
+            auditEvents.close(Duration.ofSeconds(5));
             limits.close();
             database.close();
         }

@@ -31,3 +31,32 @@ local function store(key, limit, tokens)
   redis.call('HSET', key, 'tokens', tokens, 'at', digits(now), 'limit', digits(limit))
   redis.call('PEXPIRE', key, digits(math.ceil((limit - tokens) * PERIOD_US / limit / 1000) + 120000))
 end
+
+-- Takes from `count` buckets, keys[first + i] with limit and amount at args[arg + 2i - 1] and args[arg + 2i],
+-- all or nothing: every bucket is checked before any is written. Returns {1, remaining of each} or
+-- {0, index of the first bucket short, milliseconds until it holds the amount: shortfall * 60000 / limit}.
+local function take_all(keys, first, args, arg, count)
+  local after = {}
+  for i = 1, count do
+    local key, limit, amount = keys[first + i], tonumber(args[arg + 2 * i - 1]), tonumber(args[arg + 2 * i])
+    -- a bucket named twice gives its second amount from what its first left
+    local tokens = after[key] or tokens_now(key, limit)
+    if tokens < amount then
+      return {0, i - 1, math.ceil((amount - tokens) * PERIOD_US / limit / 1000)}
+    end
+    after[key] = tokens - amount
+  end
+  local reply = {1}
+  for i = 1, count do
+    local key = keys[first + i]
+    store(key, tonumber(args[arg + 2 * i - 1]), after[key])
+    reply[i + 1] = math.floor(after[key])
+  end
+  return reply
+end
+
+-- Corrects a bucket: a positive delta takes more, below zero if need be (the refill pays the debt off
+-- before the bucket grants again); a negative one gives back, up to the limit.
+local function adjust(key, limit, delta)
+  store(key, limit, math.min(limit, tokens_now(key, limit) - delta))
+end

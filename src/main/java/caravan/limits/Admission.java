@@ -1,6 +1,8 @@
 package caravan.limits;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -32,6 +34,11 @@ public final class Admission implements AttemptGate {
     private final AtomicBoolean settled = new AtomicBoolean();
     /** The reservation of the attempt about to run or running, per budget; null when none is held. */
     private long[] reserved;
+    /** The reservation of the attempt that ended last and its cost, until they are settled; null when none. */
+    private long[] endedHeld;
+    private long endedCost;
+    /** The first attempt's reservation, made at admission, until that attempt starts; null when none. */
+    private Prepared prepared;
 
     Admission(Admissions admissions, String requestId, String tenantId, List<LimitStore.BucketRequest> tokenBuckets, long tokenEstimate,
               List<String> parallelKeys, List<BudgetAccount> budgets, long inputTokens, long outputTokens,
@@ -49,8 +56,49 @@ public final class Admission implements AttemptGate {
         this.call = call;
     }
 
+    /**
+     * The reservations of the call's first attempt, made with its admission when that attempt is known: the
+     * attempt's most expensive outcome from every budget.
+     */
+    CompletableFuture<List<LimitStore.ReserveRequest>> firstReservations(String provider, String model) {
+        long most = admissions.budgets().estimateNanoUsd(provider, model, inputTokens, outputTokens);
+        List<CompletableFuture<LimitStore.ReserveRequest>> asked = new ArrayList<>(budgets.size());
+        for (BudgetAccount account : budgets) {
+            // without the request's own max_tokens the output cap is only a guess: reserve what room is left
+            // rather than refuse a small request for a large default
+            asked.add(admissions.budgets().reservation(account, most, !outputCapped));
+        }
+        if (asked.size() == 1) {
+            return asked.get(0).thenApply(List::of);
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .thenApply(all -> asked.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** What the admission reserved for the first attempt, or the index of the budget that refused it. */
+    void prepared(String provider, String model, long[] reserved, int refusedAccount) {
+        this.prepared = new Prepared(provider, model, refusedAccount < 0 ? reserved : null, refusedAccount);
+    }
+
     @Override
     public void beforeAttempt(String provider, String model, Consumer<GatewayException> decided) {
+        settleEndedAttempt();
+        Prepared first = prepared;
+        prepared = null;
+        if (first != null) {
+            if (first.provider.equals(provider) && first.model.equals(model)) {
+                if (first.reserved == null) {
+                    decided.accept(refused(budgets.get(first.refusedAccount)));
+                } else {
+                    reserved = first.reserved;
+                    decided.accept(null);
+                }
+                return;
+            }
+            if (first.reserved != null) {
+                giveBack(first.reserved, budgets.size());
+            }
+        }
         releaseReservation();
         if (budgets.isEmpty()) {
             decided.accept(null);
@@ -58,8 +106,6 @@ public final class Admission implements AttemptGate {
         }
         Budgets pricing = admissions.budgets();
         long most = pricing.estimateNanoUsd(provider, model, inputTokens, outputTokens);
-        // without the request's own max_tokens the output cap is only a guess: reserve what room is left
-        // rather than refuse a small request for a large default
         reserve(0, new long[budgets.size()], most, !outputCapped, decided);
     }
 
@@ -79,9 +125,7 @@ public final class Admission implements AttemptGate {
             }
             if (!reservation.granted()) {
                 giveBack(taken, index);
-                admissions.rejected("budget_exceeded", tenantId);
-                decided.accept(GatewayException.budgetExceeded(("key".equals(account.scope()) ? "This API key's" : "Your tenant's")
-                        + " budget is spent for the current period (or has no room for this request); no provider was called."));
+                decided.accept(refused(account));
                 return;
             }
             taken[index] = reservation.reserved();
@@ -89,6 +133,17 @@ public final class Admission implements AttemptGate {
         });
     }
 
+    private GatewayException refused(BudgetAccount account) {
+        admissions.rejected("budget_exceeded", tenantId);
+        return GatewayException.budgetExceeded(("key".equals(account.scope()) ? "This API key's" : "Your tenant's")
+                + " budget is spent for the current period (or has no room for this request); no provider was called.");
+    }
+
+    /**
+     * The attempt's real cost, settled against what it reserved when the next attempt starts or the call
+     * ends, whichever comes first: a fallback's reservation sees the spend of the attempt before it, and a
+     * call of one attempt settles everything in one step.
+     */
     @Override
     public void attemptEnded(CallContext.Attempt attempt) {
         long[] held = reserved;
@@ -96,26 +151,56 @@ public final class Admission implements AttemptGate {
         if (held == null) {
             return;
         }
-        long cost = admissions.budgets().costNanoUsd(attempt.provider(), attempt.model(), attempt.usage());
-        for (int i = 0; i < budgets.size(); i++) {
-            admissions.budgets().settle(budgets.get(i), held[i], cost);
+        endedHeld = held;
+        endedCost = admissions.budgets().costNanoUsd(attempt.provider(), attempt.model(), attempt.usage());
+    }
+
+    private void settleEndedAttempt() {
+        long[] held = endedHeld;
+        endedHeld = null;
+        if (held != null) {
+            for (int i = 0; i < budgets.size(); i++) {
+                admissions.budgets().settle(budgets.get(i), held[i], endedCost);
+            }
         }
     }
 
-    /** The call ended: tokens corrected to what was used, in-flight slots freed, a leftover reservation released. */
+    /**
+     * The call ended: the last attempt's cost settled, a leftover reservation released, tokens corrected to
+     * what was used, in-flight slots freed, all in one step of the store.
+     */
     public void settle() {
         if (!settled.compareAndSet(false, true)) {
             return;
         }
-        releaseReservation();
+        List<LimitStore.Settlement> settlements = new ArrayList<>(2);
+        long[] ended = endedHeld;
+        endedHeld = null;
+        long[] unused = reserved;
+        reserved = null;
+        Prepared first = prepared;
+        prepared = null;
+        for (int i = 0; i < budgets.size(); i++) {
+            // only one of these holds anything: an ended attempt, a running one's leftover, or an unused first reservation
+            long held = (ended == null ? 0 : ended[i]) + (unused == null ? 0 : unused[i])
+                    + (first == null || first.reserved == null ? 0 : first.reserved[i]);
+            long spent = ended == null ? 0 : endedCost;
+            if (held > 0 || spent > 0) {
+                settlements.add(admissions.budgets().settlement(budgets.get(i), held, spent));
+            }
+        }
+        List<LimitStore.Correction> corrections = List.of();
         if (!tokenBuckets.isEmpty()) {
             Usage used = call.paidUsage();
             long delta = (used == null ? 0 : used.inputTokens() + used.outputTokens()) - tokenEstimate;
             if (delta != 0) {
-                tokenBuckets.forEach(bucket -> admissions.store().adjust(bucket, delta));
+                corrections = new ArrayList<>(tokenBuckets.size());
+                for (LimitStore.BucketRequest bucket : tokenBuckets) {
+                    corrections.add(new LimitStore.Correction(bucket, delta));
+                }
             }
         }
-        parallelKeys.forEach(key -> admissions.store().leave(key, requestId));
+        admissions.store().finish(settlements, corrections, parallelKeys, requestId);
     }
 
     /** A reservation whose attempt never started (its route could not be called) frees its room. */
@@ -125,6 +210,9 @@ public final class Admission implements AttemptGate {
         if (held != null) {
             giveBack(held, budgets.size());
         }
+    }
+
+    private record Prepared(String provider, String model, long[] reserved, int refusedAccount) {
     }
 
     private void giveBack(long[] taken, int count) {

@@ -87,9 +87,19 @@ public final class Admissions {
      */
     public CompletionStage<Admission> admit(CallContext call, ChatRequest request, VirtualKey key, Tenant tenant,
                                            String tenantId, String endUser, Instant now, RateLimitHeaders headers) {
+        return admit(call, request, key, tenant, tenantId, endUser, null, null, now, headers);
+    }
+
+    /**
+     * As above, for a call whose first attempt is known ({@code provider} and {@code model}, or nulls when a
+     * named route decides): its budget reservation is made with the rate limits, in the same round trip.
+     */
+    public CompletionStage<Admission> admit(CallContext call, ChatRequest request, VirtualKey key, Tenant tenant,
+                                           String tenantId, String endUser, String provider, String model, Instant now,
+                                           RateLimitHeaders headers) {
         Limits keyLimits = key == null ? Limits.NONE : key.limits();
         Limits tenantLimits = tenant == null ? Limits.NONE : tenant.limits();
-        List<BudgetAccount> accounts = Budgets.accountsOf(key, tenant, now);
+        List<BudgetAccount> accounts = budgets.accountsOf(key, tenant, now);
         Long userRpm = keyLimits.userRpm() != null ? keyLimits.userRpm() : tenantLimits.userRpm();
         Long userTpm = keyLimits.userTpm() != null ? keyLimits.userTpm() : tenantLimits.userTpm();
         String user = endUser == null ? null : tenantId + ":" + endUser;
@@ -126,18 +136,23 @@ public final class Admissions {
         }
         Admission admission = new Admission(this, call.requestId(), tenantId, tokenBuckets, estimate,
                 parallel.stream().map(Parallel::key).toList(), accounts, input, output, asked != null, call);
-        CompletionStage<LimitStore.Take> taken = buckets.isEmpty()
-                ? CompletableFuture.completedFuture(new LimitStore.Take(true, new long[0], -1, 0))
-                : guarded(() -> store.take(buckets));
-        return taken.handle((take, failure) -> {
+        boolean firstKnown = provider != null && model != null && !accounts.isEmpty();
+        if (buckets.isEmpty() && !firstKnown) {
+            return enterAll(parallel, 0, call.requestId(), tenantId, buckets, tokenBuckets, estimate).thenApply(entered -> admission);
+        }
+        CompletionStage<List<LimitStore.ReserveRequest>> reservations = firstKnown
+                ? admission.firstReservations(provider, model) : CompletableFuture.completedFuture(List.of());
+        CompletionStage<LimitStore.Admitted> admitted = reservations.thenCompose(first -> guarded(() -> store.admit(buckets, first)));
+        return admitted.handle((outcome, failure) -> {
             if (failure != null) {
                 GatewayException closed = storeDown(failure, tenantId);
                 if (closed != null) {
                     throw closed;
                 }
-                return null;
+                return false;
             }
             storeUp();
+            LimitStore.Take take = outcome.take();
             if (!take.granted()) {
                 String kind = kinds.get(take.refused());
                 String code = kind + "_limit";
@@ -147,8 +162,11 @@ public final class Admissions {
                         + ". Try again in " + seconds(take.retryAfterMillis()) + " s.", seconds(take.retryAfterMillis()));
             }
             headers.from(buckets, kinds, take.remaining());
-            return take;
-        }).thenCompose(take -> take == null ? CompletableFuture.completedFuture(null)
+            if (firstKnown) {
+                admission.prepared(provider, model, outcome.reserved(), outcome.refusedAccount());
+            }
+            return true;
+        }).thenCompose(admittedThrough -> !admittedThrough ? CompletableFuture.completedFuture(null)
                 : enterAll(parallel, 0, call.requestId(), tenantId, buckets, tokenBuckets, estimate).thenApply(entered -> admission));
     }
 

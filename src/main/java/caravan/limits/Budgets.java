@@ -36,6 +36,9 @@ public final class Budgets {
     private static final long SEED_FRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Map<String, Seed> seeds = new ConcurrentHashMap<>();
+    /** What calls used lately, rebuilt after each {@link #forgetOld}: deleted keys and ended periods do not pile up. */
+    private final Map<String, CurrentAccount> keyAccounts = new ConcurrentHashMap<>();
+    private final Map<String, CurrentAccount> tenantAccounts = new ConcurrentHashMap<>();
 
     /**
      * @param keyStore where settled spend is kept across restarts, or null (nothing is kept)
@@ -49,16 +52,49 @@ public final class Budgets {
         this.catalog = catalog;
     }
 
+    /** How often the accounts and seeds kept for calls are dropped, to be made again by the calls that still need them. */
+    public static final java.time.Duration FORGET_EVERY = java.time.Duration.ofMinutes(10);
+
+    /** Drops the kept accounts and the seed readings old enough to be read again anyway (each costs its next call one rebuild). */
+    public void forgetOld() {
+        keyAccounts.clear();
+        tenantAccounts.clear();
+        long now = System.nanoTime();
+        seeds.values().removeIf(seed -> now - seed.readAt >= SEED_FRESH_NANOS && seed.value.isDone());
+    }
+
     /** The budgets a call of this key and tenant spends against, in the period {@code now} falls in. */
-    public static List<BudgetAccount> accountsOf(VirtualKey key, Tenant tenant, Instant now) {
-        List<BudgetAccount> accounts = new ArrayList<>(2);
-        if (key != null && key.budget().limited()) {
-            accounts.add(account("key", key.id(), key.budget(), now));
+    public List<BudgetAccount> accountsOf(VirtualKey key, Tenant tenant, Instant now) {
+        boolean keyBudget = key != null && key.budget().limited();
+        boolean tenantBudget = tenant != null && tenant.budget().limited();
+        if (!keyBudget && !tenantBudget) {
+            return List.of();
         }
-        if (tenant != null && tenant.budget().limited()) {
-            accounts.add(account("tenant", tenant.id(), tenant.budget(), now));
+        if (keyBudget && tenantBudget) {
+            return List.of(current(keyAccounts, "key", key.id(), key.budget(), now),
+                    current(tenantAccounts, "tenant", tenant.id(), tenant.budget(), now));
         }
-        return accounts;
+        return List.of(keyBudget ? current(keyAccounts, "key", key.id(), key.budget(), now)
+                : current(tenantAccounts, "tenant", tenant.id(), tenant.budget(), now));
+    }
+
+    /**
+     * The owner's account for this period, made once per period and budget rather than on every call (its
+     * name, limit and period end cost more than the rest of a call's admission).
+     */
+    private static BudgetAccount current(Map<String, CurrentAccount> accounts, String scope, String owner, Budget budget,
+                                         Instant now) {
+        CurrentAccount known = accounts.get(owner);
+        if (known != null && known.budget == budget && now.isBefore(known.account.expiresAt()) && !now.isBefore(known.startsAt)) {
+            return known.account;
+        }
+        BudgetAccount account = account(scope, owner, budget, now);
+        accounts.put(owner, new CurrentAccount(budget, budget.period().start(now), account));
+        return account;
+    }
+
+    /** @param budget the budget it was made for: a key or tenant changed by the admin API has a new one */
+    private record CurrentAccount(Budget budget, Instant startsAt, BudgetAccount account) {
     }
 
     public static BudgetAccount account(String scope, String owner, Budget budget, Instant now) {
@@ -80,13 +116,25 @@ public final class Budgets {
      * even a call priced at nothing); {@code clamp} reserves what room is left when that is less.
      */
     public CompletionStage<LimitStore.Reservation> reserve(BudgetAccount account, long nanoUsd, boolean clamp) {
-        return seed(account).thenCompose(seed -> store.reserve(account.account(), account.limitNanoUsd(),
+        return reservation(account, nanoUsd, clamp).thenCompose(asked -> store.reserve(asked.account(), asked.limitNanoUsd(),
+                asked.amountNanoUsd(), asked.clamp(), asked.seedSpentNanoUsd(), asked.expiresAt()));
+    }
+
+    /** The reservation {@link #reserve} would ask, for the store to make together with other work. */
+    public CompletableFuture<LimitStore.ReserveRequest> reservation(BudgetAccount account, long nanoUsd, boolean clamp) {
+        return seed(account).thenApply(seed -> new LimitStore.ReserveRequest(account.account(), account.limitNanoUsd(),
                 Math.max(1, nanoUsd), clamp, seed, account.expiresAt()));
     }
 
     public void settle(BudgetAccount account, long reservedNanoUsd, long spentNanoUsd) {
-        store.settle(account.account(), reservedNanoUsd, spentNanoUsd, account.expiresAt());
+        LimitStore.Settlement settled = settlement(account, reservedNanoUsd, spentNanoUsd);
+        store.settle(settled.account(), settled.reservedNanoUsd(), settled.spentNanoUsd(), settled.expiresAt());
+    }
+
+    /** Records the spend for the database and returns the settlement for the store to make together with other work. */
+    public LimitStore.Settlement settlement(BudgetAccount account, long reservedNanoUsd, long spentNanoUsd) {
         spendLog.add(account.account(), spentNanoUsd);
+        return new LimitStore.Settlement(account.account(), reservedNanoUsd, spentNanoUsd, account.expiresAt());
     }
 
     /**
@@ -139,6 +187,10 @@ public final class Budgets {
             return CompletableFuture.completedFuture(spendLog.unwritten(account.account()));
         }
         long now = System.nanoTime();
+        Seed fresh = seeds.get(account.account());
+        if (fresh != null && now - fresh.readAt < SEED_FRESH_NANOS && !fresh.value.isCompletedExceptionally()) {
+            return fresh.value;
+        }
         Seed seed = seeds.compute(account.account(), (name, known) ->
                 known != null && now - known.readAt < SEED_FRESH_NANOS && !known.value.isCompletedExceptionally()
                         ? known : new Seed(pool.submit(() -> keyStore.spend(name) + spendLog.unwritten(name)), now));

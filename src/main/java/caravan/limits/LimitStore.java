@@ -2,6 +2,7 @@ package caravan.limits;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -46,6 +47,44 @@ public interface LimitStore extends AutoCloseable {
     /** Ends a reservation: {@code reservedNanoUsd} leaves the reservations and {@code spentNanoUsd} is added to the spend. */
     void settle(String account, long reservedNanoUsd, long spentNanoUsd, Instant expiresAt);
 
+    /**
+     * A call's admission in one step: takes from every bucket (as {@link #take}) and, when that was
+     * granted, reserves from every budget account of the call's first attempt, from all or from none.
+     */
+    default CompletionStage<Admitted> admit(List<BucketRequest> buckets, List<ReserveRequest> reservations) {
+        CompletionStage<Take> taken = buckets.isEmpty()
+                ? CompletableFuture.completedFuture(new Take(true, new long[0], -1, 0)) : take(buckets);
+        return taken.thenCompose(take -> take.granted() && !reservations.isEmpty()
+                ? reserveAll(take, reservations, 0, new long[reservations.size()])
+                : CompletableFuture.completedFuture(new Admitted(take, new long[0], -1)));
+    }
+
+    private CompletionStage<Admitted> reserveAll(Take take, List<ReserveRequest> reservations, int index, long[] reserved) {
+        if (index == reservations.size()) {
+            return CompletableFuture.completedFuture(new Admitted(take, reserved, -1));
+        }
+        ReserveRequest asked = reservations.get(index);
+        return reserve(asked.account(), asked.limitNanoUsd(), asked.amountNanoUsd(), asked.clamp(), asked.seedSpentNanoUsd(),
+                asked.expiresAt()).thenCompose(reservation -> {
+                    if (!reservation.granted()) {
+                        for (int i = 0; i < index; i++) {
+                            ReserveRequest given = reservations.get(i);
+                            settle(given.account(), reserved[i], 0, given.expiresAt());
+                        }
+                        return CompletableFuture.completedFuture(new Admitted(take, new long[0], index));
+                    }
+                    reserved[index] = reservation.reserved();
+                    return reserveAll(take, reservations, index + 1, reserved);
+                });
+    }
+
+    /** What a call gives back when it ends, in one step: its budget settlements, token corrections and in-flight slots. */
+    default void finish(List<Settlement> settlements, List<Correction> corrections, List<String> inFlightKeys, String requestId) {
+        settlements.forEach(settled -> settle(settled.account(), settled.reservedNanoUsd(), settled.spentNanoUsd(), settled.expiresAt()));
+        corrections.forEach(correction -> adjust(correction.bucket(), correction.delta()));
+        inFlightKeys.forEach(key -> leave(key, requestId));
+    }
+
     /** Spend and reservations of an account as the store has them, or null when it has not seen the account. */
     CompletionStage<Account> account(String account);
 
@@ -83,5 +122,26 @@ public interface LimitStore extends AutoCloseable {
     }
 
     record Account(long spentNanoUsd, long reservedNanoUsd) {
+    }
+
+    /** A reservation asked of {@link #admit}, as {@link #reserve}'s arguments. */
+    record ReserveRequest(String account, long limitNanoUsd, long amountNanoUsd, boolean clamp, long seedSpentNanoUsd,
+                          Instant expiresAt) {
+    }
+
+    /**
+     * @param take           what the buckets said
+     * @param reserved       what each account reserved, in the order asked, when all were granted (else empty)
+     * @param refusedAccount the index of the first account that had no room (and none was reserved), else -1
+     */
+    record Admitted(Take take, long[] reserved, int refusedAccount) {
+    }
+
+    /** A reservation ended, as {@link #settle}'s arguments. */
+    record Settlement(String account, long reservedNanoUsd, long spentNanoUsd, Instant expiresAt) {
+    }
+
+    /** A token bucket corrected, as {@link #adjust}'s arguments. */
+    record Correction(BucketRequest bucket, long delta) {
     }
 }

@@ -9,6 +9,15 @@ public final class LimitStores {
     }
 
     public static LimitStore open(String redisUrl, Vertx vertx) {
-        return redisUrl == null || redisUrl.isBlank() ? new LocalLimitStore() : RedisLimitStore.connect(vertx, redisUrl.strip());
+        return open(redisUrl, null, vertx);
+    }
+
+    /** @param timeout how long a Redis command may take before the store counts as down for it, or null for the default */
+    public static LimitStore open(String redisUrl, java.time.Duration timeout, Vertx vertx) {
+        if (redisUrl == null || redisUrl.isBlank()) {
+            return new LocalLimitStore();
+        }
+        RedisSettings settings = RedisSettings.of(redisUrl.strip());
+        return RedisLimitStore.connect(vertx, timeout == null ? settings : settings.withTimeout(timeout));
     }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * A Lua script of the limit store, read from the classpath ({@code limits/*.lua}) and run by its SHA-1:
  * Redis keeps the scripts it has run, so once it has seen a script each call sends only the 40-character
- * digest. The digest is computed here (it is what {@code SCRIPT LOAD} would answer), so opening the store
- * needs no round trip and a Redis that restarts empty is simply sent the source again.
+ * digest. The digest is computed here (it is what {@code SCRIPT LOAD} answers): nothing needs to ask Redis
+ * for it.
  */
 record LuaScript(String name, String source, String sha1) {
 
@@ -31,10 +31,6 @@ record LuaScript(String name, String source, String sha1) {
 
     Request evalsha(List<String> keys, List<String> args) {
         return call(Request.cmd(Command.EVALSHA).arg(sha1), keys, args);
-    }
-
-    Request eval(List<String> keys, List<String> args) {
-        return call(Request.cmd(Command.EVAL).arg(source), keys, args);
     }
 
     private static Request call(Request request, List<String> keys, List<String> args) {

@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The shared limit store: every instance pointed at one Redis enforces one limit. Each operation is one Lua
  * script (one round trip, atomic across instances, on Redis's clock so that instances whose clocks disagree
- * still agree), through a pooled non-blocking client; a call that cannot finish in time fails with
+ * still agree), through a non-blocking client with one pipelined connection per event loop ({@link RedisCalls});
+ * a call that cannot finish in time fails with
  * {@link StoreUnavailableException}. The fire-and-forget corrections ({@code adjust}, {@code leave},
  * {@code settle}) log their failures at most once a minute.
  */
@@ -27,14 +28,16 @@ public final class RedisLimitStore implements LimitStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimitStore.class);
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
-    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough to free the pool when Redis is gone. */
+    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough that calls waiting for a connection to a Redis that is gone are not held long. */
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
     private static final LuaScript TAKE = LuaScript.load("take", "limits/bucket.lua", "limits/take.lua");
     private static final LuaScript ADJUST = LuaScript.load("adjust", "limits/bucket.lua", "limits/adjust.lua");
     private static final LuaScript ENTER = LuaScript.load("enter", "limits/enter.lua");
-    private static final LuaScript RESERVE = LuaScript.load("reserve", "limits/reserve.lua");
-    private static final LuaScript SETTLE = LuaScript.load("settle", "limits/settle.lua");
+    private static final LuaScript RESERVE = LuaScript.load("reserve", "limits/budget.lua", "limits/reserve.lua");
+    private static final LuaScript SETTLE = LuaScript.load("settle", "limits/budget.lua", "limits/settle.lua");
+    private static final LuaScript ADMIT = LuaScript.load("admit", "limits/bucket.lua", "limits/budget.lua", "limits/admit.lua");
+    private static final LuaScript FINISH = LuaScript.load("finish", "limits/bucket.lua", "limits/budget.lua", "limits/finish.lua");
 
     private final RedisCalls calls;
     private final String bucketPrefix;
@@ -44,9 +47,10 @@ public final class RedisLimitStore implements LimitStore {
     private final ThrottledWarning adjustFailed = new ThrottledWarning(LOG, "Could not correct a rate-limit bucket in Redis", LOG_EVERY);
     private final ThrottledWarning leaveFailed = new ThrottledWarning(LOG, "Could not end an in-flight request in Redis", LOG_EVERY);
     private final ThrottledWarning settleFailed = new ThrottledWarning(LOG, "Could not settle a budget reservation in Redis", LOG_EVERY);
+    private final ThrottledWarning finishFailed = new ThrottledWarning(LOG, "Could not give back what a call held in Redis", LOG_EVERY);
 
-    private RedisLimitStore(Vertx vertx, Redis redis, RedisSettings settings) {
-        this.calls = new RedisCalls(vertx, redis, settings);
+    private RedisLimitStore(Vertx vertx, RedisOptions options, RedisSettings settings) {
+        this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE, ADMIT, FINISH));
         this.bucketPrefix = settings.keyPrefix() + "bucket:";
         this.inFlightPrefix = settings.keyPrefix() + "inflight:";
         this.budgetPrefix = settings.keyPrefix() + "budget:";
@@ -57,23 +61,23 @@ public final class RedisLimitStore implements LimitStore {
         return connect(vertx, RedisSettings.of(redisUrl));
     }
 
-    /** Opens the pool without waiting for Redis: a Redis that is down shows in {@link #reachable()} and in each call. */
+    /** Opens no connection yet: a Redis that is down shows in {@link #reachable()} and in each call. */
     public static RedisLimitStore connect(Vertx vertx, RedisSettings settings) {
-        Redis client;
+        RedisOptions options;
         try {
-            RedisOptions options = new RedisOptions()
+            options = new RedisOptions()
                     .setConnectionString(settings.url())
-                    .setMaxPoolSize(settings.maxPoolSize())
-                    .setMaxPoolWaiting(settings.maxWaiting());
+                    .setMaxWaitingHandlers(settings.maxInFlight());
             options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            client = Redis.createClient(vertx, options);
+            // the client reads the URL as it is made: a URL it cannot read fails here, at start, not on the first call
+            Redis.createClient(vertx, options).close();
         } catch (RuntimeException unreadable) {
             // no cause: the client's parse errors quote the whole URL, password included ("Malformed escape
             // pair at index 15: redis://:...@host"), and the start failure prints the root cause
             throw new IllegalArgumentException("REDIS_URL cannot be read as a Redis URL (redis://[:password@]host:6379[/db],"
                     + " rediss:// for TLS; %-encode reserved characters and spaces in the password)");
         }
-        RedisLimitStore store = new RedisLimitStore(vertx, client, settings);
+        RedisLimitStore store = new RedisLimitStore(vertx, options, settings);
         store.calls.ping().onComplete(outcome -> LOG.info("Limit store: Redis at {}{}", settings.address(),
                 outcome.succeeded() ? "" : ", not reachable yet: " + outcome.cause().getMessage()));
         return store;
@@ -104,6 +108,82 @@ public final class RedisLimitStore implements LimitStore {
             remaining[i] = reply.get(i + 1).toLong();
         }
         return new Take(true, remaining, -1, 0);
+    }
+
+    @Override
+    public CompletionStage<Admitted> admit(List<BucketRequest> buckets, List<ReserveRequest> reservations) {
+        if (reservations.isEmpty()) {
+            return take(buckets).thenApply(take -> new Admitted(take, new long[0], -1));
+        }
+        List<String> keys = new ArrayList<>(buckets.size() + reservations.size());
+        List<String> args = new ArrayList<>(1 + 2 * buckets.size() + 5 * reservations.size());
+        args.add(Integer.toString(buckets.size()));
+        for (BucketRequest bucket : buckets) {
+            keys.add(bucketPrefix + bucket.key());
+            args.add(Long.toString(bucket.limit()));
+            args.add(Long.toString(BucketAmounts.toTake(bucket)));
+        }
+        for (ReserveRequest asked : reservations) {
+            keys.add(budgetPrefix + asked.account());
+            args.add(Long.toString(asked.limitNanoUsd()));
+            args.add(Long.toString(asked.amountNanoUsd()));
+            args.add(asked.clamp() ? "1" : "0");
+            args.add(Long.toString(asked.seedSpentNanoUsd()));
+            args.add(forgetAt(asked.expiresAt()));
+        }
+        int bucketCount = buckets.size();
+        return calls.run(ADMIT, keys, args).map(reply -> admitted(reply, bucketCount, reservations.size())).toCompletionStage();
+    }
+
+    /** take.lua's refusal, or {1, remaining of each bucket..., refused account or -1, (reserved, spent) of each account} (admit.lua). */
+    private static Admitted admitted(Response reply, int buckets, int accounts) {
+        if (reply.get(0).toInteger() == 0) {
+            return new Admitted(take(reply), new long[0], -1);
+        }
+        long[] remaining = new long[buckets];
+        for (int i = 0; i < buckets; i++) {
+            remaining[i] = reply.get(i + 1).toLong();
+        }
+        int refused = reply.get(buckets + 1).toInteger();
+        long[] reserved = new long[refused < 0 ? accounts : 0];
+        for (int i = 0; i < reserved.length; i++) {
+            reserved[i] = reply.get(buckets + 2 + 2 * i).toLong();
+        }
+        return new Admitted(new Take(true, remaining, -1, 0), reserved, refused);
+    }
+
+    @Override
+    public void finish(List<Settlement> settlements, List<Correction> corrections, List<String> inFlightKeys, String requestId) {
+        int corrected = 0;
+        for (Correction correction : corrections) {
+            corrected += correction.delta() == 0 ? 0 : 1;
+        }
+        if (settlements.isEmpty() && corrected == 0 && inFlightKeys.isEmpty()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(settlements.size() + corrected + inFlightKeys.size());
+        List<String> args = new ArrayList<>(4 + 3 * settlements.size() + 2 * corrected);
+        args.add(Integer.toString(settlements.size()));
+        args.add(Integer.toString(corrected));
+        args.add(Integer.toString(inFlightKeys.size()));
+        for (Settlement settled : settlements) {
+            keys.add(budgetPrefix + settled.account());
+            args.add(Long.toString(-settled.reservedNanoUsd()));
+            args.add(Long.toString(settled.spentNanoUsd()));
+            args.add(forgetAt(settled.expiresAt()));
+        }
+        for (Correction correction : corrections) {
+            if (correction.delta() != 0) {
+                keys.add(bucketPrefix + correction.bucket().key());
+                args.add(Long.toString(correction.bucket().limit()));
+                args.add(Long.toString(correction.delta()));
+            }
+        }
+        for (String key : inFlightKeys) {
+            keys.add(inFlightPrefix + key);
+        }
+        args.add(requestId);
+        calls.run(FINISH, keys, args).onFailure(finishFailed::warn);
     }
 
     @Override

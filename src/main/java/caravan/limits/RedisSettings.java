@@ -10,18 +10,22 @@ import java.time.Duration;
  *                    {@code redis://:password@host:port/db}, {@code rediss://...} for TLS
  * @param keyPrefix   put before every key, so that several deployments (or tests) can share one Redis
  * @param timeout     the longest a call may take before the store counts as unavailable for it
- * @param maxPoolSize the most connections; each carries one call at a time
- * @param maxWaiting  the most calls waiting for a connection; past that they fail at once
+ * @param maxInFlight the most calls waiting for their replies on one event loop's connection; past that
+ *                    they fail at once
  */
-public record RedisSettings(String url, String keyPrefix, Duration timeout, int maxPoolSize, int maxWaiting) {
+public record RedisSettings(String url, String keyPrefix, Duration timeout, int maxInFlight) {
 
     /** The defaults: a call that took longer than this is better answered by the caller's fail-open/closed rule. */
     public static RedisSettings of(String url) {
-        return new RedisSettings(url, "caravan:", Duration.ofMillis(250), 64, 4096);
+        return new RedisSettings(url, "caravan:", Duration.ofMillis(250), 4096);
+    }
+
+    public RedisSettings withTimeout(Duration timeout) {
+        return new RedisSettings(url, keyPrefix, timeout, maxInFlight);
     }
 
     public RedisSettings withKeyPrefix(String prefix) {
-        return new RedisSettings(url, prefix, timeout, maxPoolSize, maxWaiting);
+        return new RedisSettings(url, prefix, timeout, maxInFlight);
     }
 
     /** Where Redis is, for logs and errors: the URL without its user and password. */

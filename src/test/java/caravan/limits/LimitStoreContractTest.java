@@ -227,8 +227,71 @@ abstract class LimitStoreContractTest {
     }
 
     @Test
+    void anAdmissionTakesTheBucketsAndReservesEveryAccountAtOnce() {
+        LimitStore.Admitted admitted = answer(store.admit(List.of(bucket("rpm:key:a", 5, 1), bucket("tpm:key:a", 1000, 300)),
+                List.of(reservation("budget:key:a:day", 10 * DOLLAR, 2 * DOLLAR, 3 * DOLLAR),
+                        reservation("budget:tenant:t:day", 100 * DOLLAR, 2 * DOLLAR, 0))));
+
+        assertThat(admitted.take().granted()).isTrue();
+        assertThat(admitted.take().remaining()).containsExactly(4, 700);
+        assertThat(admitted.refusedAccount()).isEqualTo(-1);
+        assertThat(admitted.reserved()).containsExactly(2 * DOLLAR, 2 * DOLLAR);
+        assertThat(answer(store.account("budget:key:a:day"))).isEqualTo(new LimitStore.Account(3 * DOLLAR, 2 * DOLLAR));
+        assertThat(answer(store.account("budget:tenant:t:day"))).isEqualTo(new LimitStore.Account(0, 2 * DOLLAR));
+    }
+
+    @Test
+    void anAdmissionWhoseBudgetHasNoRoomReservesFromNoAccountButKeepsItsTake() {
+        LimitStore.Admitted admitted = answer(store.admit(List.of(bucket("rpm:key:a", 5, 1)),
+                List.of(reservation("budget:tenant:t:day", 100 * DOLLAR, 2 * DOLLAR, 0),
+                        reservation("budget:key:a:day", 10 * DOLLAR, 2 * DOLLAR, 9 * DOLLAR))));
+
+        assertThat(admitted.take().granted()).isTrue();
+        assertThat(admitted.refusedAccount()).isEqualTo(1);
+        assertThat(admitted.reserved()).isEmpty();
+        assertThat(take(bucket("rpm:key:a", 5, 1)).remaining()).containsExactly(3);
+        await().untilAsserted(() -> assertThat(answer(store.account("budget:tenant:t:day")))
+                .isEqualTo(new LimitStore.Account(0, 0)));
+        assertThat(answer(store.account("budget:key:a:day"))).isEqualTo(new LimitStore.Account(9 * DOLLAR, 0));
+    }
+
+    @Test
+    void anAdmissionRefusedByABucketTakesAndReservesNothing() {
+        take(bucket("rpm:key:a", 1, 1));
+
+        LimitStore.Admitted admitted = answer(store.admit(List.of(bucket("tpm:key:a", 1000, 10), bucket("rpm:key:a", 1, 1)),
+                List.of(reservation("budget:key:a:day", 10 * DOLLAR, DOLLAR, 0))));
+
+        assertThat(admitted.take().granted()).isFalse();
+        assertThat(admitted.take().refused()).isEqualTo(1);
+        assertThat(take(bucket("tpm:key:a", 1000, 1)).remaining()).containsExactly(999);
+        assertThat(answer(store.account("budget:key:a:day"))).satisfiesAnyOf(
+                account -> assertThat(account).isNull(),
+                account -> assertThat(account.reservedNanoUsd()).isZero());
+    }
+
+    @Test
+    void finishingSettlesCorrectsAndLeavesInOneStep() {
+        answer(store.admit(List.of(bucket("tpm:key:a", 1000, 400)), List.of(reservation("budget:key:a:day", 10 * DOLLAR, 3 * DOLLAR, 0))));
+        assertThat(enter("parallel:key:a", 1, "r1")).isTrue();
+
+        store.finish(List.of(new LimitStore.Settlement("budget:key:a:day", 3 * DOLLAR, DOLLAR, TOMORROW)),
+                List.of(new LimitStore.Correction(bucket("tpm:key:a", 1000, 400), -300)), List.of("parallel:key:a"), "r1");
+
+        await().untilAsserted(() -> assertThat(answer(store.account("budget:key:a:day")))
+                .isEqualTo(new LimitStore.Account(DOLLAR, 0)));
+        assertThat(enter("parallel:key:a", 1, "r2")).isTrue();
+        // 1000 - 400 + 300 given back, less the 1 taken now (and a refill of at most a few tokens meanwhile)
+        assertThat(take(bucket("tpm:key:a", 1000, 1)).remaining()[0]).isBetween(899L, 999L);
+    }
+
+    @Test
     void anAccountNotSeenIsNull() {
         assertThat(answer(store.account("budget:key:nobody:day"))).isNull();
+    }
+
+    private static LimitStore.ReserveRequest reservation(String account, long limit, long amount, long seed) {
+        return new LimitStore.ReserveRequest(account, limit, amount, false, seed, TOMORROW);
     }
 
     protected Take take(BucketRequest... buckets) {

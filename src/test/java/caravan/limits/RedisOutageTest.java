@@ -74,7 +74,7 @@ class RedisOutageTest {
             assertThat(store.reachable()).isFalse();
 
             server.start();
-            // found again with no traffic (the store's own probe), then the script is sent again (NOSCRIPT)
+            // found again with no traffic (the store's own probe); the new connection loads the scripts again
             await().atMost(Duration.ofSeconds(10)).until(store::reachable);
             assertThat(store.take(ONE_REQUEST).toCompletableFuture().get(2, TimeUnit.SECONDS).granted()).isTrue();
         }
@@ -99,6 +99,23 @@ class RedisOutageTest {
 
             await().atMost(Duration.ofSeconds(10)).until(store::reachable);
             assertThat(store.take(ONE_REQUEST).toCompletableFuture().get(2, TimeUnit.SECONDS).granted()).isTrue();
+        }
+    }
+
+    @Test
+    void theTimeoutIsTheOperatorsToChoose() throws Exception {
+        try (RedisServerProcess server = RedisServerProcess.startRequired();
+             LimitStore store = LimitStores.open(server.url(), Duration.ofMillis(40), vertx)) {
+            store.take(ONE_REQUEST).toCompletableFuture().get(2, TimeUnit.SECONDS);
+
+            server.pause();
+            try {
+                assertThatThrownBy(() -> store.take(ONE_REQUEST).toCompletableFuture().get(1, TimeUnit.SECONDS))
+                        .cause()
+                        .hasMessageContaining("did not answer the take script within 40 ms");
+            } finally {
+                server.resume();
+            }
         }
     }
 
