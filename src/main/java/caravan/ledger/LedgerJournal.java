@@ -174,8 +174,8 @@ final class LedgerJournal implements Closeable {
                 records.add(READER.readValue(lines.get(i)));
             } catch (IOException unreadable) {
                 if (i == lines.size() - 1) {
-                    LOG.warn("The last line of {} was cut short (the gateway stopped while writing it); the {} records"
-                            + " before it are written", segment.path(), records.size());
+                    LOG.warn("The last line of {} was cut short (the gateway stopped while writing it); records before"
+                            + " it, which are written: {}", segment.path(), records.size());
                 } else {
                     setAside(segment.path(), i + 1);
                     return List.of();
