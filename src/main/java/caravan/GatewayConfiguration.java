@@ -124,6 +124,7 @@ public final class GatewayConfiguration implements CamelConfiguration {
         keys.reload();
         LOG.info("{} virtual keys and {} tenants loaded", keys.keys().size(), keys.tenants().size());
         Registry registry = context.getRegistry();
+        registry.bind("dataDir", dataDir);
         registry.bind("database", database);
         registry.bind("gatewaySecret", secret);
         registry.bind("keyStore", store);

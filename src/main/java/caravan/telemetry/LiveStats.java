@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the {@code /ui} dashboard shows, kept in memory: per provider the calls of the last minute (rates,
- * error rates, latency percentiles), totals since start (fallbacks, cache, guardrails, tokens, spend by
- * tenant and model) and the most recent calls, without their content. Updated once per call under one
- * lock; read every few seconds by the page.
+ * error rates, latency percentiles), totals since start (fallbacks, cache, guardrails, tokens, spend) and
+ * the most recent calls, without their content. Updated once per call under one lock; read every few
+ * seconds by the page. Spend by tenant and model comes from the usage ledger, not from here.
  */
 public final class LiveStats implements CallListener {
 
@@ -29,7 +29,6 @@ public final class LiveStats implements CallListener {
     private final Clock clock;
     private final int recentSize;
     private final Map<String, ProviderWindow> providers = new TreeMap<>();
-    private final Map<String, Spend> spend = new TreeMap<>();
     private final Deque<CallRecord> recent = new ArrayDeque<>();
     private long requests;
     private long errors;
@@ -66,9 +65,6 @@ public final class LiveStats implements CallListener {
             inputTokens += usage.inputTokens();
             outputTokens += usage.outputTokens();
             costUsd += dollars(call);
-            String model = labels.provider(call.provider()) + "/" + labels.model(call.provider(), call.model());
-            String tenant = labels.tenant(call.tenant());
-            spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model)).add(call);
         }
         recent.addFirst(call);
         if (recent.size() > recentSize) {
@@ -76,22 +72,15 @@ public final class LiveStats implements CallListener {
         }
     }
 
-    /** A mirrored call is spend too, on the candidate's row. */
+    /** A mirrored call is spend too. */
     @Override
     public synchronized void onMirror(MirrorOutcome outcome) {
         if (outcome.usage() == null) {
             return;
         }
-        int slash = outcome.candidate().indexOf('/');
-        String provider = outcome.candidate().substring(0, Math.max(0, slash));
-        String model = labels.provider(provider) + "/" + labels.model(provider, outcome.candidate().substring(slash + 1));
-        String tenant = labels.tenant(outcome.tenant());
-        double cost = outcome.costUsd() == null ? 0 : outcome.costUsd();
         inputTokens += outcome.usage().inputTokens();
         outputTokens += outcome.usage().outputTokens();
-        costUsd += cost;
-        spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model))
-                .add(outcome.usage(), cost);
+        costUsd += outcome.costUsd() == null ? 0 : outcome.costUsd();
     }
 
     @Override
@@ -148,9 +137,6 @@ public final class LiveStats implements CallListener {
         totals.put("inputTokens", inputTokens);
         totals.put("outputTokens", outputTokens);
         totals.put("costUsd", costUsd);
-
-        ArrayNode spendRows = root.putArray("spend");
-        spend.values().forEach(row -> row.writeTo(spendRows.addObject()));
 
         ArrayNode recentRows = root.putArray("recent");
         recent.forEach(call -> writeRecent(call, recentRows.addObject()));
@@ -271,40 +257,6 @@ public final class LiveStats implements CallListener {
             double[] millis = latencies.stream().mapToDouble(sample -> sample[1] / 1e6).toArray();
             Arrays.sort(millis);
             return millis;
-        }
-    }
-
-    private static final class Spend {
-        private final String tenant;
-        private final String model;
-        private long requests;
-        private long inputTokens;
-        private long outputTokens;
-        private double costUsd;
-
-        Spend(String tenant, String model) {
-            this.tenant = tenant;
-            this.model = model;
-        }
-
-        void add(CallRecord call) {
-            add(call.usage(), dollars(call));
-        }
-
-        void add(Usage usage, double cost) {
-            requests++;
-            inputTokens += usage.inputTokens();
-            outputTokens += usage.outputTokens();
-            costUsd += cost;
-        }
-
-        void writeTo(ObjectNode row) {
-            row.put("tenant", tenant);
-            row.put("model", model);
-            row.put("requests", requests);
-            row.put("inputTokens", inputTokens);
-            row.put("outputTokens", outputTokens);
-            row.put("costUsd", costUsd);
         }
     }
 }
