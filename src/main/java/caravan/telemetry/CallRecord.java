@@ -2,6 +2,7 @@ package caravan.telemetry;
 
 import java.util.List;
 
+import caravan.api.CacheOutcome;
 import caravan.api.Usage;
 
 /**
@@ -22,11 +23,16 @@ import caravan.api.Usage;
  * @param usage           what every attempt used, added up: a failed, cut or rejected attempt was still paid
  *                        for (null when no attempt reported any)
  * @param costUsd         list-price cost of that usage, each attempt at its own model's price; 0 when unknown
+ * @param cache           what the response cache did for the call (hit, semantic-hit, miss, bypass; on a hit the
+ *                        replayed answer's provider, model and usage); null when the route has no cache step
+ * @param costSavedUsd    on a hit, the list-price cost of the replayed answer's usage, which the call did not pay
+ *                        again (its own cost is 0: no provider was called); else 0
  */
 public record CallRecord(String requestId, long startedAtMillis, String endpoint, String route, String tenant, String keyId,
                          String requestedModel, String provider, String model, List<String> attempted, boolean stream,
                          int status, String errorType, String errorMessage, long durationNanos, long ttfcNanos,
-                         long overheadNanos, Usage usage, double costUsd) {
+                         long overheadNanos, Usage usage, double costUsd, CacheOutcome cache,
+                         double costSavedUsd) {
 
     public boolean failed() {
         return errorType != null;

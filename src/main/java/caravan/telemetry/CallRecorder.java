@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import caravan.api.CacheOutcome;
 import caravan.api.CallContext;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
@@ -69,6 +70,17 @@ public final class CallRecorder {
      */
     public CallRecord callEnded(CallContext call, String route, String tenant, String keyId, String requestedModel, boolean stream,
                                 int status, GatewayException error) {
+        return callEnded(call, route, tenant, keyId, requestedModel, stream, status, error, null);
+    }
+
+    /**
+     * The call's answer has ended: the call as the client met it, told once.
+     *
+     * @param status the HTTP status the client got; 0 when it got none (it went away first)
+     * @param cache  what the response cache did for it, or null when the route has no cache step
+     */
+    public CallRecord callEnded(CallContext call, String route, String tenant, String keyId, String requestedModel, boolean stream,
+                                int status, GatewayException error, CacheOutcome cache) {
         List<CallContext.Attempt> attempts = call.attempts();
         String[] attempted = new String[attempts.size()];
         double cost = 0;
@@ -88,7 +100,10 @@ public final class CallRecorder {
                 error == null ? null : (error.code() != null ? error.code() : error.type()),
                 error == null ? null : error.getMessage(),
                 System.nanoTime() - call.receivedAtNanos(), firstChunkAt == 0 ? -1 : firstChunkAt - call.receivedAtNanos(),
-                call.overheadNanos(), paid, cost);
+                call.overheadNanos(), paid, cost, cache,
+                // a hit's answer priced as when it was produced: what the provider call it replaced would have cost
+                cache != null && cache.hit() && cache.usage() != null
+                        ? costs.of(cache.provider(), cache.model(), cache.usage()) : 0);
         tell("a call", listener -> listener.onCall(record));
         return record;
     }
@@ -99,6 +114,11 @@ public final class CallRecorder {
 
     public void onMirror(MirrorOutcome outcome) {
         tell("a mirror outcome", listener -> listener.onMirror(outcome));
+    }
+
+    /** A shared-cache operation ({@code get}, {@code put}) failed and the embedded cache served it. */
+    public void onCacheFallback(String operation) {
+        tell("a cache fallback", listener -> listener.onCacheFallback(operation));
     }
 
     public void onGuardrail(String guardrail, String route, boolean passed) {

@@ -34,6 +34,9 @@ public final class LiveStats implements CallListener {
     private long requests;
     private long errors;
     private long fallbacks;
+    private long cacheLookups;
+    private long cacheHits;
+    private double costSavedUsd;
     private long guardrailChecks;
     private long guardrailBlocks;
     private long inputTokens;
@@ -69,6 +72,13 @@ public final class LiveStats implements CallListener {
             String model = labels.provider(call.provider()) + "/" + labels.model(call.provider(), call.model());
             String tenant = labels.tenant(call.tenant());
             spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model)).add(call);
+        }
+        if (call.cache() != null && call.cache().result() != caravan.api.CacheOutcome.Result.BYPASS) {
+            cacheLookups++;
+            if (call.cache().hit()) {
+                cacheHits++;
+                costSavedUsd += call.costSavedUsd();
+            }
         }
         recent.addFirst(call);
         if (recent.size() > recentSize) {
@@ -138,10 +148,11 @@ public final class LiveStats implements CallListener {
         totals.put("errors", errors);
         totals.put("fallbacks", fallbacks);
         ratio(totals, "fallbackRate", fallbacks, requests);
-        // no cache yet: lookups stay 0 and the rate null, which the page shows as "no cache configured"
-        totals.put("cacheLookups", 0);
-        totals.put("cacheHits", 0);
-        totals.putNull("cacheHitRate");
+        // lookups the cache made (bypasses are none); with no lookup the rate is null: "no cache configured"
+        totals.put("cacheLookups", cacheLookups);
+        totals.put("cacheHits", cacheHits);
+        ratio(totals, "cacheHitRate", cacheHits, cacheLookups);
+        totals.put("cacheCostSavedUsd", costSavedUsd);
         totals.put("guardrailChecks", guardrailChecks);
         totals.put("guardrailBlocks", guardrailBlocks);
         ratio(totals, "guardrailBlockRate", guardrailBlocks, guardrailChecks);
@@ -193,6 +204,7 @@ public final class LiveStats implements CallListener {
         row.put("outputTokens", usage == null ? 0 : usage.outputTokens());
         row.put("costUsd", call.costUsd());
         row.put("error", call.errorMessage());
+        row.put("cache", call.cache() == null ? null : call.cache().outcome());
     }
 
     static double percentile(double[] sorted, double quantile) {
