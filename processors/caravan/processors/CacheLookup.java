@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import caravan.api.CacheOutcome;
+import caravan.cache.CacheSettings;
 import caravan.cache.ResponseCache;
 import caravan.telemetry.CacheLookupSpan;
 import org.apache.camel.AsyncCallback;
@@ -28,10 +29,15 @@ public final class CacheLookup extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        CacheLookupSpan span = CacheLookupSpan.start(exchange);
         CompletionStage<CacheOutcome> looked;
+        CacheLookupSpan span = CacheLookupSpan.NONE;
         try {
-            looked = cache.lookup(exchange);
+            CacheSettings settings = cache.settings(exchange);
+            // a cache that is off looks nothing up: no span
+            if (settings.enabled()) {
+                span = CacheLookupSpan.start(exchange);
+            }
+            looked = cache.lookup(exchange, settings);
         } catch (RuntimeException e) {
             span.end(null);
             exchange.setException(e);
@@ -44,8 +50,9 @@ public final class CacheLookup extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
+        CacheLookupSpan started = span;
         future.whenComplete((outcome, failure) -> {
-            finish(exchange, span, future);
+            finish(exchange, started, future);
             callback.done(false);
         });
         return false;

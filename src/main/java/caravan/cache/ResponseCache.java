@@ -51,6 +51,11 @@ public final class ResponseCache {
         return exact;
     }
 
+    /** The settings of the exchange's call: its named route's, or the defaults. */
+    public CacheSettings settings(Exchange exchange) {
+        return settings(exchange.getContext(), exchange.getVariable(Variables.ROUTE, String.class));
+    }
+
     /** The settings of a call to {@code route} (null: a model named directly). */
     public CacheSettings settings(CamelContext context, String route) {
         if (route != null) {
@@ -71,8 +76,7 @@ public final class ResponseCache {
      * {@code respond} to encode; a stream written to the client); on a miss that may be stored,
      * {@code cachePending} says how. Sets {@code cacheOutcome} and the {@code x-caravan-cache} header either way.
      */
-    public CompletionStage<CacheOutcome> lookup(Exchange exchange) {
-        CacheSettings settings = settings(exchange.getContext(), exchange.getVariable(Variables.ROUTE, String.class));
+    public CompletionStage<CacheOutcome> lookup(Exchange exchange, CacheSettings settings) {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(decided(exchange, CacheOutcome.of(CacheOutcome.Result.BYPASS,
                     settings.mode().wireName())));

@@ -13,7 +13,8 @@ import org.apache.camel.Exchange;
  */
 public final class CacheLookupSpan {
 
-    private static final CacheLookupSpan NONE = new CacheLookupSpan(null);
+    /** No span: the request is not traced, or the cache is off. */
+    public static final CacheLookupSpan NONE = new CacheLookupSpan(null);
 
     private final Span span;
 
