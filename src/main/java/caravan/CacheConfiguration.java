@@ -1,10 +1,16 @@
 package caravan;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import caravan.cache.AnswerStore;
 import caravan.cache.CacheMode;
 import caravan.cache.CacheSettings;
+import caravan.cache.EmbeddingPool;
+import caravan.cache.SemanticCache;
+import caravan.cache.SemanticIndex;
 import caravan.cache.LocalAnswerStore;
 import caravan.cache.RedisAnswerStore;
 import caravan.cache.ResponseCache;
@@ -13,6 +19,7 @@ import caravan.limits.RedisSettings;
 import caravan.processors.CacheLookup;
 import caravan.processors.CacheStore;
 import caravan.telemetry.CallRecorder;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -27,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * routes name: the defaults from {@code GATEWAY_CACHE}, {@code GATEWAY_CACHE_TTL_S} and
  * {@code GATEWAY_CACHE_SIMILARITY}; exact entries in this process's memory (bounded by
  * {@code GATEWAY_CACHE_MAX_BYTES}), or in the Redis at {@code REDIS_URL}, shared by every instance, with the
- * embedded store serving while Redis cannot be reached. Runs after {@link GatewayConfiguration} (Vert.x) and
+ * embedded store serving while Redis cannot be reached; the semantic cache (an embedding model in process, a
+ * Lucene index per tenant under the data folder, entries shared through a Redis stream when Redis is
+ * configured), whose model loads at start when the default mode is semantic, else on a route's first
+ * semantic call. Runs after {@link GatewayConfiguration} (Vert.x) and
  * {@link TelemetryConfiguration} (the call recorder).
  */
 public final class CacheConfiguration implements CamelConfiguration {
@@ -60,13 +70,34 @@ public final class CacheConfiguration implements CamelConfiguration {
         LocalAnswerStore local = new LocalAnswerStore(maxBytes);
         AnswerStore exact = local;
         String redisUrl = setting(properties, "gateway.redis-url", "");
+        RedisCalls redisCalls = null;
         if (!redisUrl.isEmpty()) {
             RedisSettings redis = RedisSettings.of(redisUrl).withTimeout(Duration.ofMillis(
                     Long.parseLong(setting(properties, "gateway.redis-timeout-ms", "250"))));
-            exact = new RedisAnswerStore(RedisCalls.forCommands(vertx, redis), KEY_PREFIX + "e:", redis.address(), local,
+            redisCalls = RedisCalls.forCommands(vertx, redis);
+            exact = new RedisAnswerStore(redisCalls, KEY_PREFIX + "e:", redis.address(), local,
                     recorder == null ? operation -> { } : recorder::onCacheFallback);
         }
-        ResponseCache cache = new ResponseCache(defaults, exact);
+        Path home = Path.of(setting(properties, "gateway.home", "")).toAbsolutePath();
+        Path semanticFolder = home.resolve(setting(properties, "gateway.data-dir", "data")).normalize()
+                .resolve("semantic-cache");
+        int maxSemanticEntries = Integer.parseInt(setting(properties, "gateway.cache.semantic-max-entries", "100000"));
+        int embeddingThreads = Integer.parseInt(setting(properties, "gateway.cache.embedding-threads",
+                Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))));
+        ScheduledExecutorService indexer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "caravan-semantic-index");
+            thread.setDaemon(true);
+            return thread;
+        });
+        SemanticCache semantic = new SemanticCache(new EmbeddingPool(embeddingThreads, AllMiniLmL6V2QuantizedEmbeddingModel::new),
+                new SemanticIndex(semanticFolder, maxSemanticEntries), indexer);
+        if (redisCalls != null) {
+            semantic.shareThrough(vertx, redisCalls, KEY_PREFIX + "s", maxSemanticEntries);
+        }
+        if (defaults.mode() == CacheMode.SEMANTIC) {
+            semantic.embeddings().preload();
+        }
+        ResponseCache cache = new ResponseCache(defaults, exact, semantic);
         LOG.info("Response cache: {} by default (routes may say otherwise); exact entries in {}{}",
                 defaults.mode().wireName(), exact.kind(),
                 exact == local ? " (at most " + maxBytes / (1024 * 1024) + " MB)" : ", the embedded cache while it is down");

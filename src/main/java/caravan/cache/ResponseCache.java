@@ -18,6 +18,8 @@ import caravan.keys.VirtualKey;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -37,10 +39,17 @@ public final class ResponseCache {
 
     private final CacheSettings defaults;
     private final AnswerStore exact;
+    private final SemanticCache semantic;
 
-    public ResponseCache(CacheSettings defaults, AnswerStore exact) {
+    /** @param semantic the semantic side, or null when no route may use it */
+    public ResponseCache(CacheSettings defaults, AnswerStore exact, SemanticCache semantic) {
         this.defaults = defaults;
         this.exact = exact;
+        this.semantic = semantic;
+    }
+
+    public SemanticCache semantic() {
+        return semantic;
     }
 
     public CacheSettings defaults() {
@@ -88,15 +97,69 @@ public final class ResponseCache {
             return CompletableFuture.completedFuture(decided(exchange, CacheOutcome.of(CacheOutcome.Result.BYPASS, mode)));
         }
         ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
-        String key = RequestDigest.exact(exchange.getVariable(Variables.TENANT, String.class), target(exchange),
-                request.json());
+        String tenant = exchange.getVariable(Variables.TENANT, String.class);
+        String target = target(exchange);
+        String key = RequestDigest.exact(tenant, target, request.json());
         long ttlMillis = 1000 * (directives.ttlSeconds() > 0 ? directives.ttlSeconds() : settings.ttlSeconds());
+        SemanticCache.Question question = settings.mode() == CacheMode.SEMANTIC && semantic != null
+                ? SemanticCache.question(request, settings, tenant, target) : null;
         if (directives.noCache()) {
-            return CompletableFuture.completedFuture(miss(exchange, request, key, ttlMillis, settings));
+            return CompletableFuture.completedFuture(miss(exchange, request, key, ttlMillis, settings, question, null,
+                    CacheOutcome.Result.MISS));
         }
-        return exact.get(key).thenApply(found -> found == null
-                ? miss(exchange, request, key, ttlMillis, settings)
-                : hit(exchange, request, found, CacheOutcome.Result.HIT, Double.NaN, mode));
+        return exact.get(key).thenCompose(found -> {
+            if (found != null) {
+                return CompletableFuture.completedFuture(hit(exchange, request, found, CacheOutcome.Result.HIT, Double.NaN, mode));
+            }
+            if (question == null) {
+                return CompletableFuture.completedFuture(miss(exchange, request, key, ttlMillis, settings, null, null,
+                        CacheOutcome.Result.MISS));
+            }
+            return semanticLookup(exchange, request, key, ttlMillis, settings, question);
+        });
+    }
+
+    /**
+     * After an exact miss: the question looked up by meaning on the embedding pool, then the answer it
+     * matched read from the exact store, back on the request's event loop. A busy pool skips the lookup
+     * ({@code bypass}); the answer is still stored.
+     */
+    private CompletionStage<CacheOutcome> semanticLookup(Exchange exchange, ChatRequest request, String key, long ttlMillis,
+                                                         CacheSettings settings, SemanticCache.Question question) {
+        CompletableFuture<SemanticCache.Lookup> looked = semantic.lookup(question, settings.similarity());
+        if (looked == null) {
+            return CompletableFuture.completedFuture(miss(exchange, request, key, ttlMillis, settings, question, null,
+                    CacheOutcome.Result.BYPASS));
+        }
+        Context loop = Vertx.currentContext();
+        CompletableFuture<CacheOutcome> decided = new CompletableFuture<>();
+        looked.whenComplete((lookup, failure) -> onLoop(loop, () -> {
+            if (failure != null || lookup.match() == null) {
+                decided.complete(miss(exchange, request, key, ttlMillis, settings, question,
+                        lookup == null ? null : lookup.vector(), CacheOutcome.Result.MISS));
+                return;
+            }
+            exact.get(lookup.match().key()).whenComplete((found, error) -> {
+                if (found != null) {
+                    decided.complete(hit(exchange, request, found, CacheOutcome.Result.SEMANTIC_HIT,
+                            lookup.match().similarity(), settings.mode().wireName()));
+                } else {
+                    // the answer it matched was evicted or expired meanwhile
+                    decided.complete(miss(exchange, request, key, ttlMillis, settings, question, lookup.vector(),
+                            CacheOutcome.Result.MISS));
+                }
+            });
+        }));
+        return decided;
+    }
+
+    /** Runs on the request's event loop (where its route continues), or here when it has none. */
+    private static void onLoop(Context loop, Runnable work) {
+        if (loop == null || loop.isEventLoopContext() && Vertx.currentContext() == loop) {
+            work.run();
+        } else {
+            loop.runOnContext(v -> work.run());
+        }
     }
 
     /** What serves the call: its named route, or the provider and model it was resolved to. */
@@ -109,14 +172,15 @@ public final class ResponseCache {
                 + exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
     }
 
-    private CacheOutcome miss(Exchange exchange, ChatRequest request, String key, long ttlMillis, CacheSettings settings) {
+    private CacheOutcome miss(Exchange exchange, ChatRequest request, String key, long ttlMillis, CacheSettings settings,
+                              SemanticCache.Question question, float[] vector, CacheOutcome.Result result) {
         StreamCapture capture = null;
         if (request.stream()) {
             capture = new StreamCapture(exchange.getVariable(Variables.CLIENT, ClientStream.class), settings.maxEntryBytes());
             exchange.setVariable(Variables.CLIENT, capture);
         }
-        exchange.setVariable(Variables.CACHE_PENDING, new PendingEntry(key, ttlMillis, settings, capture));
-        return decided(exchange, CacheOutcome.of(CacheOutcome.Result.MISS, settings.mode().wireName()));
+        exchange.setVariable(Variables.CACHE_PENDING, new PendingEntry(key, ttlMillis, settings, capture, question, vector));
+        return decided(exchange, CacheOutcome.of(result, settings.mode().wireName()));
     }
 
     private static CacheOutcome hit(Exchange exchange, ChatRequest request, CachedAnswer answer, CacheOutcome.Result result,
@@ -186,8 +250,12 @@ public final class ResponseCache {
             return false;
         }
         CallContext call = exchange.getVariable(Variables.CALL, CallContext.class);
+        long now = System.currentTimeMillis();
         exact.put(pending.key(), new CachedAnswer(bytes, usage, call == null ? null : call.provider(),
-                call == null ? null : call.model(), System.currentTimeMillis(), pending.ttlMillis()));
+                call == null ? null : call.model(), now, pending.ttlMillis()));
+        if (pending.question() != null) {
+            semantic.store(pending.question(), pending.vector(), pending.key(), now + pending.ttlMillis());
+        }
         return true;
     }
 
@@ -225,5 +293,8 @@ public final class ResponseCache {
 
     public void close() {
         exact.close();
+        if (semantic != null) {
+            semantic.close();
+        }
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two gateway instances sharing one real Redis (this class's own redis-server): an answer one stored is a
- * hit on the other; with Redis down both keep answering, from their embedded caches, and count it.
+ * Two gateway instances sharing one real Redis (this class's own redis-server), in semantic mode: an answer
+ * one stored is an exact hit on the other, and its question, followed through the Redis stream, a semantic
+ * hit there; with Redis down both keep answering, from their embedded caches, and count it.
  */
 class SharedRedisCacheTest {
 
@@ -31,11 +32,19 @@ class SharedRedisCacheTest {
         upstream = FakeUpstream.start(Answer.json(200, Recorded.text("openai", "completion.json")));
         a = instance();
         b = instance();
+        for (GatewayUnderTest gateway : new GatewayUnderTest[] {a, b}) {
+            cacheOf(gateway).semantic().embeddings().embedNow("warm up");
+        }
+    }
+
+    static ResponseCache cacheOf(GatewayUnderTest gateway) {
+        return gateway.context().getRegistry().lookupByNameAndType("responseCache", ResponseCache.class);
     }
 
     static GatewayUnderTest instance() {
         return GatewayUnderTest.builder().openAi(upstream)
-                .property("gateway.cache.mode", "exact")
+                .property("gateway.cache.mode", "semantic")
+                .property("gateway.cache.similarity", "0.85")
                 .property("gateway.redis-url", redis.url())
                 .start();
     }
@@ -68,6 +77,23 @@ class SharedRedisCacheTest {
         assertThat(cache(b, chat("shared across instances"))).isEqualTo("hit");
         assertThat(cache(a, chat("shared across instances"))).isEqualTo("hit");
         assertThat(upstream.requestCount() - before).isEqualTo(1);
+    }
+
+    @Test
+    void aQuestionCachedByOneInstanceIsASemanticHitOnTheOther() {
+        SemanticIndex other = cacheOf(b).semantic().index();
+        long before = other.size();
+        assertThat(cache(a, chat("what is the boiling point of water at sea level"))).isEqualTo("miss");
+        // b follows the stream: the entry reaches its index within a second or so
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+            other.upkeep();
+            return other.size() > before;
+        });
+        HttpResponse<String> paraphrase = b.post("/v1/chat/completions",
+                chat("At sea level, what temperature does water boil at?"));
+
+        assertThat(paraphrase.headers().firstValue("x-caravan-cache")).hasValue("semantic-hit");
+        assertThat(paraphrase.headers().firstValue("x-caravan-cache-similarity")).isPresent();
     }
 
     private static boolean redisHas() throws Exception {
