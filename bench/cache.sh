@@ -6,8 +6,13 @@
 # the proxied call it replaces. Target: the in-memory hit at 64 connections at least 2x the proxied
 # row's req/s, p99 under 2 ms.
 #
-#   bench/cache.sh                       # scenario fast
+# Then the semantic lookup (no harness): the embedding of a question by the model in process and the HNSW
+# search of an index holding 100 000 entries, timed one at a time (target: p50 under 10 ms), and what the
+# index holds in the heap and in its memory-mapped files.
+#
+#   bench/cache.sh                       # scenario fast, then the semantic lookup
 #   BENCH_REDIS_URL=redis://127.0.0.1:6379 bench/cache.sh
+#   SEMANTIC_ONLY=1 ENTRIES=100000 bench/cache.sh
 set -euo pipefail
 source "$(dirname "$0")/harness.sh"
 upstream_port=${UPSTREAM_PORT:-18081}
@@ -30,6 +35,16 @@ start_gateway() { # port, extra environment...
     exit 1
 }
 
+semantic_lookup() {
+    (cd "$root" && mvn -B -q test-compile -DskipTests)
+    java $java_opts -DENTRIES="${ENTRIES:-100000}" -DLOOKUPS="${LOOKUPS:-1000}" \
+        -cp "$root/target/caravan.jar:$root/target/test-classes" caravan.bench.SemanticLookupBench
+}
+if [[ ${SEMANTIC_ONLY:-0} == 1 ]]; then
+    semantic_lookup
+    exit 0
+fi
+
 start_gateway 18090
 start_gateway 18091 GATEWAY_CACHE=exact
 start_gateway 18092 GATEWAY_CACHE=exact REDIS_URL="$redis_url"
@@ -38,3 +53,5 @@ export GATEWAY2_URL=http://127.0.0.1:18091 GATEWAY2_NAME=caravan-exact-hit
 export GATEWAY3_URL=http://127.0.0.1:18092 GATEWAY3_NAME=caravan-exact-hit-redis
 export SCENARIOS=${SCENARIOS:-fast}
 "$harness/run.sh"
+kill "${pids[@]}" 2>/dev/null || true
+semantic_lookup
