@@ -2,7 +2,16 @@ package caravan.cache;
 
 import java.net.http.HttpResponse;
 
+import caravan.telemetry.TelemetryNames;
 import caravan.testing.FakeUpstream;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
 import caravan.testing.Recorded;
@@ -23,6 +32,7 @@ class SemanticCacheTest {
 
     static final String MASTER = "sk-caravan-master-semantic";
     static final double THRESHOLD = 0.85;
+    static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
 
     static FakeUpstream upstream;
     static GatewayUnderTest gateway;
@@ -35,6 +45,10 @@ class SemanticCacheTest {
                 .property("gateway.master-key", MASTER)
                 .property("gateway.cache.mode", "semantic")
                 .property("gateway.cache.similarity", Double.toString(THRESHOLD))
+                .bean("openTelemetry", OpenTelemetrySdk.builder()
+                        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(SPANS)).build())
+                        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                        .build())
                 .start();
         cache = gateway.context().getRegistry().lookupByNameAndType("responseCache", ResponseCache.class);
         // the model loads at start, on the pool: the tests begin once it answers
@@ -99,6 +113,30 @@ class SemanticCacheTest {
     }
 
     @Test
+    void theRequestSpanCarriesTheOutcomeAndTheSimilarity() {
+        stored(chat("You answer astronomy questions.", "how many planets are in the solar system"));
+        SPANS.reset();
+
+        HttpResponse<String> paraphrase = ask(chat("You answer astronomy questions.", "How many planets does the solar system have?"));
+        String requestId = paraphrase.headers().firstValue("x-caravan-request-id").orElseThrow();
+
+        assertThat(outcome(paraphrase)).isEqualTo("semantic-hit");
+        SpanData request = await().until(() -> SPANS.getFinishedSpanItems().stream()
+                .filter(span -> requestId.equals(span.getAttributes().get(AttributeKey.stringKey(TelemetryNames.CARAVAN_REQUEST_ID))))
+                .findFirst().orElse(null), span -> span != null);
+        assertThat(request.getAttributes().get(AttributeKey.stringKey(TelemetryNames.CARAVAN_CACHE_OUTCOME))).isEqualTo("semantic-hit");
+        assertThat(request.getAttributes().get(AttributeKey.stringKey(TelemetryNames.CARAVAN_CACHE_KIND))).isEqualTo("semantic");
+        assertThat(request.getAttributes().get(AttributeKey.doubleKey(TelemetryNames.CARAVAN_CACHE_SIMILARITY))).isBetween(THRESHOLD, 1.0);
+        assertThat(SPANS.getFinishedSpanItems()).anySatisfy(span -> {
+            assertThat(span.getName()).isEqualTo(TelemetryNames.SPAN_CACHE_LOOKUP);
+            assertThat(span.getParentSpanId()).isEqualTo(request.getSpanId());
+            assertThat(span.getAttributes().get(AttributeKey.stringKey(TelemetryNames.CARAVAN_CACHE_OUTCOME))).isEqualTo("semantic-hit");
+        });
+        // and no provider span: nothing was called
+        assertThat(SPANS.getFinishedSpanItems()).noneSatisfy(span -> assertThat(span.getName()).startsWith("chat "));
+    }
+
+    @Test
     void anotherParaphrasePairHitsAndAHigherThresholdTurnsItIntoAMiss() {
         stored(chat("You are the help desk.", "How can I reset my password?"));
 
@@ -113,8 +151,9 @@ class SemanticCacheTest {
                 caravan.dialect.openai.OpenAiDialect.INSTANCE.decodeRequest(
                         chat("You are the help desk.", "how do i reset my password").getBytes()),
                 strict, "default", "openai/gpt-4o-mini");
-        assertThat(cache.semantic().lookup(question, stricter).join().match()).isNull();
-        assertThat(cache.semantic().lookup(question, similarity - 0.01).join().match()).isNotNull();
+        float[] vector = cache.semantic().embeddings().embedNow("how do i reset my password");
+        assertThat(cache.semantic().index().search("default", question.context(), vector, stricter)).isNull();
+        assertThat(cache.semantic().index().search("default", question.context(), vector, similarity - 0.01)).isNotNull();
     }
 
     @Test
