@@ -1,8 +1,8 @@
 package caravan.cache;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,9 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the in-process embedding model off the event loops, on a few threads of its own and with no queue:
- * a text is embedded only when a thread is free at once, otherwise the caller is told to do without
- * (the semantic lookup is skipped, never queued behind other calls' embeddings). The model (all-MiniLM-L6-v2,
+ * Runs the in-process embedding model off the event loops, on a few threads of its own, admitting no more
+ * work than it has threads: a text is embedded only when a permit is free at once, otherwise the caller is
+ * told to do without (the semantic lookup is skipped, never queued behind other calls' embeddings). A permit
+ * is held for the whole of a lookup's work on the thread (the embedding, and the search that follows it)
+ * and given back as that work ends, so a lookup is declined only while others are really running; the
+ * executor's queue holds at most a task whose thread is finishing the previous one, for microseconds. The model (all-MiniLM-L6-v2,
  * quantized, shipped inside its Maven artifact: no network, no key) loads on this pool the first time it is
  * needed, or at start when the gateway's default mode is semantic; until it has loaded, embeddings are
  * declined too.
@@ -25,6 +28,7 @@ public final class EmbeddingPool {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingPool.class);
 
     private final ThreadPoolExecutor threads;
+    private final Semaphore permits;
     private final Supplier<EmbeddingModel> loader;
     private volatile EmbeddingModel model;
     private volatile boolean loading;
@@ -32,11 +36,12 @@ public final class EmbeddingPool {
     /** @param size embeddings running at once; more are declined */
     public EmbeddingPool(int size, Supplier<EmbeddingModel> loader) {
         AtomicInteger count = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+        this.permits = new Semaphore(size);
+        this.threads = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "caravan-embedding-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        });
         this.loader = loader;
     }
 
@@ -46,8 +51,9 @@ public final class EmbeddingPool {
     }
 
     /**
-     * The text's embedding (unit length), computed on the pool; null when no thread is free or the model is
-     * still loading: the caller goes on without it.
+     * The text's embedding (unit length), computed on the pool; null when every thread is busy or the model
+     * is still loading: the caller goes on without it. What the caller chains on the future without an
+     * executor (the search) runs on the pool thread, under the same permit.
      */
     public CompletableFuture<float[]> tryEmbed(String text) {
         EmbeddingModel loaded = model;
@@ -55,18 +61,19 @@ public final class EmbeddingPool {
             ensureLoading();
             return null;
         }
-        CompletableFuture<float[]> embedded = new CompletableFuture<>();
-        try {
-            threads.execute(() -> {
-                try {
-                    embedded.complete(loaded.embed(text).content().vector());
-                } catch (RuntimeException e) {
-                    embedded.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException saturated) {
+        if (!permits.tryAcquire()) {
             return null;
         }
+        CompletableFuture<float[]> embedded = new CompletableFuture<>();
+        threads.execute(() -> {
+            try {
+                embedded.complete(loaded.embed(text).content().vector());
+            } catch (RuntimeException e) {
+                embedded.completeExceptionally(e);
+            } finally {
+                permits.release();
+            }
+        });
         return embedded;
     }
 
@@ -94,17 +101,13 @@ public final class EmbeddingPool {
             }
             loading = true;
         }
-        try {
-            threads.execute(() -> {
-                try {
-                    load();
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.error("Semantic cache: the embedding model could not be loaded; semantic lookups are skipped", e);
-                }
-            });
-        } catch (RejectedExecutionException busy) {
-            loading = false;
-        }
+        threads.execute(() -> {
+            try {
+                load();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Semantic cache: the embedding model could not be loaded; semantic lookups are skipped", e);
+            }
+        });
     }
 
     public void close() {

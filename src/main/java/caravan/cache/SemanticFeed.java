@@ -17,8 +17,9 @@ import io.vertx.redis.client.ResponseType;
 /**
  * Semantic entries shared through Redis: each instance appends the entries it stores to one Redis stream
  * ({@code XADD ... MAXLEN ~ <max>}: the tenant, the context digest, the exact key, the expiry and the vector)
- * and follows the stream ({@code XREAD} every {@value #FOLLOW_EVERY_MILLIS} ms from the last entry it read;
- * from the start of the stream when it starts), indexing what the others stored. So a question cached by one
+ * and follows the stream ({@code XREAD} every {@value #FOLLOW_EVERY_MILLIS} ms from the last entry it read,
+ * at once again after a full batch; from the start of the stream when it starts), indexing what the others
+ * stored. So a question cached by one
  * instance is a semantic hit on another within a second, while every instance searches its own in-memory
  * index. Calls go through the cache's non-blocking Redis lanes; a Redis that is down costs the sharing of
  * entries, never a call, and the following resumes where it stopped.
@@ -72,6 +73,8 @@ final class SemanticFeed {
                         return;
                     }
                     lastId = entries.get(entries.size() - 1).get(0).toString();
+                    // a full batch says more is waiting (a starting instance catching up): read on at once
+                    boolean more = entries.size() >= READ_BATCH;
                     indexer.execute(() -> {
                         try {
                             for (Response entry : entries) {
@@ -79,6 +82,9 @@ final class SemanticFeed {
                             }
                         } finally {
                             reading.set(false);
+                            if (more) {
+                                vertx.runOnContext(v -> follow(indexer, receiver));
+                            }
                         }
                     });
                 });

@@ -147,6 +147,15 @@ class ExactCacheTest {
     }
 
     @Test
+    void answersThatCallToolsAreNotStoredUnlessTheRouteSaysSo() {
+        upstream.reset(Answer.json(200, Recorded.text("openai", "completion-tool-calls.json")));
+
+        assertThat(cacheHeader(post(chat("call a tool")))).isEqualTo("miss");
+        assertThat(cacheHeader(post(chat("call a tool")))).isEqualTo("miss");
+        assertThat(upstream.requestCount()).isEqualTo(2);
+    }
+
+    @Test
     void aStreamCutMidwayIsNotStored() {
         String body = chat("a cut stream").replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\"");
         upstream.then(new StreamScript().events(STREAM.subList(0, 3)).cut());
