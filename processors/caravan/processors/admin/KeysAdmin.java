@@ -30,9 +30,10 @@ import org.apache.camel.Exchange;
 public final class KeysAdmin {
 
     static final Set<String> CREATE_FIELDS = Set.of("name", "tenant", "team", "user", "models", "rpm", "tpm",
-            "max_parallel", "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata");
+            "max_parallel", "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata",
+            "cache_control");
     static final Set<String> PATCH_FIELDS = Set.of("name", "team", "user", "models", "rpm", "tpm", "max_parallel",
-            "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata");
+            "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata", "cache_control");
 
     private final KeyStore store;
     private final KeyRegistry registry;
@@ -60,7 +61,7 @@ public final class KeysAdmin {
         VirtualKey key = new VirtualKey(KeySecrets.newId(), digest.apply(secret), KeySecrets.shown(secret),
                 fields.text("name"), tenant, fields.text("team"), fields.text("user"), fields.names("models"),
                 limits(fields, Limits.NONE), budget(fields, Budget.NONE), expiry(fields, null, now),
-                metadata(fields, null), now, now, null);
+                metadata(fields, null), now, now, null, cacheControl(fields, true));
         String actor = AdminOperation.actor(exchange);
         store.ensureTenant(tenant, now, actor);
         store.insertKey(key, actor);
@@ -98,7 +99,8 @@ public final class KeysAdmin {
                 fields.has("user") ? fields.text("user") : key.user(),
                 fields.has("models") ? fields.names("models") : key.models(),
                 limits(fields, key.limits()), budget(fields, key.budget()), expiry(fields, key.expiresAt(), now),
-                metadata(fields, key.metadata()), key.createdAt(), now, key.revokedAt());
+                metadata(fields, key.metadata()), key.createdAt(), now, key.revokedAt(),
+                cacheControl(fields, key.cacheControl()));
         if (!store.updateKey(changed, AdminOperation.actor(exchange))) {
             throw unknown(key.id());
         }
@@ -141,11 +143,18 @@ public final class KeysAdmin {
         AdminJson.budget(json, key.budget(), budgets.spentNow(Budgets.account("key", key.id(), key.budget(), now)), now);
         json.put("expires_at", AdminJson.time(key.expiresAt()));
         json.set("metadata", key.metadata() == null ? Json.MAPPER.createObjectNode() : key.metadata());
+        json.put("cache_control", key.cacheControl());
         json.put("status", key.revokedAt() != null ? "revoked" : key.live(now) ? "active" : "expired");
         json.put("created_at", AdminJson.time(key.createdAt()));
         json.put("updated_at", AdminJson.time(key.updatedAt()));
         json.put("revoked_at", AdminJson.time(key.revokedAt()));
         return json;
+    }
+
+    /** Whether the key's calls may steer the response cache; {@code null} (or absent) keeps {@code current}. */
+    private static boolean cacheControl(AdminFields fields, boolean current) {
+        Boolean given = fields.flag("cache_control");
+        return given == null ? current : given;
     }
 
     static Limits limits(AdminFields fields, Limits current) {

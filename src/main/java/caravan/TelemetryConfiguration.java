@@ -68,7 +68,7 @@ public final class TelemetryConfiguration implements CamelConfiguration {
         }
         // the recorder runs whatever GATEWAY_METRICS says: other listeners (the mirror ledger, the usage
         // ledger) subscribe to it too
-        CallRecorder recorder = new CallRecorder();
+        CallRecorder recorder = new CallRecorder(registry.lookupByNameAndType("prices", caravan.catalog.Prices.class));
         registry.bind("callRecorder", recorder);
         if (counting) {
             recorder.subscribe(metrics).subscribe(stats);

@@ -24,8 +24,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param latencyUs    the whole call, arrival to the end of the answer, microseconds
  * @param ttfcUs       to the first streamed chunk, microseconds; null for whole answers
  * @param overheadUs   the gateway's own time (upstream waits excluded), microseconds
- * @param cacheOutcome null until a response cache exists
+ * @param cacheOutcome what the response cache did ({@code hit}, {@code semantic-hit}, {@code miss}, {@code bypass});
+ *                     null when the route has no cache step
  * @param guardrailOutcome null until guardrails report per call
+ * @param costSavedUsd  on a cache hit, what the answer it replayed cost when it was produced (its own cost is 0)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record LedgerRecord(String requestId, long timeMs, String traceId, String tenant, String team, String keyId,
@@ -33,7 +35,8 @@ public record LedgerRecord(String requestId, long timeMs, String traceId, String
                            String provider, String model, String requestedModel, int attempts, int status,
                            String errorType, boolean stream, long inputTokens, long outputTokens, long cacheReadTokens,
                            long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, BigDecimal costUsd,
-                           long latencyUs, Long ttfcUs, long overheadUs, String cacheOutcome, String guardrailOutcome) {
+                           long latencyUs, Long ttfcUs, long overheadUs, String cacheOutcome, String guardrailOutcome,
+                           BigDecimal costSavedUsd) {
 
     /** The longest text most columns hold ({@code VARCHAR(255)}); longer values are cut, not refused. */
     static final int TEXT = 255;
@@ -61,7 +64,8 @@ public record LedgerRecord(String requestId, long timeMs, String traceId, String
                 clip(call.errorType(), TEXT), call.stream(), usage.inputTokens(), usage.outputTokens(),
                 usage.cacheReadTokens(), usage.cacheWriteTokens(), usage.reasoningTokens(),
                 call.usageEstimated(), call.costUsd(), call.durationNanos() / 1000, call.ttfcNanos() < 0 ? null : call.ttfcNanos() / 1000,
-                call.overheadNanos() / 1000, null, null);
+                call.overheadNanos() / 1000, call.cache() == null ? null : call.cache().outcome(), null,
+                call.cache() != null && call.cache().hit() ? call.costSavedUsd() : null);
     }
 
     /** The text as a column of {@code max} characters holds it: without NUL, cut at a character boundary. */

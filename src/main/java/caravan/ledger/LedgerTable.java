@@ -25,7 +25,7 @@ public final class LedgerTable {
     static final String COLUMNS = "request_id, time_ms, trace_id, tenant, team, key_id, user_id, session_id, task_id,"
             + " endpoint, route, provider, model, requested_model, attempts, status, error_type, stream, input_tokens,"
             + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_usd,"
-            + " latency_us, ttfc_us, overhead_us, cache_outcome, guardrail_outcome";
+            + " latency_us, ttfc_us, overhead_us, cache_outcome, guardrail_outcome, cost_saved_usd";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
     /** Rows per INSERT: one round trip each (3 000 parameters; PostgreSQL allows 32 767). */
     private static final int ROWS_PER_STATEMENT = 100;
@@ -150,6 +150,8 @@ public final class LedgerTable {
         statement.setLong(++i, row.overheadUs());
         statement.setString(++i, row.cacheOutcome());
         statement.setString(++i, row.guardrailOutcome());
+        BigDecimal saved = row.costSavedUsd();
+        statement.setBigDecimal(++i, saved == null ? null : saved.setScale(USD_SCALE, RoundingMode.HALF_UP));
         return i;
     }
 

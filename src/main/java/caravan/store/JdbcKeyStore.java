@@ -60,7 +60,8 @@ public final class JdbcKeyStore implements KeyStore {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String KEY_FIELDS = "digest, prefix, name, tenant_id, team, user_id, models, rpm, tpm, max_parallel,"
-            + " user_rpm, user_tpm, budget_usd, budget_period, expires_at, metadata, created_at, updated_at, revoked_at";
+            + " user_rpm, user_tpm, budget_usd, budget_period, expires_at, metadata, created_at, updated_at, revoked_at,"
+            + " cache_control";
     private static final String TENANT_FIELDS = "rpm, tpm, max_parallel, user_rpm, user_tpm, budget_usd, budget_period,"
             + " providers, metadata, created_at, updated_at";
 
@@ -327,6 +328,7 @@ public final class JdbcKeyStore implements KeyStore {
         setInstant(statement, ++i, key.createdAt());
         setInstant(statement, ++i, key.updatedAt());
         setInstant(statement, ++i, key.revokedAt());
+        statement.setBoolean(++i, key.cacheControl());
         statement.setString(++i, key.id());
     }
 
@@ -336,7 +338,7 @@ public final class JdbcKeyStore implements KeyStore {
                 row.getString("tenant_id"), row.getString("team"), row.getString("user_id"),
                 readJson(row.getString("models"), STRING_LIST, "key " + id), limits(row), budget(row),
                 instant(row, "expires_at"), metadata(row, "key " + id), instant(row, "created_at"),
-                instant(row, "updated_at"), instant(row, "revoked_at"));
+                instant(row, "updated_at"), instant(row, "revoked_at"), row.getBoolean("cache_control"));
     }
 
     /** Binds {@link #TENANT_FIELDS} in order, then the id. */

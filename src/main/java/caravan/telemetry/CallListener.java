@@ -24,6 +24,10 @@ public interface CallListener {
     default void onRejection(String reason, String tenant) {
     }
 
+    /** The shared response cache (Redis) failed an operation ({@code get}, {@code put}); the embedded cache served it. */
+    default void onCacheFallback(String operation) {
+    }
+
     /** A post-check or guardrail judged an answer. */
     default void onGuardrail(String guardrail, String route, boolean passed) {
     }

@@ -1,9 +1,14 @@
 package caravan.telemetry;
 
+import java.math.BigDecimal;
+
+import caravan.catalog.Prices;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import caravan.api.CacheOutcome;
 import caravan.api.CallContext;
 import caravan.api.ChatResponse;
 import caravan.api.GatewayException;
@@ -23,10 +28,16 @@ public final class CallRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
 
     private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
+    /** Prices what a cache hit saved; null where nothing is priced (unit tests of single parts). */
+    private final Prices prices;
+
+    public CallRecorder(Prices prices) {
+        this.prices = prices;
+    }
 
     /** A recorder nobody listens to yet (unit tests of single parts). */
     public static CallRecorder detached() {
-        return new CallRecorder();
+        return new CallRecorder(null);
     }
 
     public CallRecorder subscribe(CallListener listener) {
@@ -60,6 +71,17 @@ public final class CallRecorder {
      */
     public CallRecord callEnded(CallContext call, String route, String tenant, String keyId, String requestedModel, boolean stream,
                                 int status, GatewayException error) {
+        return callEnded(call, route, tenant, keyId, requestedModel, stream, status, error, null);
+    }
+
+    /**
+     * The call's answer has ended: the call as the client met it, told once.
+     *
+     * @param status the HTTP status the client got; 0 when it got none (it went away first)
+     * @param cache  what the response cache did for it, or null when the route has no cache step
+     */
+    public CallRecord callEnded(CallContext call, String route, String tenant, String keyId, String requestedModel, boolean stream,
+                                int status, GatewayException error, CacheOutcome cache) {
         List<CallContext.Attempt> attempts = call.attempts();
         String[] attempted = new String[attempts.size()];
         for (int i = 0; i < attempted.length; i++) {
@@ -74,7 +96,10 @@ public final class CallRecorder {
                 error == null ? null : (error.code() != null ? error.code() : error.type()),
                 error == null ? null : error.getMessage(),
                 System.nanoTime() - call.receivedAtNanos(), firstChunkAt == 0 ? -1 : firstChunkAt - call.receivedAtNanos(),
-                call.overheadNanos(), paid, paid != null && paid.estimated(), call.paidCostUsd());
+                call.overheadNanos(), paid, paid != null && paid.estimated(), call.paidCostUsd(), cache,
+                // a hit's answer priced as when it was produced: what the provider call it replaced would have cost
+                cache != null && cache.hit() && cache.usage() != null && prices != null
+                        ? prices.cost(cache.provider(), cache.model(), cache.usage()) : BigDecimal.ZERO);
         tell("a call", listener -> listener.onCall(record));
         return record;
     }
@@ -85,6 +110,11 @@ public final class CallRecorder {
 
     public void onMirror(MirrorOutcome outcome) {
         tell("a mirror outcome", listener -> listener.onMirror(outcome));
+    }
+
+    /** A shared-cache operation ({@code get}, {@code put}) failed and the embedded cache served it. */
+    public void onCacheFallback(String operation) {
+        tell("a cache fallback", listener -> listener.onCacheFallback(operation));
     }
 
     public void onGuardrail(String guardrail, String route, boolean passed) {

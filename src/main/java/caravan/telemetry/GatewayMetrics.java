@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import caravan.api.CacheOutcome;
 import caravan.api.Usage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -46,6 +47,8 @@ public final class GatewayMetrics implements CallListener {
     private final MetricLabels labels;
     private final Map<CallKey, CallMeters> callMeters = new ConcurrentHashMap<>();
     private final Map<AttemptKey, AttemptMeters> attemptMeters = new ConcurrentHashMap<>();
+    /** One counter per cache outcome and mode (at most 4 x 3), made on first use. */
+    private final Map<String, Counter> cacheCounters = new ConcurrentHashMap<>();
 
     /** @param labels what each label may say: series are only ever made for values the gateway knows */
     public GatewayMetrics(MeterRegistry registry, MetricLabels labels) {
@@ -146,6 +149,13 @@ public final class GatewayMetrics implements CallListener {
         }
         if (call.attempted().size() > 1) {
             countRetriesAndFallbacks(call);
+        }
+        CacheOutcome cache = call.cache();
+        if (cache != null) {
+            cacheCounters.computeIfAbsent(cache.outcome() + "/" + cache.mode(), key -> Counter.builder(METRIC_CACHE_REQUESTS)
+                    .description("Model calls by what the response cache did: hit, semantic-hit, miss, bypass; by cache mode")
+                    .tags(TAG_OUTCOME, cache.outcome(), TAG_MODE, cache.mode())
+                    .register(registry)).increment();
         }
     }
 
@@ -279,6 +289,14 @@ public final class GatewayMetrics implements CallListener {
                 .description("Calls refused before any provider was called (rate limits, budgets), and calls let "
                         + "through or refused while the limit store was down, by tenant and reason")
                 .tags(TAG_TENANT, labels.tenant(tenant), TAG_REASON, reason)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void onCacheFallback(String operation) {
+        Counter.builder(METRIC_CACHE_FALLBACKS)
+                .description("Shared response cache (Redis) operations that failed and were served by the embedded cache")
+                .tags(TAG_OPERATION, operation)
                 .register(registry).increment();
     }
 

@@ -94,6 +94,16 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
         if (call.usage() != null && call.costUsd() != null) {
             otel.setAttribute(COST_USD, call.costUsd().doubleValue());
         }
+        if (call.cache() != null) {
+            otel.setAttribute(CARAVAN_CACHE_OUTCOME, call.cache().outcome());
+            otel.setAttribute(CARAVAN_CACHE_KIND, call.cache().mode());
+            if (!Double.isNaN(call.cache().similarity())) {
+                otel.setAttribute(CARAVAN_CACHE_SIMILARITY, call.cache().similarity());
+            }
+            if (call.cache().hit() && call.costSavedUsd() != null) {
+                otel.setAttribute(CARAVAN_CACHE_COST_SAVED_USD, call.costSavedUsd().doubleValue());
+            }
+        }
         if (call.failed()) {
             span.setTag(ERROR_TYPE, call.errorType());
             // 4xx are the caller's errors, not the server span's (HTTP semantic conventions)

@@ -33,6 +33,9 @@ public final class LiveStats implements CallListener {
     private long requests;
     private long errors;
     private long fallbacks;
+    private long cacheLookups;
+    private long cacheHits;
+    private double costSavedUsd;
     private long guardrailChecks;
     private long guardrailBlocks;
     private long inputTokens;
@@ -65,6 +68,13 @@ public final class LiveStats implements CallListener {
             inputTokens += usage.inputTokens();
             outputTokens += usage.outputTokens();
             costUsd += dollars(call);
+        }
+        if (call.cache() != null && call.cache().result() != caravan.api.CacheOutcome.Result.BYPASS) {
+            cacheLookups++;
+            if (call.cache().hit()) {
+                cacheHits++;
+                costSavedUsd += call.costSavedUsd() == null ? 0 : call.costSavedUsd().doubleValue();
+            }
         }
         recent.addFirst(call);
         if (recent.size() > recentSize) {
@@ -127,10 +137,11 @@ public final class LiveStats implements CallListener {
         totals.put("errors", errors);
         totals.put("fallbacks", fallbacks);
         ratio(totals, "fallbackRate", fallbacks, requests);
-        // no cache yet: lookups stay 0 and the rate null, which the page shows as "no cache configured"
-        totals.put("cacheLookups", 0);
-        totals.put("cacheHits", 0);
-        totals.putNull("cacheHitRate");
+        // lookups the cache made (bypasses are none); with no lookup the rate is null: "no cache configured"
+        totals.put("cacheLookups", cacheLookups);
+        totals.put("cacheHits", cacheHits);
+        ratio(totals, "cacheHitRate", cacheHits, cacheLookups);
+        totals.put("cacheCostSavedUsd", costSavedUsd);
         totals.put("guardrailChecks", guardrailChecks);
         totals.put("guardrailBlocks", guardrailBlocks);
         ratio(totals, "guardrailBlockRate", guardrailBlocks, guardrailChecks);
@@ -184,6 +195,7 @@ public final class LiveStats implements CallListener {
             row.putNull("costUsd");
         }
         row.put("error", call.errorMessage());
+        row.put("cache", call.cache() == null ? null : call.cache().outcome());
     }
 
     /** The figures here are sums for a page: an unpriced call (cost unknown) adds no dollars. */

@@ -64,9 +64,14 @@ public final class TelemetryNames {
     public static final String CARAVAN_STREAM = "caravan.stream";
     public static final String CARAVAN_PROVIDER = "caravan.provider";
     public static final String CARAVAN_MODEL = "caravan.model";
-    /** hit, miss, bypass: set by the cache lookup span when caching lands. */
+    /** hit, semantic-hit, miss, bypass: on the cache lookup span and the request span. */
     public static final String CARAVAN_CACHE_OUTCOME = "caravan.cache.outcome";
+    /** The cache mode that applied: off, exact, semantic. */
     public static final String CARAVAN_CACHE_KIND = "caravan.cache.kind";
+    /** A semantic hit's cosine similarity (0 to 1). */
+    public static final String CARAVAN_CACHE_SIMILARITY = "caravan.cache.similarity";
+    /** What the cache saved a hit: the list-price cost of the replayed answer's usage. */
+    public static final String CARAVAN_CACHE_COST_SAVED_USD = "caravan.cache.cost_saved_usd";
     /** pass, fail, redacted: one per guardrail span, and a summary on the request span. */
     public static final String CARAVAN_GUARDRAIL_NAME = "caravan.guardrail.name";
     public static final String CARAVAN_GUARDRAIL_OUTCOME = "caravan.guardrail.outcome";
@@ -93,8 +98,10 @@ public final class TelemetryNames {
     public static final String METRIC_MIRROR_REQUESTS = "caravan.mirror.requests";
     public static final String METRIC_MIRROR_DIVERGENCE = "caravan.mirror.divergence";
     public static final String METRIC_GUARDRAIL_CHECKS = "caravan.guardrail.checks";
-    /** For the cache (tags kind, outcome): registered when it lands. */
-    public static final String METRIC_CACHE_LOOKUPS = "caravan.cache.lookups";
+    /** Model calls by what the response cache did (tags outcome: hit, semantic-hit, miss, bypass; mode: off, exact, semantic). */
+    public static final String METRIC_CACHE_REQUESTS = "caravan.cache.requests";
+    /** Shared-cache (Redis) operations the embedded cache served instead (tag operation). */
+    public static final String METRIC_CACHE_FALLBACKS = "caravan.cache.fallbacks";
     /** Calls refused before any provider was called, by tenant and reason (rpm_limit, budget_exceeded, ...). */
     public static final String METRIC_RATE_LIMITED = "caravan.rate_limited";
 
@@ -111,6 +118,8 @@ public final class TelemetryNames {
     public static final String TAG_GUARDRAIL = "guardrail";
     public static final String TAG_KIND = "kind";
     public static final String TAG_REASON = "reason";
+    public static final String TAG_MODE = "mode";
+    public static final String TAG_OPERATION = "operation";
 
     /**
      * The {@code gen_ai.provider.name} of an attempt: the one its provider endpoint's codec (or route) gave,

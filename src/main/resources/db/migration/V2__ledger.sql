@@ -33,7 +33,8 @@ CREATE TABLE usage_ledger (
     ttfc_us            BIGINT,
     overhead_us        BIGINT          NOT NULL,
     cache_outcome      VARCHAR(32),
-    guardrail_outcome  VARCHAR(255)
+    guardrail_outcome  VARCHAR(255),
+    cost_saved_usd     NUMERIC(24, 12)
 );
 
 -- Every query names a time range; a virtual key reads only its own rows.

@@ -24,7 +24,7 @@ class LedgerJournalTest {
     static LedgerRecord record(String id) {
         return new LedgerRecord(id, 1_767_225_600_000L, "4bf92f3577b34da6a3ce929d0e0e4736", "acme", "search", "key_1",
                 "alice", "s-1", "t-1", "/v1/messages", "support", "anthropic", "claude-haiku-4-5", "support", 2, 200, null,
-                true, 100, 20, 30, 5, 7, false, new BigDecimal("0.000012345678"), 812_400, 120_000L, 1_200, null, null);
+                true, 100, 20, 30, 5, 7, false, new BigDecimal("0.000012345678"), 812_400, 120_000L, 1_200, "hit", null, new BigDecimal("0.0000042"));
     }
 
     @Test

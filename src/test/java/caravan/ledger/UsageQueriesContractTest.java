@@ -111,7 +111,7 @@ abstract class UsageQueriesContractTest {
                             BigDecimal cost, String error, String task) {
         return new LedgerRecord(id, Instant.parse(time).toEpochMilli(), null, tenant, team, keyId, null, null, task,
                 "/v1/chat/completions", route, provider, model, provider + "/" + model, 1, error == null ? 200 : 502,
-                error, false, in, out, cacheRead, 0, reasoning, false, cost, latencyMs * 1000, null, 1000, null, null);
+                error, false, in, out, cacheRead, 0, reasoning, false, cost, latencyMs * 1000, null, 1000, null, null, null);
     }
 
     JsonNode usage(String query) {

@@ -123,7 +123,7 @@ class DashboardStatsTest {
     private static LedgerRecord ledgerRow(String id, long timeMs, BigDecimal cost) {
         return new LedgerRecord(id, timeMs, null, "earlier-tenant", null, null, null, null, null, "/v1/chat/completions",
                 null, "openai", "gpt-4o-mini", "openai/gpt-4o-mini", 1, 200, null, false, 1000, 100, 0, 0, 0, false, cost,
-                100_000, null, 1_000, null, null);
+                100_000, null, 1_000, null, null, null);
     }
 
     @Test

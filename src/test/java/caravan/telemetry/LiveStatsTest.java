@@ -68,7 +68,7 @@ class LiveStatsTest {
 
         stats.onCall(new CallRecord("r1", clock.millis(), "/v1/chat/completions", "support", "default", null, "support",
                 "vllm", "llama", List.of("openai/gpt-4o", "vllm/llama"), false, 200, null, null, 1_000_000, -1, 10_000,
-                new Usage(1, 1, 0, 0, 0), false, BigDecimal.ZERO));
+                new Usage(1, 1, 0, 0, 0), false, BigDecimal.ZERO, null, BigDecimal.ZERO));
         stats.onCall(call("openai", "gpt-4o", 1_000_000, null));
         stats.onGuardrail("json_answer", "support", false);
         stats.onGuardrail("json_answer", "support", true);
@@ -81,7 +81,7 @@ class LiveStatsTest {
         return new CallRecord("id-" + nanos, clock.millis(), "/v1/chat/completions", null, "default", null, provider + "/" + model,
                 provider, model, List.of(provider + "/" + model), false, error == null ? 200 : 429, error,
                 error == null ? null : "slow down", nanos, -1, 100_000, error == null ? new Usage(10, 5, 0, 0, 0) : null,
-                false, error == null ? new BigDecimal("0.001") : BigDecimal.ZERO);
+                false, error == null ? new BigDecimal("0.001") : BigDecimal.ZERO, null, BigDecimal.ZERO);
     }
 
     private static final class MutableClock extends Clock {
