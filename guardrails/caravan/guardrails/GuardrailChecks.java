@@ -95,15 +95,16 @@ public final class GuardrailChecks {
     }
 
     /**
-     * The post stage at the edge, on a whole answer (a stream was checked as it passed): checks it, rewrites it
-     * when redacted, and restores the placeholders of a reversible redaction for the client.
+     * The post stage at the edge, on a whole answer (a stream was checked as it passed): checks it, and rewrites
+     * it when redacted. Placeholders stay: {@link #restore} puts the caller's values back, after the cache has
+     * kept the answer as checked.
      */
     public CompletableFuture<Void> post(Exchange exchange) {
         ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
         if (request.stream()) {
             return CompletableFuture.completedFuture(null);
         }
-        return checkAnswer(exchange, atEdge(exchange, Stage.POST)).thenRun(() -> restore(exchange));
+        return checkAnswer(exchange, atEdge(exchange, Stage.POST));
     }
 
     /** The post stage of {@code steps} over the call's whole answer. */
@@ -122,7 +123,11 @@ public final class GuardrailChecks {
                 });
     }
 
-    private static void restore(Exchange exchange) {
+    /**
+     * Puts the values a reversible redaction replaced back into a whole answer, for this caller only (an answer
+     * from the cache carries placeholders, never another caller's values). A stream is restored as it passes.
+     */
+    public void restore(Exchange exchange) {
         RedactionVault vault = exchange.getVariable(Variables.REDACTIONS, RedactionVault.class);
         ChatResponse response = exchange.getVariable(Variables.RESPONSE, ChatResponse.class);
         if (vault == null || vault.isEmpty() || response == null) {

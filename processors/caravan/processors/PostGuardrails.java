@@ -9,9 +9,9 @@ import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
  * The {@code postGuardrails} step: the whole answer checked by the call's post-stage guardrails before the
- * client gets it (blocked, failed as unusable, warned, or redacted), then the placeholders of a reversible
- * redaction restored for the client. A streamed answer was checked chunk by chunk as it passed (see
- * {@link PreGuardrails}); nothing is left to do for it here.
+ * client (or the cache) gets it: blocked, failed as unusable, warned, or redacted. The placeholders of a
+ * reversible redaction stay until {@link RestoreRedactions}. A streamed answer was checked chunk by chunk as
+ * it passed (see {@link PreGuardrails}); nothing is left to do for it here.
  */
 public final class PostGuardrails extends AsyncProcessorSupport implements AsyncProcessor {
 

@@ -4,13 +4,17 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
+import caravan.api.AnswerTokens;
 import caravan.api.CallContext;
+import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
 import caravan.api.ClientStream;
 import caravan.api.GatewayException;
+import caravan.api.UsageEstimate;
 import caravan.api.Variables;
 import caravan.net.BodyCollector;
 import io.vertx.core.AsyncResult;
@@ -31,8 +35,10 @@ import org.apache.camel.Exchange;
  * {@link ClientStream}, pausing the upstream while the client reads slower, and cancelled when the
  * client goes away. Failures become {@link GatewayException}s: refused or broken connections 502,
  * timeouts 504, upstream errors as the codec maps them; after the first streamed byte, an error event.
- * Whatever usage arrived is kept in {@code usage}, a cut stream's too: it was paid for. The wait for the
- * provider is the call's upstream time ({@link CallContext#upstreamStarted}), never past its deadline.
+ * Whatever usage arrived is kept in {@code usage}, a cut stream's too: it was paid for; an answer whose
+ * provider reported none is counted by the gateway ({@link UsageEstimate}), every streamed chunk being
+ * counted as it passes. The wait for the provider is the call's upstream time
+ * ({@link CallContext#upstreamStarted}), never past its deadline.
  */
 final class UpstreamCall {
 
@@ -60,6 +66,8 @@ final class UpstreamCall {
     private long idleTimer = -1;
     private volatile long lastChunkAt;
     private StreamDecoder decoder;
+    /** What the stream's chunks wrote, counted as they pass: the output when the provider reports none. */
+    private AnswerTokens streamed;
 
     UpstreamCall(Exchange exchange, AsyncCallback callback, CallContext call, ClientStream client, ProviderCodec codec,
                  String upstreamModel, UpstreamSettings account, long timeoutMs, Vertx vertx) {
@@ -149,7 +157,7 @@ final class UpstreamCall {
         try {
             ChatResponse decoded = codec.decodeResponse(body.result(), upstreamModel);
             exchange.setVariable(Variables.RESPONSE, decoded);
-            exchange.setVariable(Variables.USAGE, decoded.usage());
+            exchange.setVariable(Variables.USAGE, UsageEstimate.ofWhole(chatRequest(), decoded));
             succeed();
         } catch (GatewayException e) {
             fail(e);
@@ -157,7 +165,13 @@ final class UpstreamCall {
     }
 
     private void relayStream(HttpClientResponse response) {
-        decoder = codec.newStreamDecoder(exchange.getVariable(Variables.REQUEST, ChatRequest.class), upstreamModel);
+        decoder = codec.newStreamDecoder(chatRequest(), upstreamModel);
+        streamed = new AnswerTokens();
+        // the client first: counting never delays a chunk
+        Consumer<ChatChunk> relay = chunk -> {
+            client.sendChunk(chunk);
+            streamed.add(chunk);
+        };
         lastChunkAt = System.nanoTime();
         watchForSilence();
         response.handler(bytes -> {
@@ -166,7 +180,7 @@ final class UpstreamCall {
             }
             lastChunkAt = System.nanoTime();
             try {
-                decoder.decode(BodyCollector.bytesOf(bytes), client::sendChunk);
+                decoder.decode(BodyCollector.bytesOf(bytes), relay);
             } catch (GatewayException e) {
                 failStream(e);
                 return;
@@ -179,7 +193,7 @@ final class UpstreamCall {
         response.exceptionHandler(t -> failStream(toGatewayException(t)));
         response.endHandler(v -> {
             try {
-                decoder.finish(client::sendChunk);
+                decoder.finish(relay);
             } catch (GatewayException e) {
                 failStream(e);
                 return;
@@ -189,9 +203,7 @@ final class UpstreamCall {
                         "The stream from provider '" + provider + "' ended before the answer was complete.", null));
                 return;
             }
-            if (decoder.usage() != null) {
-                exchange.setVariable(Variables.USAGE, decoder.usage());
-            }
+            exchange.setVariable(Variables.USAGE, UsageEstimate.ofStream(chatRequest(), decoder.usage(), true, streamed));
             if (completed.compareAndSet(false, true)) {
                 finishTiming();
                 client.completeStream(decoder.usage());
@@ -227,10 +239,7 @@ final class UpstreamCall {
             return;
         }
         finishTiming();
-        // what arrived before the cut was paid for
-        if (decoder != null && decoder.usage() != null) {
-            exchange.setVariable(Variables.USAGE, decoder.usage());
-        }
+        keepCutStreamUsage();
         if (client.committed()) {
             client.failStream(error);
         }
@@ -244,15 +253,28 @@ final class UpstreamCall {
     private void cancelForGoneClient() {
         if (completed.compareAndSet(false, true)) {
             finishTiming();
-            if (decoder != null && decoder.usage() != null) {
-                exchange.setVariable(Variables.USAGE, decoder.usage());
-            }
+            keepCutStreamUsage();
             if (request != null) {
                 request.reset();
             }
             exchange.setException(ClientGoneException.INSTANCE);
             callback.done(false);
         }
+    }
+
+    /**
+     * What a stream cut before its end used was paid for: the usage that arrived, completed by what the
+     * client got when the usage had not (yet) come. Nothing when the stream never started, or was cut
+     * before the provider sent anything of the answer.
+     */
+    private void keepCutStreamUsage() {
+        if (decoder != null) {
+            exchange.setVariable(Variables.USAGE, UsageEstimate.ofStream(chatRequest(), decoder.usage(), false, streamed));
+        }
+    }
+
+    private ChatRequest chatRequest() {
+        return exchange.getVariable(Variables.REQUEST, ChatRequest.class);
     }
 
     private void succeed() {

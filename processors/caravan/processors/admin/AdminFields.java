@@ -63,6 +63,18 @@ final class AdminFields {
         return text.isEmpty() ? null : text;
     }
 
+    /** A true or false, or null when absent or null. */
+    Boolean flag(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw invalid(field, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     /**
      * The largest per-minute limit: a bucket refills continuously, and above this (about a billion a
      * second) the in-memory bucket cannot count finely enough.

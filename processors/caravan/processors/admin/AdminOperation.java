@@ -2,9 +2,12 @@ package caravan.processors.admin;
 
 import java.util.concurrent.CompletionException;
 
+import caravan.api.Caller;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.Json;
+import caravan.api.Variables;
+import caravan.audit.AuditEvent;
 import caravan.keys.StorePool;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.AsyncCallback;
@@ -29,8 +32,19 @@ public final class AdminOperation extends AsyncProcessorSupport {
         Answer run(Exchange exchange) throws Exception;
     }
 
-    /** A status and the JSON body that goes with it (null for none, as 204). */
-    public record Answer(int status, JsonNode body) {
+    /**
+     * A status and the body that goes with it: a JSON tree (null for none, as 204), or bytes already written
+     * in their own content type (a CSV export, a long list streamed without a tree).
+     */
+    public record Answer(int status, JsonNode body, String contentType, byte[] bytes) {
+
+        public Answer(int status, JsonNode body) {
+            this(status, body, null, null);
+        }
+
+        public static Answer written(int status, String contentType, byte[] bytes) {
+            return new Answer(status, null, contentType, bytes);
+        }
     }
 
     private final StorePool pool;
@@ -50,7 +64,10 @@ public final class AdminOperation extends AsyncProcessorSupport {
             } else {
                 Message message = exchange.getMessage();
                 message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
-                if (answer.body() != null) {
+                if (answer.bytes() != null) {
+                    message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+                    message.setBody(answer.bytes());
+                } else if (answer.body() != null) {
                     message.setHeader(Exchange.CONTENT_TYPE, "application/json");
                     try {
                         message.setBody(Json.MAPPER.writeValueAsBytes(answer.body()));
@@ -66,13 +83,18 @@ public final class AdminOperation extends AsyncProcessorSupport {
         return false;
     }
 
+    /** Who the audit log names for this request's changes: its virtual key's id, or {@code master}. */
+    static String actor(Exchange exchange) {
+        return AuditEvent.actorOf(exchange.getVariable(Variables.CALLER, Caller.class));
+    }
+
     /** The admin's own mistakes pass as they are; a store that fails or a full pool is a 503 (logged without values). */
     private static Throwable asGatewayError(Throwable failure) {
         if (failure instanceof GatewayException) {
             return failure;
         }
-        LOG.warn("An admin operation failed in the key store: {}", failure.getClass().getSimpleName());
+        LOG.warn("An admin operation failed in the store: {}", failure.getClass().getSimpleName());
         return new GatewayException(503, ErrorType.API, "store_unavailable", null,
-                "The key store cannot be reached right now. Try again shortly.", "1", null);
+                "The gateway's store cannot be reached right now. Try again shortly.", "1", null);
     }
 }

@@ -33,9 +33,10 @@ public final class KeysAdmin {
 
     static final Set<String> CREATE_FIELDS = Set.of("name", "tenant", "team", "user", "models", "rpm", "tpm",
             "max_parallel", "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata",
-            "guardrails");
+            "cache_control", "guardrails");
     static final Set<String> PATCH_FIELDS = Set.of("name", "team", "user", "models", "rpm", "tpm", "max_parallel",
-            "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata", "guardrails");
+            "user_rpm", "user_tpm", "budget_usd", "budget_period", "expires_at", "ttl_s", "metadata", "cache_control",
+            "guardrails");
 
     private final KeyStore store;
     private final KeyRegistry registry;
@@ -67,9 +68,11 @@ public final class KeysAdmin {
         VirtualKey key = new VirtualKey(KeySecrets.newId(), digest.apply(secret), KeySecrets.shown(secret),
                 fields.text("name"), tenant, fields.text("team"), fields.text("user"), fields.names("models"),
                 limits(fields, Limits.NONE), budget(fields, Budget.NONE), expiry(fields, null, now),
-                metadata(fields, null), now, now, null, fields.guardrails("guardrails", guardrailCheck));
-        store.ensureTenant(tenant, now);
-        store.insertKey(key);
+                metadata(fields, null), now, now, null, cacheControl(fields, true),
+                fields.guardrails("guardrails", guardrailCheck));
+        String actor = AdminOperation.actor(exchange);
+        store.ensureTenant(tenant, now, actor);
+        store.insertKey(key, actor);
         registry.reload();
         ObjectNode answer = describe(key, now);
         answer.put("key", secret);
@@ -105,8 +108,9 @@ public final class KeysAdmin {
                 fields.has("models") ? fields.names("models") : key.models(),
                 limits(fields, key.limits()), budget(fields, key.budget()), expiry(fields, key.expiresAt(), now),
                 metadata(fields, key.metadata()), key.createdAt(), now, key.revokedAt(),
+                cacheControl(fields, key.cacheControl()),
                 fields.has("guardrails") ? fields.guardrails("guardrails", guardrailCheck) : key.guardrails());
-        if (!store.updateKey(changed)) {
+        if (!store.updateKey(changed, AdminOperation.actor(exchange))) {
             throw unknown(key.id());
         }
         registry.reload();
@@ -116,7 +120,7 @@ public final class KeysAdmin {
     public AdminOperation.Answer revoke(Exchange exchange) {
         VirtualKey key = existing(exchange);
         Instant now = clock.instant();
-        store.revokeKey(key.id(), now);
+        store.revokeKey(key.id(), now, AdminOperation.actor(exchange));
         registry.reload();
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("id", key.id()).put("object", "virtual_key.deleted").put("deleted", true);
@@ -148,12 +152,19 @@ public final class KeysAdmin {
         AdminJson.budget(json, key.budget(), budgets.spentNow(Budgets.account("key", key.id(), key.budget(), now)), now);
         json.put("expires_at", AdminJson.time(key.expiresAt()));
         json.set("metadata", key.metadata() == null ? Json.MAPPER.createObjectNode() : key.metadata());
+        json.put("cache_control", key.cacheControl());
         json.set("guardrails", key.guardrails());
         json.put("status", key.revokedAt() != null ? "revoked" : key.live(now) ? "active" : "expired");
         json.put("created_at", AdminJson.time(key.createdAt()));
         json.put("updated_at", AdminJson.time(key.updatedAt()));
         json.put("revoked_at", AdminJson.time(key.revokedAt()));
         return json;
+    }
+
+    /** Whether the key's calls may steer the response cache; {@code null} (or absent) keeps {@code current}. */
+    private static boolean cacheControl(AdminFields fields, boolean current) {
+        Boolean given = fields.flag("cache_control");
+        return given == null ? current : given;
     }
 
     static Limits limits(AdminFields fields, Limits current) {

@@ -69,7 +69,7 @@ public final class TenantsAdmin {
             throw new GatewayException(409, caravan.api.ErrorType.INVALID_REQUEST, "tenant_exists", "id",
                     "A tenant with id '" + id + "' exists; PATCH /admin/tenants/" + id + " changes it.");
         }
-        store.insertTenant(tenant);
+        store.insertTenant(tenant, AdminOperation.actor(exchange));
         registry.reload();
         return new AdminOperation.Answer(201, describe(tenant, now));
     }
@@ -97,7 +97,7 @@ public final class TenantsAdmin {
                 KeysAdmin.budget(fields, tenant.budget()), providers(fields, tenant.providers(), exchange.getContext()),
                 KeysAdmin.metadata(fields, tenant.metadata()), tenant.createdAt(), now,
                 fields.has("guardrails") ? fields.guardrails("guardrails", guardrailCheck) : tenant.guardrails());
-        if (!store.updateTenant(changed)) {
+        if (!store.updateTenant(changed, AdminOperation.actor(exchange))) {
             throw unknown(tenant.id());
         }
         registry.reload();
@@ -106,7 +106,7 @@ public final class TenantsAdmin {
 
     public AdminOperation.Answer delete(Exchange exchange) {
         Tenant tenant = existing(exchange);
-        store.deleteTenant(tenant.id(), clock.instant());
+        store.deleteTenant(tenant.id(), clock.instant(), AdminOperation.actor(exchange));
         registry.reload();
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("id", tenant.id()).put("object", "tenant.deleted").put("deleted", true);

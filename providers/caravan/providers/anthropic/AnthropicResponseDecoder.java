@@ -56,7 +56,8 @@ final class AnthropicResponseDecoder {
             if (!content || parser.nextToken() != null) {
                 throw notAMessage();
             }
-            return ChatResponse.ofUpstreamAnswer(WireFormat.ANTHROPIC_MESSAGES, body, usage.usage(),
+            // a message without usage reports none (null), not zeros: the gateway then counts it itself
+            return ChatResponse.ofUpstreamAnswer(WireFormat.ANTHROPIC_MESSAGES, body, usage.reported() ? usage.usage() : null,
                     model == null || model.isEmpty() ? calledModel : model, () -> translate(body, calledModel, clock));
         } catch (IOException e) {
             throw notAMessage();

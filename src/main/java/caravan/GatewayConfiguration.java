@@ -5,14 +5,21 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
+import caravan.catalog.LiteLlmPrices;
 import caravan.catalog.ModelCatalog;
+import caravan.catalog.PriceList;
+import caravan.catalog.Prices;
 import caravan.edge.EdgeEngine;
 import caravan.edge.EdgeLimits;
 import caravan.edge.EdgeServer;
 import caravan.api.RequestIds;
+import caravan.audit.AuditChain;
+import caravan.audit.StateDigests;
 import caravan.processors.Authenticate;
 import caravan.processors.ListModels;
 import caravan.processors.ParseChatCompletion;
@@ -24,6 +31,7 @@ import caravan.processors.RequireMasterKey;
 import caravan.keys.KeyRegistry;
 import caravan.store.Database;
 import caravan.store.GatewaySecret;
+import caravan.store.JdbcAuditLog;
 import caravan.store.JdbcKeyStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -41,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * routes name ({@code ref: authenticate}, ...). Named in {@code application.properties}
  * ({@code camel.main.configuration-classes}), so any Camel Main with the gateway's jar configures the same
  * gateway. Settings come from {@code application.properties}, each overridable by its environment
- * variable; {@code gateway.home} is the folder a local {@code models.yaml} is read from (the working
- * directory by default).
+ * variable; {@code gateway.home} is the folder a local {@code models.yaml} (and a relative
+ * {@code GATEWAY_PRICES_FILE}) is read from (the working directory by default).
  */
 public final class GatewayConfiguration implements CamelConfiguration {
 
@@ -74,8 +82,12 @@ public final class GatewayConfiguration implements CamelConfiguration {
         // a context service starts before the routes; a port in use fails the whole start
         context.addService(server, true, true);
 
-        ModelCatalog catalog = readCatalog(workDir);
+        ModelCatalog packagedCatalog = packagedCatalog();
+        ModelCatalog localCatalog = localCatalog(workDir);
+        ModelCatalog catalog = localCatalog != null ? localCatalog : packagedCatalog;
         Registry registry = context.getRegistry();
+        registry.bind("prices", prices(localCatalog, packagedCatalog, workDir,
+                properties.resolveProperty("gateway.prices-file").orElse("").trim()));
         RequestIds requestIds = new RequestIds();
         context.setUuidGenerator(requestIds);
         registry.bind("requestIds", requestIds);
@@ -97,23 +109,33 @@ public final class GatewayConfiguration implements CamelConfiguration {
 
     /**
      * The keys and tenants: the H2 file database under {@code gateway.data-dir}, or PostgreSQL at
-     * {@code gateway.database-url}, migrated now; read whole into memory before the first request.
+     * {@code gateway.database-url}, migrated now; read whole into memory before the first request. The
+     * audit log lives in the same database, so each admin change is recorded in the transaction that makes it.
      */
     private static KeyRegistry openKeyStore(CamelContext context, Path workDir) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Path dataDir = workDir.resolve(properties.resolveProperty("gateway.data-dir").orElse("data")).normalize();
         GatewaySecret secret = GatewaySecret.load(properties.resolveProperty("gateway.secret-key").orElse(""), dataDir);
+        AuditChain chain = new AuditChain(auditKey(properties.resolveProperty("gateway.audit-key").orElse(""), secret));
         Database database = Database.open(properties.resolveProperty("gateway.database-url").orElse(""), dataDir);
-        JdbcKeyStore store = new JdbcKeyStore(database, secret);
+        JdbcAuditLog auditLog = new JdbcAuditLog(database, chain);
+        JdbcKeyStore store = new JdbcKeyStore(database, secret, auditLog, new StateDigests(chain::fingerprint));
         KeyRegistry keys = new KeyRegistry(store, secret::digest);
         keys.reload();
         LOG.info("{} virtual keys and {} tenants loaded", keys.keys().size(), keys.tenants().size());
         Registry registry = context.getRegistry();
+        registry.bind("dataDir", dataDir);
         registry.bind("database", database);
         registry.bind("gatewaySecret", secret);
         registry.bind("keyStore", store);
         registry.bind("keyRegistry", keys);
+        registry.bind("auditLog", auditLog);
         return keys;
+    }
+
+    /** {@code GATEWAY_AUDIT_KEY} when set; else a key derived from the gateway secret for the audit log alone. */
+    private static byte[] auditKey(String configured, GatewaySecret secret) {
+        return configured.isBlank() ? secret.auditKey() : GatewaySecret.decodeKey(configured, "GATEWAY_AUDIT_KEY");
     }
 
     /** README: "Limits and protections". */
@@ -149,15 +171,47 @@ public final class GatewayConfiguration implements CamelConfiguration {
         return "127.0.0.1";
     }
 
-    private static ModelCatalog readCatalog(Path workDir) throws IOException {
+    /** A {@code models.yaml} in the working directory, or null: it replaces the packaged catalog's names. */
+    private static ModelCatalog localCatalog(Path workDir) throws IOException {
         Path file = workDir.resolve("models.yaml");
-        if (Files.isRegularFile(file)) {
-            return ModelCatalog.read(Files.newInputStream(file));
-        }
+        return Files.isRegularFile(file) ? ModelCatalog.read(Files.newInputStream(file)) : null;
+    }
+
+    private static ModelCatalog packagedCatalog() {
         InputStream packaged = GatewayConfiguration.class.getResourceAsStream("/models.yaml");
         if (packaged == null) {
             throw new IllegalStateException("models.yaml is missing from the classpath");
         }
         return ModelCatalog.read(packaged);
+    }
+
+    /**
+     * Prices in layers (README: "Prices and counting"): the local {@code models.yaml}, the LiteLLM price
+     * file, the packaged catalog. A prices file that is set but cannot be read stops the start: costs
+     * silently falling back to other prices would be worse than no gateway.
+     */
+    static Prices prices(ModelCatalog local, ModelCatalog packaged, Path workDir, String pricesFile) throws IOException {
+        List<PriceList> layers = new ArrayList<>(3);
+        if (local != null) {
+            layers.add(local);
+        }
+        if (!pricesFile.isEmpty()) {
+            Path file = workDir.resolve(pricesFile).normalize();
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalStateException("GATEWAY_PRICES_FILE names " + file + ", which is not a readable file");
+            }
+            LiteLlmPrices litellm;
+            try {
+                litellm = LiteLlmPrices.read(Files.newInputStream(file));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("GATEWAY_PRICES_FILE " + file + " is not a LiteLLM price file: "
+                        + e.getMessage(), e);
+            }
+            LOG.info("Prices: {} models from {}{}", litellm.size(), file,
+                    local != null ? " (a local models.yaml wins over it)" : "");
+            layers.add(litellm);
+        }
+        layers.add(packaged);
+        return new Prices(layers);
     }
 }

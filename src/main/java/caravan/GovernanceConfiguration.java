@@ -1,9 +1,15 @@
 package caravan;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 
-import caravan.catalog.ModelCatalog;
+import caravan.audit.AuditLog;
+import caravan.audit.AuditQueue;
+import caravan.audit.RouteFileAudit;
+import caravan.catalog.Prices;
 import caravan.guardrails.GuardrailFactory;
 import caravan.guardrails.GuardrailsBeans;
 import caravan.keys.KeyRegistry;
@@ -13,18 +19,26 @@ import caravan.limits.Budgets;
 import caravan.limits.LimitStore;
 import caravan.limits.LimitStores;
 import caravan.limits.SpendLog;
+import caravan.ledger.LedgerTable;
+import caravan.ledger.UsageLedger;
+import caravan.ledger.UsageReport;
 import caravan.limits.UnbudgetedSpend;
 import caravan.processors.Admit;
+import caravan.processors.RecordUsage;
 import caravan.processors.ServeDashboardStats;
 import caravan.processors.Settle;
 import caravan.processors.admin.BudgetsOverview;
 import caravan.processors.admin.AdminOperation;
+import caravan.processors.admin.AuditAdmin;
 import caravan.processors.admin.KeysAdmin;
+import caravan.processors.admin.SpendOverview;
 import caravan.processors.admin.TenantsAdmin;
+import caravan.processors.admin.UsageReports;
 import caravan.store.Database;
 import caravan.store.GatewaySecret;
 import caravan.telemetry.CallRecorder;
 import caravan.telemetry.LiveStats;
+import caravan.telemetry.MetricLabels;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
@@ -37,11 +51,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds what the governance steps need: the limit store (in memory, or Redis at {@code gateway.redis-url}),
- * budgets priced with the model catalog, the {@code admit} and {@code settle} steps, and the admin API's
- * operations. Runs after {@link GatewayConfiguration} (the key store and Vert.x),
- * {@link TelemetryConfiguration} (the call recorder) and {@link GuardrailsConfiguration} (the guardrail factory
- * that checks a key's or tenant's guardrails). A context service keeps the in-memory view of keys
- * fresh, writes settled spend in batches, and flushes it and closes the stores when the gateway stops.
+ * budgets priced by the gateway's prices, the {@code admit}, {@code settle} and {@code recordUsage} steps,
+ * the usage ledger, the admin API's operations, and the audit of route and Kamelet files. Runs after
+ * {@link GatewayConfiguration} (the key store, the audit log and Vert.x), {@link TelemetryConfiguration}
+ * (the call recorder) and {@link GuardrailsConfiguration} (the guardrail factory that checks a key's or
+ * tenant's guardrails). A context service keeps the in-memory view of keys fresh, writes settled spend in
+ * batches, and flushes it, the usage ledger and the waiting audit records and closes the stores when the
+ * gateway stops.
  */
 public final class GovernanceConfiguration implements CamelConfiguration {
 
@@ -56,7 +72,6 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         KeyRegistry keys = registry.lookupByNameAndType("keyRegistry", KeyRegistry.class);
         GatewaySecret secret = registry.lookupByNameAndType("gatewaySecret", GatewaySecret.class);
         Vertx vertx = registry.lookupByNameAndType("vertx", Vertx.class);
-        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
         CallRecorder recorder = registry.lookupByNameAndType("callRecorder", CallRecorder.class);
 
         long redisTimeout = Long.parseLong(properties.resolveProperty("gateway.redis-timeout-ms").orElse("250").trim());
@@ -71,7 +86,8 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         }
         LOG.info("Rate limits and budgets: {} store, failing {} when it cannot be reached", limits.kind(), onStoreDown);
         SpendLog spendLog = new SpendLog(keyStore);
-        Budgets budgets = new Budgets(limits, keyStore, spendLog, database::submit, catalog);
+        Budgets budgets = new Budgets(limits, keyStore, spendLog, database::submit,
+                registry.lookupByNameAndType("prices", Prices.class));
         Admissions admissions = new Admissions(limits, budgets, onStoreDown.equals("open"),
                 Long.parseLong(properties.resolveProperty("gateway.default-max-output-tokens").orElse("4096").trim()),
                 recorder::onRejection);
@@ -99,33 +115,89 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         registry.bind("updateTenant", new AdminOperation(database::submit, tenantsAdmin::update));
         registry.bind("deleteTenant", new AdminOperation(database::submit, tenantsAdmin::delete));
 
+        AuditLog auditLog = registry.lookupByNameAndType("auditLog", AuditLog.class);
+        AuditAdmin auditAdmin = new AuditAdmin(auditLog);
+        registry.bind("listAudit", new AdminOperation(database::submit, auditAdmin::list));
+        registry.bind("verifyAudit", new AdminOperation(database::submit, auditAdmin::verify));
+        AuditQueue fileEvents = new AuditQueue(auditLog, database::submit);
+        RouteFileAudit routeFiles = new RouteFileAudit(context, fileEvents,
+                Path.of(properties.resolveProperty("gateway.home").orElse("")), clock);
+        context.addStartupListener(routeFiles);
+        // the kamelet component takes the one RouteTemplateLoaderListener in the registry (an autowired option)
+        registry.bind("routeFileAudit", routeFiles);
+
+        UsageReport usage = new UsageReport(database.dataSource(), database.describe());
+        UsageLedger ledger = openLedger(properties, registry.lookupByNameAndType("dataDir", Path.class), database);
+        bindLedger(registry, ledger, usage, database);
+
         registry.bind("serveDashboardStats", new ServeDashboardStats(registry.lookupByNameAndType("liveStats", LiveStats.class),
+                new SpendOverview(usage, registry.lookupByNameAndType("metricLabels", MetricLabels.class), clock),
                 new BudgetsOverview(keys, budgets, clock), database::submit));
 
         long refreshMillis = Long.parseLong(properties.resolveProperty("gateway.keys-refresh-ms").orElse("500").trim());
-        context.addService(new Upkeep(vertx, database, keys, spendLog, budgets, limits, refreshMillis), true, true);
+        context.addService(new Upkeep(vertx, database, keys, spendLog, budgets, fileEvents, ledger, limits, refreshMillis),
+                true, true);
     }
 
-    /** The periodic work of keys and spend, and the orderly end: spend flushed before the stores close. */
+    /**
+     * The usage ledger's write path (README "Accounting and the ledger"): its journal under the data
+     * folder, writing to the keys' database; null when {@code GATEWAY_LEDGER=off}.
+     */
+    private static UsageLedger openLedger(PropertiesComponent properties, Path dataDir, Database database) {
+        String mode = properties.resolveProperty("gateway.ledger").orElse("on").trim().toLowerCase(Locale.ROOT);
+        if (!mode.equals("on") && !mode.equals("off")) {
+            throw new IllegalArgumentException("GATEWAY_LEDGER must be on or off, not '" + mode + "'");
+        }
+        if (mode.equals("off")) {
+            LOG.info("Usage ledger off (GATEWAY_LEDGER=off): no call is written to it");
+            return null;
+        }
+        long writeDelay = Long.parseLong(properties.resolveProperty("gateway.ledger.write-delay-ms").orElse("0").trim());
+        if (writeDelay > 0) {
+            LOG.warn("Each usage ledger write waits {} ms more (GATEWAY_LEDGER_WRITE_DELAY_MS): a setting for benchmarks",
+                    writeDelay);
+        }
+        return UsageLedger.open(dataDir.resolve("ledger"),
+                Integer.parseInt(properties.resolveProperty("gateway.ledger.queue").orElse("16384").trim()),
+                new LedgerTable(database.dataSource(), database.describe(), Duration.ofMillis(writeDelay)), database::submit);
+    }
+
+    /** The {@code recordUsage} step, and the usage questions: everyone's (the admin's) and a caller's own. */
+    private static void bindLedger(Registry registry, UsageLedger ledger, UsageReport usage, Database database) {
+        registry.bind("recordUsage", new RecordUsage(ledger));
+        UsageReports reports = new UsageReports(usage);
+        registry.bind("usageReport", new AdminOperation(database::submit, reports::everyone));
+        registry.bind("ownUsage", new AdminOperation(database::submit, reports::own));
+    }
+
+    /**
+     * The periodic work of keys and spend, and the orderly end: spend, the usage ledger and the audit records
+     * still waiting written before the stores close.
+     */
     private static final class Upkeep extends ServiceSupport {
         private final Vertx vertx;
         private final Database database;
         private final KeyRegistry keys;
         private final SpendLog spendLog;
         private final Budgets budgets;
+        private final AuditQueue auditEvents;
+        private final UsageLedger ledger;
         private final LimitStore limits;
         private final long refreshMillis;
         private long refreshTimer = -1;
         private long flushTimer = -1;
         private long forgetTimer = -1;
 
-        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, Budgets budgets, LimitStore limits,
-               long refreshMillis) {
+        /** @param ledger null when the ledger is off */
+        Upkeep(Vertx vertx, Database database, KeyRegistry keys, SpendLog spendLog, Budgets budgets,
+               AuditQueue auditEvents, UsageLedger ledger, LimitStore limits, long refreshMillis) {
             this.vertx = vertx;
             this.database = database;
             this.keys = keys;
             this.spendLog = spendLog;
             this.budgets = budgets;
+            this.auditEvents = auditEvents;
+            this.ledger = ledger;
             this.limits = limits;
             this.refreshMillis = refreshMillis;
         }
@@ -135,6 +207,9 @@ public final class GovernanceConfiguration implements CamelConfiguration {
             refreshTimer = vertx.setPeriodic(Math.max(50, refreshMillis), id -> keys.refreshIfChanged(database::submit));
             flushTimer = vertx.setPeriodic(1000, id -> spendLog.flush(database::submit));
             forgetTimer = vertx.setPeriodic(Budgets.FORGET_EVERY.toMillis(), id -> budgets.forgetOld());
+            if (ledger != null) {
+                ledger.start();
+            }
         }
 
         @Override
@@ -143,6 +218,10 @@ public final class GovernanceConfiguration implements CamelConfiguration {
             vertx.cancelTimer(flushTimer);
             vertx.cancelTimer(forgetTimer);
             spendLog.flushNow();
+            if (ledger != null) {
+                ledger.close();
+            }
+            auditEvents.close(Duration.ofSeconds(5));
             limits.close();
             database.close();
         }

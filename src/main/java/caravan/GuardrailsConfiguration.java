@@ -15,6 +15,7 @@ import caravan.guardrails.GuardrailsBeans;
 
 import caravan.processors.PostGuardrails;
 import caravan.processors.PreGuardrails;
+import caravan.processors.RestoreRedactions;
 import caravan.telemetry.CallRecorder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Binds the guardrails (README "Guardrails"): the factory the {@code guardrail:} endpoints and the admin API
  * make guardrails with, the default set from {@code gateway.guardrails} ({@code GATEWAY_GUARDRAILS}, a
  * {@code name:action[:stage]} list, checked at start: a wrong entry stops the gateway, naming it), the
- * {@code preGuardrails} and {@code postGuardrails} steps, and the worker pool that checks of large texts
+ * {@code preGuardrails}, {@code postGuardrails} and {@code restoreRedactions} steps, and the worker pool that checks of large texts
  * move to. Runs after {@link TelemetryConfiguration} (the call recorder) and before
  * {@link GovernanceConfiguration}, whose admin API checks keys' and tenants' guardrails with the factory.
  */
@@ -62,6 +63,7 @@ public final class GuardrailsConfiguration implements CamelConfiguration {
         registry.bind(GuardrailsBeans.CHECKS, checks);
         registry.bind("preGuardrails", new PreGuardrails(checks));
         registry.bind("postGuardrails", new PostGuardrails(checks));
+        registry.bind("restoreRedactions", new RestoreRedactions(checks));
     }
 
     /** As many threads as cores (the checks compute), daemon, a bounded queue; rejected work runs in its caller. */

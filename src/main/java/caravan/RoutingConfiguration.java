@@ -2,7 +2,7 @@ package caravan;
 
 import java.time.Duration;
 
-import caravan.catalog.ModelCatalog;
+import caravan.catalog.Prices;
 import caravan.api.RequestIds;
 import caravan.processors.CheckJsonAnswer;
 import caravan.processors.RecordFeedback;
@@ -37,7 +37,7 @@ public final class RoutingConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
-        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
+        Prices prices = registry.lookupByNameAndType("prices", Prices.class);
 
         RetryPolicy policy = new RetryPolicy(number(properties, "routing.backoff-base-ms", 200),
                 number(properties, "routing.backoff-max-ms", 5000));
@@ -74,7 +74,7 @@ public final class RoutingConfiguration implements CamelConfiguration {
         registry.bindAsPrototype("leastLatency", LeastLatencyLoadBalancer.class,
                 () -> new LeastLatencyLoadBalancer(policy, latencies));
         registry.bindAsPrototype("cheapest", CostOptimizedLoadBalancer.class,
-                () -> new CostOptimizedLoadBalancer(policy, catalog, scores, minQuality));
+                () -> new CostOptimizedLoadBalancer(policy, prices, scores, minQuality));
         registry.bind("recordFeedback", new RecordFeedback(recentCalls, scores));
         registry.bind("routingStatus", new RoutingStatus(breakers, scores, mirrors));
         registry.bind("checkJsonAnswer", new CheckJsonAnswer(scores, recorder));

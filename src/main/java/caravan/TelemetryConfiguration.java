@@ -16,7 +16,6 @@ import caravan.telemetry.LiveStats;
 import caravan.telemetry.MetricLabels;
 import caravan.telemetry.OpenTelemetrySetup;
 import caravan.telemetry.CallRecorder;
-import caravan.telemetry.CostOfUsage;
 import caravan.telemetry.TracingOptions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -67,10 +66,9 @@ public final class TelemetryConfiguration implements CamelConfiguration {
         if (!counting) {
             LOG.info("Call metrics are off (GATEWAY_METRICS=false): /metrics shows the JVM only and /ui stays empty");
         }
-        ModelCatalog catalog = registry.lookupByNameAndType("modelCatalog", ModelCatalog.class);
-        // the recorder runs whatever GATEWAY_METRICS says: other listeners (the mirror ledger, later the usage
+        // the recorder runs whatever GATEWAY_METRICS says: other listeners (the mirror ledger, the usage
         // ledger) subscribe to it too
-        CallRecorder recorder = new CallRecorder(catalog == null ? CostOfUsage.NONE : CostOfUsage.from(catalog));
+        CallRecorder recorder = new CallRecorder(registry.lookupByNameAndType("prices", caravan.catalog.Prices.class));
         registry.bind("callRecorder", recorder);
         if (counting) {
             recorder.subscribe(metrics).subscribe(stats);

@@ -1,5 +1,6 @@
 package caravan.api;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -107,6 +108,24 @@ public final class CallContext {
         for (Attempt attempt : attempts) {
             if (attempt.usage != null) {
                 total = total == null ? attempt.usage : total.plus(attempt.usage);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * What every attempt's usage cost at its own model's list price, added up; null when an attempt used
+     * tokens its model has no price for (the total is then unknown, and never silently understated).
+     * Zero when no attempt used any.
+     */
+    public BigDecimal paidCostUsd() {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Attempt attempt : attempts) {
+            if (attempt.usage != null) {
+                if (attempt.costUsd == null) {
+                    return null;
+                }
+                total = total.add(attempt.costUsd);
             }
         }
         return total;
@@ -268,6 +287,7 @@ public final class CallContext {
         private final long startedAt;
         private long durationNanos = -1;
         private Usage usage;
+        private BigDecimal costUsd;
         private GatewayException error;
 
         Attempt(String provider, String model, long startedAt) {
@@ -282,10 +302,15 @@ public final class CallContext {
             this.model = model;
         }
 
-        /** The attempt ended with this usage (null when none arrived) and this failure (null when it succeeded). */
-        public void ended(Usage usage, GatewayException error) {
+        /**
+         * The attempt ended with this usage (null when none arrived), what it cost at the list price of the
+         * model that answered it (null without usage, or when that model has no price) and this failure
+         * (null when it succeeded).
+         */
+        public void ended(Usage usage, BigDecimal costUsd, GatewayException error) {
             this.durationNanos = System.nanoTime() - startedAt;
             this.usage = usage;
+            this.costUsd = usage == null ? null : costUsd;
             this.error = error;
         }
 
@@ -307,6 +332,11 @@ public final class CallContext {
 
         public Usage usage() {
             return usage;
+        }
+
+        /** What the attempt's usage cost in US dollars; null when it used nothing or its model has no price. */
+        public BigDecimal costUsd() {
+            return costUsd;
         }
 
         public GatewayException error() {

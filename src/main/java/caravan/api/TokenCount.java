@@ -14,8 +14,10 @@ import com.knuddels.jtokkit.api.EncodingType;
  * its longest run without a word break (16 MB of one letter exhausts a 200 MB heap), so a text is counted
  * in slices of at most {@value #SLICE_CHARS} characters, cut at a space where there is one: the
  * tokenizer never merges across a space, so the sum is the exact count for ordinary text. Past
- * {@value #EXACT_CHARS} characters the rest is estimated at four characters a token. Used where a count
- * must be made without a provider: the echo provider's usage, and the token estimate a request is admitted on.
+ * {@value #EXACT_CHARS} characters the rest is estimated at four characters a token ({@link RunningTokenCount}
+ * does the slicing, for whole texts and streamed ones alike). Used where a count must be made without a
+ * provider: the echo provider's usage, the token estimate a request is admitted on, and the usage of an
+ * answer whose provider reported none ({@link UsageEstimate}).
  */
 public final class TokenCount {
 
@@ -27,22 +29,15 @@ public final class TokenCount {
 
     public static int of(String text) {
         if (text.length() <= SLICE_CHARS) {
-            return Tokenizer.ENCODING.countTokens(text);
+            return exact(text);
         }
-        int counted = Math.min(text.length(), EXACT_CHARS);
-        int tokens = 0;
-        for (int at = 0; at < counted; ) {
-            int end = Math.min(counted, at + SLICE_CHARS);
-            if (end < counted) {
-                int space = text.lastIndexOf(' ', end);
-                if (space > at) {
-                    end = space;
-                }
-            }
-            tokens += Tokenizer.ENCODING.countTokens(text.substring(at, end));
-            at = end;
-        }
-        return tokens + (text.length() - counted + 3) / 4;
+        // one slicing for whole texts and streamed ones, so both count alike
+        return (int) new RunningTokenCount().add(text).total();
+    }
+
+    /** JTokkit's count of one slice (at most {@value #SLICE_CHARS} characters). */
+    static int exact(String slice) {
+        return Tokenizer.ENCODING.countTokens(slice);
     }
 
     /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */

@@ -8,21 +8,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * reads and writes included (as OpenAI's {@code prompt_tokens} and OpenTelemetry's
  * {@code gen_ai.usage.input_tokens} do); {@code cacheReadTokens} and {@code cacheWriteTokens} say how many
  * of them hit or filled a prompt cache. {@code outputTokens} includes {@code reasoningTokens}.
+ * {@code estimated} is true when the gateway counted the tokens itself because the provider reported none
+ * (see {@link UsageEstimate}); a provider's own figures are never marked.
  */
 public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
-                    long reasoningTokens) {
+                    long reasoningTokens, boolean estimated) {
 
     public static final Usage NONE = new Usage(0, 0, 0, 0, 0);
+
+    /** Usage as a provider reported it. */
+    public Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens, long reasoningTokens) {
+        this(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, false);
+    }
 
     public long totalTokens() {
         return inputTokens + outputTokens;
     }
 
-    /** The two usages together, bucket by bucket (the attempts of one call, say). */
+    /** The two usages together, bucket by bucket (the attempts of one call, say); estimated if either was. */
     public Usage plus(Usage other) {
         return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
                 cacheReadTokens + other.cacheReadTokens, cacheWriteTokens + other.cacheWriteTokens,
-                reasoningTokens + other.reasoningTokens);
+                reasoningTokens + other.reasoningTokens, estimated || other.estimated);
     }
 
     /**

@@ -48,6 +48,17 @@ public final class Variables {
     public static final String RESPONSE = "response";
     /** {@link Usage}: the tokens the current attempt consumed, once known (also what a failed one used); a new attempt clears it. */
     public static final String USAGE = "usage";
+    /**
+     * {@link CacheOutcome}: what the response cache did for the call (hit, semantic-hit, miss, bypass), set by
+     * {@code cacheLookup}; on a hit it names the replayed answer's provider, model and usage. The call recorder
+     * passes it on as {@code CallRecord.cache()}.
+     */
+    public static final String CACHE_OUTCOME = "cacheOutcome";
+    /**
+     * {@code caravan.cache.PendingEntry}: set by {@code cacheLookup} on a miss whose answer may be stored: the
+     * key, TTL and settings {@code cacheStore} stores it under, and a stream's captured chunks.
+     */
+    public static final String CACHE_PENDING = "cachePending";
     /** {@code Map<String, String>}: headers steps add to the answer ({@link ResponseHeaders}). */
     public static final String RESPONSE_HEADERS = "responseHeaders";
     /** {@code caravan.telemetry.CallRecord}: the finished call as the client met it, set once its answer ended. */

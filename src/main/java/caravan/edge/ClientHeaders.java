@@ -7,14 +7,15 @@ import io.vertx.core.MultiMap;
 /**
  * The request headers that become message headers of the exchange: only those some step reads. Custom
  * {@code x-*} headers (routing conditions read {@code headers.x-...}; {@code x-caravan-*} asks the gateway
- * for something), the W3C trace context a request continues, and {@code Accept}. Everything else stays
+ * for something), the W3C trace context a request continues, {@code Accept}, and {@code Cache-Control} (which
+ * steers the response cache). Everything else stays
  * out: {@code Camel*} names would set the route's own controls (a client's {@code CamelHttpResponseCode}
  * would choose the status of its answer), credentials were checked at the edge and must not be carried
  * further, and framing headers describe the request, not the exchange.
  */
 final class ClientHeaders {
 
-    private static final String[] READ = {"accept", "traceparent", "tracestate", "baggage"};
+    private static final String[] READ = {"accept", "traceparent", "tracestate", "baggage", "cache-control"};
 
     private ClientHeaders() {
     }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import caravan.api.CacheOutcome;
 import caravan.api.CallContext;
 import caravan.api.Caller;
 import caravan.api.ChatRequest;
@@ -165,7 +166,8 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         CallRecord record = recorder.callEnded(call, exchange.getVariable(Variables.ROUTE, String.class),
                 exchange.getVariable(Variables.TENANT, String.class), caller == null ? null : caller.keyId(),
                 request == null ? null : request.model(),
-                request != null && request.stream(), client.status(), error);
+                request != null && request.stream(), client.status(), error,
+                exchange.getVariable(Variables.CACHE_OUTCOME, CacheOutcome.class));
         exchange.setVariable(Variables.CALL_RECORD, record);
     }
 

@@ -1,12 +1,11 @@
 package caravan.keys;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -26,9 +25,10 @@ public final class KeyRegistry {
 
     private final KeyStore store;
     private final Function<String, String> digest;
-    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final SingleFlight refreshes = new SingleFlight(LOG,
+            "The key store cannot be read ({}); the keys and tenants read last stay in force",
+            "The key store answers again", Duration.ZERO);
     private volatile View view = View.EMPTY;
-    private volatile boolean storeDown;
 
     /** @param digest the HMAC digest the store keeps of each key ({@code GatewaySecret#digest}) */
     public KeyRegistry(KeyStore store, Function<String, String> digest) {
@@ -69,31 +69,14 @@ public final class KeyRegistry {
      * @param pool runs the work where blocking is allowed
      */
     public void refreshIfChanged(StorePool pool) {
-        if (store == null || !refreshing.compareAndSet(false, true)) {
-            return;
-        }
-        CompletableFuture<Void> work;
-        try {
-            work = pool.submit(() -> {
+        if (store != null) {
+            refreshes.run(pool, () -> {
                 if (store.changeVersion() != view.version) {
                     reload();
                 }
                 return null;
-            });
-        } catch (RuntimeException rejected) {
-            refreshing.set(false);
-            return;
+            }, failure -> { });
         }
-        work.whenComplete((done, failure) -> {
-            refreshing.set(false);
-            if (failure != null && !storeDown) {
-                storeDown = true;
-                LOG.warn("The key store cannot be read ({}); the keys and tenants read last stay in force", failure.toString());
-            } else if (failure == null && storeDown) {
-                storeDown = false;
-                LOG.info("The key store answers again");
-            }
-        });
     }
 
     /** The live key whose secret this is, or null (unknown, revoked or expired). */

@@ -16,12 +16,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param expiresAt when it stops opening anything, or null
  * @param metadata  the admin's attributes of the key (trusted: policies may route on them); never null
  * @param revokedAt when it was revoked, or null while it is live
+ * @param cacheControl whether its calls may steer the response cache ({@code Cache-Control: no-cache, no-store},
+ *                  {@code x-caravan-cache-ttl}); when false those headers are ignored and its calls are cached
+ *                  as the route says
  * @param guardrails the guardrails every call with it is also checked by, as the admin wrote them
  *                   ({@code ["pii:redact", {"name":"banned","terms":[...]}]}); never null
  */
 public record VirtualKey(String id, String digest, String prefix, String name, String tenant, String team, String user,
                          List<String> models, Limits limits, Budget budget, Instant expiresAt, ObjectNode metadata,
-                         Instant createdAt, Instant updatedAt, Instant revokedAt, ArrayNode guardrails) {
+                         Instant createdAt, Instant updatedAt, Instant revokedAt, boolean cacheControl,
+                         ArrayNode guardrails) {
 
     public VirtualKey {
         models = models == null ? List.of() : List.copyOf(models);
@@ -33,9 +37,17 @@ public record VirtualKey(String id, String digest, String prefix, String name, S
     /** A key with no guardrails of its own. */
     public VirtualKey(String id, String digest, String prefix, String name, String tenant, String team, String user,
                       List<String> models, Limits limits, Budget budget, Instant expiresAt, ObjectNode metadata,
-                      Instant createdAt, Instant updatedAt, Instant revokedAt) {
+                      Instant createdAt, Instant updatedAt, Instant revokedAt, boolean cacheControl) {
         this(id, digest, prefix, name, tenant, team, user, models, limits, budget, expiresAt, metadata, createdAt, updatedAt,
-                revokedAt, null);
+                revokedAt, cacheControl, null);
+    }
+
+    /** A key whose calls may steer the response cache (the default), with no guardrails of its own. */
+    public VirtualKey(String id, String digest, String prefix, String name, String tenant, String team, String user,
+                      List<String> models, Limits limits, Budget budget, Instant expiresAt, ObjectNode metadata,
+                      Instant createdAt, Instant updatedAt, Instant revokedAt) {
+        this(id, digest, prefix, name, tenant, team, user, models, limits, budget, expiresAt, metadata, createdAt,
+                updatedAt, revokedAt, true);
     }
 
     /** Whether it opens anything at {@code now}: not revoked and not expired. */

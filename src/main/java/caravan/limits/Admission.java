@@ -152,7 +152,7 @@ public final class Admission implements AttemptGate {
             return;
         }
         endedHeld = held;
-        endedCost = admissions.budgets().costNanoUsd(attempt.provider(), attempt.model(), attempt.usage());
+        endedCost = Budgets.costNanoUsd(attempt);
     }
 
     private void settleEndedAttempt() {

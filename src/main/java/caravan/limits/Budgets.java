@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import caravan.api.Usage;
-import caravan.catalog.ModelCatalog;
+import caravan.api.CallContext;
+import caravan.catalog.Prices;
 import caravan.keys.Budget;
 import caravan.keys.KeyStore;
 import caravan.keys.StorePool;
@@ -19,7 +19,7 @@ import caravan.keys.Tenant;
 import caravan.keys.VirtualKey;
 
 /**
- * Budgets of keys and tenants in US dollars per period, priced with the model catalog: reserved in the
+ * Budgets of keys and tenants in US dollars per period, priced by {@link Prices}: reserved in the
  * limit store before an attempt (what the attempt may cost at most) and settled with what it did cost.
  * Amounts are nano-dollars, exact in the store. An account starts, the first time this instance meets it,
  * from the spend the database holds; settled spend goes to the database through the {@link SpendLog}.
@@ -32,7 +32,7 @@ public final class Budgets {
     private final KeyStore keyStore;
     private final SpendLog spendLog;
     private final StorePool pool;
-    private final ModelCatalog catalog;
+    private final Prices prices;
     private static final long SEED_FRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Map<String, Seed> seeds = new ConcurrentHashMap<>();
@@ -44,12 +44,12 @@ public final class Budgets {
      * @param keyStore where settled spend is kept across restarts, or null (nothing is kept)
      * @param pool     runs store work where blocking is allowed
      */
-    public Budgets(LimitStore store, KeyStore keyStore, SpendLog spendLog, StorePool pool, ModelCatalog catalog) {
+    public Budgets(LimitStore store, KeyStore keyStore, SpendLog spendLog, StorePool pool, Prices prices) {
         this.store = store;
         this.keyStore = keyStore;
         this.spendLog = spendLog;
         this.pool = pool;
-        this.catalog = catalog;
+        this.prices = prices;
     }
 
     /** How often the accounts and seeds kept for calls are dropped, to be made again by the calls that still need them. */
@@ -159,21 +159,18 @@ public final class Budgets {
         spendLog.add(account.account(), spentNanoUsd);
     }
 
-    /** The most an attempt may cost: its input at the model's input price and its output cap at the output price. */
+    /**
+     * The most an attempt may cost ({@link caravan.catalog.ModelPrice#most}): its input and its output cap
+     * at the model's dearest input and output prices; 0 for a model without a price.
+     */
     public long estimateNanoUsd(String provider, String model, long inputTokens, long outputTokens) {
-        ModelCatalog.Price price = catalog.price(provider, model);
-        return price == null ? 0 : nanos(price, inputTokens, outputTokens);
+        BigDecimal most = prices.most(provider, model, inputTokens, outputTokens);
+        return most == null ? 0 : nanos(most);
     }
 
-    /** What an attempt's usage cost at the model's list price (0 when the catalog has no price). */
-    public long costNanoUsd(String provider, String model, Usage usage) {
-        ModelCatalog.Price price = usage == null ? null : catalog.price(provider, model);
-        return price == null ? 0 : nanos(price, usage.inputTokens(), usage.outputTokens());
-    }
-
-    /** Prices are USD per million tokens: a token at price p costs p * 1000 nano-dollars. */
-    private static long nanos(ModelCatalog.Price price, long inputTokens, long outputTokens) {
-        return Math.round(inputTokens * price.input() * 1000 + outputTokens * price.output() * 1000);
+    /** What an attempt cost, as its budgets count it: its priced cost, 0 when it used nothing or had no price. */
+    public static long costNanoUsd(CallContext.Attempt attempt) {
+        return attempt.costUsd() == null ? 0 : nanos(attempt.costUsd());
     }
 
     /**

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * calls a loop makes while it handles one round of I/O go out together as one write when the round is
  * over, under one timeout. Callers off the loops (tests, the store pool) share a lane of their own.
  */
-final class RedisCalls {
+public final class RedisCalls {
 
     private static final long PROBE_EVERY_MILLIS = 1000;
 
@@ -67,11 +67,40 @@ final class RedisCalls {
         });
     }
 
-    Future<Response> ping() {
+    /**
+     * Calls to the Redis at {@code settings} for plain commands (no scripts), as the response cache makes
+     * them: lanes of its own, so its reachability and its load are its own. Opens no connection yet.
+     */
+    public static RedisCalls forCommands(Vertx vertx, RedisSettings settings) {
+        return new RedisCalls(vertx, options(vertx, settings), settings, List.of());
+    }
+
+    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough that calls waiting for a connection to a Redis that is gone are not held long. */
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
+    /** The client options for {@code settings}: a URL the client cannot read fails here, at start, not on the first call. */
+    static RedisOptions options(Vertx vertx, RedisSettings settings) {
+        try {
+            RedisOptions options = new RedisOptions()
+                    .setConnectionString(settings.url())
+                    .setMaxWaitingHandlers(settings.maxInFlight());
+            options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            // the client reads the URL as it is made
+            Redis.createClient(vertx, options).close();
+            return options;
+        } catch (RuntimeException unreadable) {
+            // no cause: the client's parse errors quote the whole URL, password included ("Malformed escape
+            // pair at index 15: redis://:...@host"), and the start failure prints the root cause
+            throw new IllegalArgumentException("REDIS_URL cannot be read as a Redis URL (redis://[:password@]host:6379[/db],"
+                    + " rediss:// for TLS; %-encode reserved characters and spaces in the password)");
+        }
+    }
+
+    public Future<Response> ping() {
         return send(Request.cmd(Command.PING));
     }
 
-    Future<Response> send(Request request) {
+    public Future<Response> send(Request request) {
         return lane().call(request, () -> request.command().toString().toUpperCase(Locale.ROOT));
     }
 
@@ -84,11 +113,11 @@ final class RedisCalls {
         return lane().call(script.evalsha(keys, args), () -> "the " + script.name() + " script");
     }
 
-    boolean reachable() {
+    public boolean reachable() {
         return reachable;
     }
 
-    void close() {
+    public void close() {
         closed = true;
         vertx.cancelTimer(probe);
         offLoop.close();
@@ -147,7 +176,7 @@ final class RedisCalls {
         /** On the lane's loop: the call waits for the round to end, then leaves with the others. */
         private void enqueue(Pending call) {
             if (closed) {
-                call.promise.fail(unavailable(new IllegalStateException("the limit store is closed"), call.what.get()));
+                call.promise.fail(unavailable(new IllegalStateException("the Redis client is closed"), call.what.get()));
                 return;
             }
             pending.add(call);
@@ -230,7 +259,7 @@ final class RedisCalls {
                     client.close();
                 }
                 for (Pending call : pending) {
-                    call.promise.tryFail(unavailable(new IllegalStateException("the limit store is closed"), call.what.get()));
+                    call.promise.tryFail(unavailable(new IllegalStateException("the Redis client is closed"), call.what.get()));
                 }
                 pending.clear();
             });

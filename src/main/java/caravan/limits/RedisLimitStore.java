@@ -2,7 +2,6 @@ package caravan.limits;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -28,8 +27,6 @@ public final class RedisLimitStore implements LimitStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimitStore.class);
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
-    /** Long enough for a TLS handshake with a distant Redis to finish and serve the calls after; short enough that calls waiting for a connection to a Redis that is gone are not held long. */
-    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
     private static final LuaScript TAKE = LuaScript.load("take", "limits/bucket.lua", "limits/take.lua");
     private static final LuaScript ADJUST = LuaScript.load("adjust", "limits/bucket.lua", "limits/adjust.lua");
@@ -63,20 +60,7 @@ public final class RedisLimitStore implements LimitStore {
 
     /** Opens no connection yet: a Redis that is down shows in {@link #reachable()} and in each call. */
     public static RedisLimitStore connect(Vertx vertx, RedisSettings settings) {
-        RedisOptions options;
-        try {
-            options = new RedisOptions()
-                    .setConnectionString(settings.url())
-                    .setMaxWaitingHandlers(settings.maxInFlight());
-            options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            // the client reads the URL as it is made: a URL it cannot read fails here, at start, not on the first call
-            Redis.createClient(vertx, options).close();
-        } catch (RuntimeException unreadable) {
-            // no cause: the client's parse errors quote the whole URL, password included ("Malformed escape
-            // pair at index 15: redis://:...@host"), and the start failure prints the root cause
-            throw new IllegalArgumentException("REDIS_URL cannot be read as a Redis URL (redis://[:password@]host:6379[/db],"
-                    + " rediss:// for TLS; %-encode reserved characters and spaces in the password)");
-        }
+        RedisOptions options = RedisCalls.options(vertx, settings);
         RedisLimitStore store = new RedisLimitStore(vertx, options, settings);
         store.calls.ping().onComplete(outcome -> LOG.info("Limit store: Redis at {}{}", settings.address(),
                 outcome.succeeded() ? "" : ", not reachable yet: " + outcome.cause().getMessage()));

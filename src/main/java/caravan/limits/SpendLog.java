@@ -1,13 +1,13 @@
 package caravan.limits;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import caravan.keys.KeyStore;
+import caravan.keys.SingleFlight;
 import caravan.keys.StorePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +23,9 @@ public final class SpendLog {
 
     private final KeyStore store;
     private final Map<String, LongAdder> pending = new ConcurrentHashMap<>();
-    private final AtomicBoolean flushing = new AtomicBoolean();
-    private volatile boolean failing;
+    private final SingleFlight writes = new SingleFlight(LOG,
+            "Spend cannot be written to the store ({}); it is kept and written when the store answers",
+            "Spend is written to the store again", Duration.ZERO);
 
     public SpendLog(KeyStore store) {
         this.store = store;
@@ -44,35 +45,21 @@ public final class SpendLog {
 
     /** Writes what is pending, on the store's pool; at most one flush at a time. */
     public void flush(StorePool pool) {
-        if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
-            return;
+        if (!pending.isEmpty()) {
+            // drained on the pool's thread: a flush the pool refuses has taken nothing
+            writes.run(pool, this::writePending, failure -> { });
         }
+    }
+
+    private Void writePending() {
         Map<String, Long> batch = drain();
-        CompletableFuture<Void> written;
         try {
-            written = pool.submit(() -> {
-                store.addSpend(batch);
-                return null;
-            });
-        } catch (RuntimeException rejected) {
+            store.addSpend(batch);
+        } catch (RuntimeException e) {
             restore(batch);
-            flushing.set(false);
-            return;
+            throw e;
         }
-        written.whenComplete((done, failure) -> {
-            if (failure != null) {
-                restore(batch);
-                if (!failing) {
-                    failing = true;
-                    LOG.warn("Spend cannot be written to the store ({}); it is kept and written when the store answers",
-                            failure.toString());
-                }
-            } else if (failing) {
-                failing = false;
-                LOG.info("Spend is written to the store again");
-            }
-            flushing.set(false);
-        });
+        return null;
     }
 
     /** Writes what is pending now, on the calling thread (at stop). */

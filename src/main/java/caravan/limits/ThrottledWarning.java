@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A warning logged at most once per interval, with how many like it were held back: during a Redis outage
  * every request fails its fire-and-forget calls, and one line a minute says as much as thousands.
  */
-final class ThrottledWarning {
+public final class ThrottledWarning {
 
     private final Logger log;
     private final String what;
@@ -17,14 +17,14 @@ final class ThrottledWarning {
     private final AtomicLong nextAt;
     private final AtomicLong heldBack = new AtomicLong();
 
-    ThrottledWarning(Logger log, String what, Duration every) {
+    public ThrottledWarning(Logger log, String what, Duration every) {
         this.log = log;
         this.what = what;
         this.everyNanos = every.toNanos();
         this.nextAt = new AtomicLong(System.nanoTime());
     }
 
-    void warn(Throwable failure) {
+    public void warn(Throwable failure) {
         long now = System.nanoTime();
         long next = nextAt.get();
         if (now - next >= 0 && nextAt.compareAndSet(next, now + everyNanos)) {

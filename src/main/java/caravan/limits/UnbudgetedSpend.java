@@ -25,10 +25,10 @@ public final class UnbudgetedSpend implements CallListener {
 
     @Override
     public void onCall(CallRecord call) {
-        if (call.costUsd() <= 0) {
+        if (call.costUsd() == null || call.costUsd().signum() <= 0) {
             return;
         }
-        long nanos = Math.round(call.costUsd() * 1e9);
+        long nanos = Budgets.nanos(call.costUsd());
         Instant now = Instant.ofEpochMilli(call.startedAtMillis());
         VirtualKey key = keys.key(call.keyId());
         if (key != null && !key.budget().limited()) {

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 import caravan.api.Variables;
-import caravan.catalog.ModelCatalog;
+import caravan.catalog.ModelPrice;
+import caravan.catalog.Prices;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 
@@ -12,17 +13,17 @@ import org.apache.camel.Exchange;
  * {@code customLoadBalancer: ref: cheapest}: tries first the cheapest step whose model's live quality
  * score meets {@code minQuality}, then the dearer qualifying ones, then the rest (cheapest first). An
  * answer that fails the route's post-check lowers its model's score and escalates the request to the
- * next step. Prices come from the model catalog (a model without a price sorts last).
+ * next step. Prices are the gateway's list prices ({@link Prices}; a model without a price sorts last).
  */
 public final class CostOptimizedLoadBalancer extends FallbackLoadBalancer {
 
-    private final ModelCatalog catalog;
+    private final Prices prices;
     private final QualityScores scores;
     private double minQuality;
 
-    public CostOptimizedLoadBalancer(RetryPolicy policy, ModelCatalog catalog, QualityScores scores, double minQuality) {
+    public CostOptimizedLoadBalancer(RetryPolicy policy, Prices prices, QualityScores scores, double minQuality) {
         super(policy);
-        this.catalog = catalog;
+        this.prices = prices;
         this.scores = scores;
         this.minQuality = minQuality;
     }
@@ -64,7 +65,7 @@ public final class CostOptimizedLoadBalancer extends FallbackLoadBalancer {
     /** Input plus output list price per million tokens; unknown prices sort last. */
     private double price(AsyncProcessor step) {
         Target target = Steps.targetOf(step);
-        ModelCatalog.Price price = target == null ? null : catalog.price(target.provider(), target.model());
-        return price == null ? Double.MAX_VALUE : price.input() + price.output();
+        ModelPrice price = target == null ? null : prices.of(target.provider(), target.model());
+        return price == null ? Double.MAX_VALUE : price.input().add(price.output()).doubleValue();
     }
 }

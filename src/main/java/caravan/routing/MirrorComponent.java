@@ -3,7 +3,6 @@ package caravan.routing;
 import java.util.Map;
 
 import caravan.api.ContextServices;
-import caravan.catalog.ModelCatalog;
 import caravan.telemetry.CallRecorder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -23,7 +22,6 @@ public final class MirrorComponent extends DefaultComponent {
               defaultValue = "60000")
     private long timeoutMillis = 60_000;
     private ModelComponent models;
-    private ModelCatalog catalog;
     private CallRecorder recorder;
 
     public MirrorComponent() {
@@ -34,7 +32,6 @@ public final class MirrorComponent extends DefaultComponent {
         super.doInit();
         CamelContext context = getCamelContext();
         models = context.getComponent("model", ModelComponent.class);
-        catalog = ContextServices.require(context, ModelCatalog.class, "The mirror: component");
         recorder = ContextServices.require(context, CallRecorder.class, "The mirror: component");
         timeoutMillis = ContextServices.number(context, "routing.mirror.timeout-ms", timeoutMillis);
     }
@@ -47,6 +44,6 @@ public final class MirrorComponent extends DefaultComponent {
     }
 
     MirrorProducer producer(MirrorEndpoint endpoint) {
-        return new MirrorProducer(endpoint, endpoint.candidate(), models, catalog, recorder, timeoutMillis);
+        return new MirrorProducer(endpoint, endpoint.candidate(), models, recorder, timeoutMillis);
     }
 }

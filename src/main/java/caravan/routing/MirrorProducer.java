@@ -1,5 +1,6 @@
 package caravan.routing;
 
+import java.math.BigDecimal;
 import java.util.concurrent.CompletableFuture;
 
 import caravan.api.ChatRequest;
@@ -7,7 +8,6 @@ import caravan.api.ChatResponse;
 import caravan.api.CallContext;
 import caravan.api.Usage;
 import caravan.api.Variables;
-import caravan.catalog.ModelCatalog;
 import caravan.telemetry.CallRecorder;
 import caravan.telemetry.MirrorOutcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,16 +30,13 @@ final class MirrorProducer extends DefaultAsyncProducer {
 
     private final Target candidate;
     private final ModelComponent models;
-    private final ModelCatalog catalog;
     private final CallRecorder recorder;
     private final long timeoutMillis;
 
-    MirrorProducer(Endpoint endpoint, Target candidate, ModelComponent models, ModelCatalog catalog, CallRecorder recorder,
-                   long timeoutMillis) {
+    MirrorProducer(Endpoint endpoint, Target candidate, ModelComponent models, CallRecorder recorder, long timeoutMillis) {
         super(endpoint);
         this.candidate = candidate;
         this.models = models;
-        this.catalog = catalog;
         this.recorder = recorder;
         this.timeoutMillis = timeoutMillis;
     }
@@ -103,7 +100,7 @@ final class MirrorProducer extends DefaultAsyncProducer {
     }
 
     private Double price(Usage usage) {
-        ModelCatalog.Price price = catalog.price(candidate.provider(), candidate.model());
-        return price == null ? null : price.cost(usage.inputTokens(), usage.outputTokens());
+        BigDecimal cost = models.prices().cost(candidate.provider(), candidate.model(), usage);
+        return cost == null ? null : cost.doubleValue();
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import caravan.api.ContextServices;
 import caravan.catalog.ModelCatalog;
+import caravan.catalog.Prices;
 import caravan.catalog.ProviderRoutes;
 import caravan.telemetry.CallRecorder;
 import caravan.telemetry.MetricLabels;
@@ -34,6 +35,7 @@ public final class ModelComponent extends DefaultComponent {
     private final Map<String, Map<String, Target>> targets = new ConcurrentHashMap<>();
     private Vertx vertx;
     private ModelCatalog catalog;
+    private Prices prices = Prices.NONE;
     private RetryPolicy policy;
     private CircuitBreakers breakers;
     private LatencyStats latencies;
@@ -63,6 +65,7 @@ public final class ModelComponent extends DefaultComponent {
         String who = "The model: component";
         vertx = ContextServices.require(context, Vertx.class, who);
         catalog = ContextServices.require(context, ModelCatalog.class, who);
+        prices = ContextServices.require(context, Prices.class, who);
         policy = ContextServices.require(context, RetryPolicy.class, who);
         breakers = ContextServices.require(context, CircuitBreakers.class, who);
         latencies = ContextServices.require(context, LatencyStats.class, who);
@@ -163,6 +166,11 @@ public final class ModelComponent extends DefaultComponent {
 
     ModelCatalog catalog() {
         return catalog;
+    }
+
+    /** What each attempt's usage costs. */
+    Prices prices() {
+        return prices;
     }
 
     RetryPolicy policy() {

@@ -184,8 +184,10 @@ final class ModelProducer extends DefaultAsyncProducer {
         private void completed(Target target, CallContext.Attempt attempt, CircuitBreaker breaker, long nanos) {
             Exception failure = exchange.getException();
             GatewayException error = failure == null ? null : asGatewayException(failure);
-            // the usage that arrived was paid for, whether the attempt succeeded or not
-            attempt.ended(exchange.getVariable(Variables.USAGE, Usage.class), error);
+            // the usage that arrived was paid for, whether the attempt succeeded or not, at the price of the
+            // model that answered (a stand-in answering for another is priced as itself)
+            Usage usage = exchange.getVariable(Variables.USAGE, Usage.class);
+            attempt.ended(usage, component.prices().cost(attempt.provider(), attempt.model(), usage), error);
             AttemptGate gate = exchange.getVariable(Variables.ADMISSION, AttemptGate.class);
             if (gate != null) {
                 gate.attemptEnded(attempt);

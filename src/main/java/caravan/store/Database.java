@@ -81,7 +81,11 @@ public final class Database implements AutoCloseable {
                     // H2's own JVM shutdown hook would close the file at SIGTERM while Camel's hook still stops
                     // the gateway: the calls answered during the stop and the spend written at stop would be
                     // lost. The file closes with the pool instead (close()), after the last write.
-                    + ";DB_CLOSE_ON_EXIT=FALSE");
+                    + ";DB_CLOSE_ON_EXIT=FALSE"
+                    // a commit is in the file when it returns: by default H2 writes it up to 500 ms later,
+                    // and a process killed meanwhile lost keys, spend and ledger rows that callers (the
+                    // ledger's journal among them) had been told were stored
+                    + ";WRITE_DELAY=0");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(H2_POOL_SIZE);

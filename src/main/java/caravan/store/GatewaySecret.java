@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The key material behind {@code GATEWAY_SECRET_KEY}. Virtual keys are stored only as its HMAC digests,
  * and tenants' provider accounts only sealed with it (AES-256-GCM), so a copy of the database opens
- * nothing without it. Two sub-keys are derived from it, one per use, so that a digest never says
- * anything about the encryption key.
+ * nothing without it. Sub-keys are derived from it, one per use (key digests, sealing, and the audit log's
+ * chain unless {@code GATEWAY_AUDIT_KEY} gives one), so that one use never says anything about another's key.
  *
  * <p>Without {@code GATEWAY_SECRET_KEY} the key is generated once into {@code <dataDir>/secret.key}: right
  * for one instance with its embedded database; instances sharing a database must share the key explicitly.
@@ -47,6 +47,7 @@ public final class GatewaySecret {
 
     private final SecretKeySpec digestKey;
     private final SecretKeySpec encryptionKey;
+    private final byte[] auditKey;
     private final String source;
     /** Mac instances are not thread-safe and costly to look up: one per thread that digests keys. */
     private final ThreadLocal<Mac> digestMac;
@@ -54,6 +55,7 @@ public final class GatewaySecret {
     private GatewaySecret(byte[] secret, String source) {
         this.digestKey = new SecretKeySpec(hmac(secret, "caravan virtual key digest v1"), "HmacSHA256");
         this.encryptionKey = new SecretKeySpec(hmac(secret, "caravan provider account sealing v1"), "AES");
+        this.auditKey = hmac(secret, "caravan audit log chain v1");
         this.source = source;
         this.digestMac = ThreadLocal.withInitial(() -> mac(digestKey));
     }
@@ -77,6 +79,25 @@ public final class GatewaySecret {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read or create the gateway secret key " + file, e);
         }
+    }
+
+    /**
+     * The key the audit log's records are chained with when {@code GATEWAY_AUDIT_KEY} is not set: derived
+     * from the secret with its own label, so the chain's key says nothing about the secret or its other uses.
+     */
+    public byte[] auditKey() {
+        return auditKey.clone();
+    }
+
+    /**
+     * Key material given as the gateway's settings give it: hex when it is only hex digits, else base64
+     * (standard or URL-safe), of at least 32 bytes.
+     *
+     * @param setting the setting's name, for the message
+     * @throws IllegalArgumentException when it is too short or neither base64 nor hex (without repeating it)
+     */
+    public static byte[] decodeKey(String value, String setting) {
+        return decode(value, setting);
     }
 
     /** The stored form of a virtual key: lowercase hex HMAC-SHA-256, the same for the same key and secret. */

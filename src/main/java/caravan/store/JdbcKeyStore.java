@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ import javax.sql.DataSource;
 
 import caravan.api.Json;
 import caravan.api.ProviderAccount;
+import caravan.audit.AuditEvent;
+import caravan.audit.StateDigests;
 import caravan.keys.Budget;
 import caravan.keys.BudgetPeriod;
 import caravan.keys.KeyStore;
@@ -40,6 +43,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * is read back is what was written truncated to the millisecond. A tenant's provider accounts are kept
  * only sealed with the {@link GatewaySecret}, its id bound in, and are opened as they are read.
  *
+ * <p>Every write of keys and tenants is recorded in the {@link JdbcAuditLog} in the transaction that makes it: the
+ * audit log's head is locked first, the change made, and its records appended, so a change commits with
+ * its records or not at all, and audited writes from every instance happen one at a time.
+ *
  * <p>Failures of the database surface as {@link StoreException}. Neither they nor anything logged carry a
  * digest, a provider key or an opened value: the constraint and data errors whose messages quote the
  * values of a row are passed on without the database's message.
@@ -54,7 +61,8 @@ public final class JdbcKeyStore implements KeyStore {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String KEY_FIELDS = "digest, prefix, name, tenant_id, team, user_id, models, rpm, tpm, max_parallel,"
-            + " user_rpm, user_tpm, budget_usd, budget_period, expires_at, metadata, created_at, updated_at, revoked_at, guardrails";
+            + " user_rpm, user_tpm, budget_usd, budget_period, expires_at, metadata, created_at, updated_at, revoked_at,"
+            + " cache_control, guardrails";
     private static final String TENANT_FIELDS = "rpm, tpm, max_parallel, user_rpm, user_tpm, budget_usd, budget_period,"
             + " providers, metadata, created_at, updated_at, guardrails";
 
@@ -71,34 +79,43 @@ public final class JdbcKeyStore implements KeyStore {
     private final DataSource dataSource;
     private final String database;
     private final GatewaySecret secret;
+    private final JdbcAuditLog audit;
+    private final StateDigests states;
+    private final Clock clock = Clock.systemUTC();
 
-    public JdbcKeyStore(Database db, GatewaySecret secret) {
+    /** @param audit the audit log in the same database, which every write of keys and tenants is recorded in */
+    public JdbcKeyStore(Database db, GatewaySecret secret, JdbcAuditLog audit, StateDigests states) {
         this.dataSource = db.dataSource();
         this.database = db.describe();
         this.secret = secret;
+        this.audit = audit;
+        this.states = states;
     }
 
     @Override
-    public void insertKey(VirtualKey key) {
+    public void insertKey(VirtualKey key, String actor) {
         String operation = "insert key " + key.id();
         String taken = "a key with id " + key.id() + " or the same secret exists";
         change(operation, taken, connection -> {
             if (exists(connection, "SELECT id FROM virtual_keys WHERE id = ? OR digest = ?", key.id(), key.digest())) {
                 throw alreadyExists(operation, taken);
             }
-            return execute(connection, INSERT_KEY, statement -> bindKey(statement, key)) > 0;
+            execute(connection, INSERT_KEY, statement -> bindKey(statement, key));
+            return List.of(event(actor, AuditEvent.KEY_CREATE, key.id(), states.key(key)));
         });
     }
 
     @Override
-    public boolean updateKey(VirtualKey key) {
+    public boolean updateKey(VirtualKey key, String actor) {
         return change("update key " + key.id(), "another key has the same secret",
-                connection -> execute(connection, UPDATE_KEY, statement -> bindKey(statement, key)) > 0);
+                connection -> execute(connection, UPDATE_KEY, statement -> bindKey(statement, key)) == 0 ? List.of()
+                        : List.of(event(actor, AuditEvent.KEY_UPDATE, key.id(), states.key(key))));
     }
 
     @Override
-    public boolean revokeKey(String id, Instant at) {
-        return change("revoke key " + id, null, connection -> revokeLiveKeys(connection, "id", id, at) > 0);
+    public boolean revokeKey(String id, Instant at, String actor) {
+        return change("revoke key " + id, null, connection -> revokeLiveKeys(connection, "id", id, at) == 0 ? List.of()
+                : List.of(revoked(connection, id, actor)));
     }
 
     @Override
@@ -114,22 +131,23 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     @Override
-    public void insertTenant(Tenant tenant) {
+    public void insertTenant(Tenant tenant, String actor) {
         String operation = "insert tenant " + tenant.id();
         String taken = "a tenant with id " + tenant.id() + " exists";
         change(operation, taken, connection -> {
             if (exists(connection, "SELECT id FROM tenants WHERE id = ?", tenant.id())) {
                 throw alreadyExists(operation, taken);
             }
-            return execute(connection, INSERT_TENANT, statement -> bindTenant(statement, tenant)) > 0;
+            execute(connection, INSERT_TENANT, statement -> bindTenant(statement, tenant));
+            return List.of(event(actor, AuditEvent.TENANT_CREATE, tenant.id(), states.tenant(tenant)));
         });
     }
 
     /** Race-safe between instances: of two creating the same tenant at once, one creates it, the other finds it. */
     @Override
-    public boolean ensureTenant(String id, Instant at) {
+    public boolean ensureTenant(String id, Instant at, String actor) {
         try {
-            insertTenant(new Tenant(id, Limits.NONE, Budget.NONE, Map.of(), Json.MAPPER.createObjectNode(), at, at));
+            insertTenant(new Tenant(id, Limits.NONE, Budget.NONE, Map.of(), Json.MAPPER.createObjectNode(), at, at), actor);
             return true;
         } catch (AlreadyExists e) {
             return false;
@@ -137,19 +155,28 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     @Override
-    public boolean updateTenant(Tenant tenant) {
+    public boolean updateTenant(Tenant tenant, String actor) {
         return change("update tenant " + tenant.id(), null,
-                connection -> execute(connection, UPDATE_TENANT, statement -> bindTenant(statement, tenant)) > 0);
+                connection -> execute(connection, UPDATE_TENANT, statement -> bindTenant(statement, tenant)) == 0 ? List.of()
+                        : List.of(event(actor, AuditEvent.TENANT_UPDATE, tenant.id(), states.tenant(tenant))));
     }
 
+    /** Recorded as the tenant's deletion (no digest: it is gone), then each of its keys' revocation. */
     @Override
-    public boolean deleteTenant(String id, Instant at) {
+    public boolean deleteTenant(String id, Instant at, String actor) {
         return change("delete tenant " + id, null, connection -> {
             if (execute(connection, "DELETE FROM tenants WHERE id = ?", statement -> statement.setString(1, id)) == 0) {
-                return false;
+                return List.of();
             }
+            List<String> liveKeys = query(connection, "SELECT id FROM virtual_keys WHERE revoked_at IS NULL AND tenant_id = ?"
+                    + " ORDER BY created_at, id", statement -> statement.setString(1, id), row -> row.getString(1));
             revokeLiveKeys(connection, "tenant_id", id, at);
-            return true;
+            List<AuditEvent> events = new ArrayList<>();
+            events.add(event(actor, AuditEvent.TENANT_DELETE, id, null));
+            for (String keyId : liveKeys) {
+                events.add(revoked(connection, keyId, actor));
+            }
+            return events;
         });
     }
 
@@ -216,6 +243,16 @@ public final class JdbcKeyStore implements KeyStore {
     @Override
     public String toString() {
         return "JdbcKeyStore[" + database + "]";
+    }
+
+    private AuditEvent event(String actor, String action, String object, String digest) {
+        return new AuditEvent(clock.instant(), actor, action, object, digest);
+    }
+
+    /** The record of a key's revocation, with the digest of the key as it is now stored (revoked). */
+    private AuditEvent revoked(Connection connection, String id, String actor) throws SQLException {
+        VirtualKey key = query(connection, SELECT_KEYS + " WHERE id = ?", statement -> statement.setString(1, id), this::key).get(0);
+        return event(actor, AuditEvent.KEY_REVOKE, id, states.key(key));
     }
 
     /** Revokes the keys not yet revoked whose {@code column} ({@code id} or {@code tenant_id}) is {@code value}. */
@@ -292,6 +329,7 @@ public final class JdbcKeyStore implements KeyStore {
         setInstant(statement, ++i, key.createdAt());
         setInstant(statement, ++i, key.updatedAt());
         setInstant(statement, ++i, key.revokedAt());
+        statement.setBoolean(++i, key.cacheControl());
         statement.setString(++i, guardrailsOrNull(key.guardrails()));
         statement.setString(++i, key.id());
     }
@@ -302,7 +340,8 @@ public final class JdbcKeyStore implements KeyStore {
                 row.getString("tenant_id"), row.getString("team"), row.getString("user_id"),
                 readJson(row.getString("models"), STRING_LIST, "key " + id), limits(row), budget(row),
                 instant(row, "expires_at"), metadata(row, "key " + id), instant(row, "created_at"),
-                instant(row, "updated_at"), instant(row, "revoked_at"), guardrails(row, "key " + id));
+                instant(row, "updated_at"), instant(row, "revoked_at"), row.getBoolean("cache_control"),
+                guardrails(row, "key " + id));
     }
 
     /** Binds {@link #TENANT_FIELDS} in order, then the id. */
@@ -484,21 +523,33 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     /**
-     * Runs a write of keys or tenants in one transaction and, when it changed something, bumps the store
-     * version in the same transaction: an instance that sees the new version also sees the change.
+     * Runs a write of keys or tenants in one transaction: locks the audit log's head, makes the change and,
+     * when it changed something, appends its records and bumps the store version in the same transaction.
+     * An instance that sees the new version also sees the change, and a change is never without its records.
+     * The head lock comes first, so audited writes from every instance take their locks in one order and
+     * run one at a time (admin writes are rare; requests never wait for them).
      *
+     * @param work  the change; returns its audit records, none when it changed nothing
      * @param taken what to say when a row with that id (or digest) exists; null when the write inserts nothing.
      *              Inserts look for the row first: the constraint error is only the last word on a race, as
      *              PostgreSQL writes the duplicate value (a digest) into its server log.
      */
-    private boolean change(String operation, String taken, SqlWork<Boolean> work) {
+    private boolean change(String operation, String taken, SqlWork<List<AuditEvent>> work) {
         try {
             return inTransaction(connection -> {
-                boolean changed = work.run(connection);
-                if (changed) {
-                    execute(connection, "UPDATE store_version SET version = version + 1", statement -> { });
+                JdbcAuditLog.Head head = audit.lockHead(connection);
+                List<AuditEvent> events = work.run(connection);
+                if (events.isEmpty()) {
+                    return false;
                 }
-                return changed;
+                execute(connection, "UPDATE store_version SET version = version + 1", statement -> { });
+                try {
+                    audit.append(connection, head, events);
+                } catch (SQLException e) {
+                    // its own failure: a duplicate in the audit log is no duplicate key or tenant
+                    throw failure(operation + " with its audit record", e);
+                }
+                return true;
             });
         } catch (SQLException e) {
             if (taken != null && UNIQUE_VIOLATION.equals(e.getSQLState())) {

@@ -1,5 +1,7 @@
 package caravan.telemetry;
 
+import java.math.BigDecimal;
+
 import caravan.api.GatewayException;
 import caravan.api.Usage;
 
@@ -13,8 +15,14 @@ import caravan.api.Usage;
  * @param responseModel the model the provider says answered (the requested one when it did not say)
  * @param ttfcNanos     time from the attempt's start to its first streamed chunk, or -1
  * @param usage         the attempt's usage, what arrived even when it failed; null when none did
+ * @param costUsd       what that usage cost at the answering model's list price; null without usage or price
  * @param error         the failure, or null
  */
 public record AttemptRecord(String provider, String genAiProvider, String requestModel, String responseModel, boolean stream,
-                            long durationNanos, long ttfcNanos, Usage usage, GatewayException error) {
+                            long durationNanos, long ttfcNanos, Usage usage, BigDecimal costUsd, GatewayException error) {
+
+    /** The attempt used tokens that no price list prices: its cost is unknown. */
+    public boolean unpriced() {
+        return usage != null && costUsd == null;
+    }
 }

@@ -25,6 +25,10 @@ public interface CallListener {
     default void onRejection(String reason, String tenant) {
     }
 
+    /** The shared response cache (Redis) failed an operation ({@code get}, {@code put}); the embedded cache served it. */
+    default void onCacheFallback(String operation) {
+    }
+
     /**
      * A guardrail (or a route's post-check) ended its check of a call. {@code route} is the named route serving
      * the call, or null. A check in async mode is told when it ends, which may be after the call's answer.

@@ -1,7 +1,9 @@
 package caravan.telemetry;
 
+import java.math.BigDecimal;
 import java.util.List;
 
+import caravan.api.CacheOutcome;
 import caravan.api.Usage;
 
 /**
@@ -21,12 +23,22 @@ import caravan.api.Usage;
  * @param ttfcNanos       time to the first streamed chunk, or -1
  * @param usage           what every attempt used, added up: a failed, cut or rejected attempt was still paid
  *                        for (null when no attempt reported any)
- * @param costUsd         list-price cost of that usage, each attempt at its own model's price; 0 when unknown
+ * @param usageEstimated  whether some of that usage was counted by the gateway because a provider reported
+ *                        none (a stream cut before its usage, a provider that omits it); see
+ *                        {@link caravan.api.UsageEstimate}
+ * @param costUsd         list-price cost of that usage in US dollars, exact, each attempt at its own model's
+ *                        price ({@link caravan.catalog.Prices}); zero when nothing was used, null when some
+ *                        of it was used on a model that has no price
+ * @param cache           what the response cache did for the call (hit, semantic-hit, miss, bypass; on a hit the
+ *                        replayed answer's provider, model and usage); null when the route has no cache step
+ * @param costSavedUsd    on a hit, the list-price cost of the replayed answer's usage, which the call did not pay
+ *                        again (its own cost is 0: no provider was called); else zero; null when unpriced
  */
 public record CallRecord(String requestId, long startedAtMillis, String endpoint, String route, String tenant, String keyId,
                          String requestedModel, String provider, String model, List<String> attempted, boolean stream,
                          int status, String errorType, String errorMessage, long durationNanos, long ttfcNanos,
-                         long overheadNanos, Usage usage, double costUsd) {
+                         long overheadNanos, Usage usage, boolean usageEstimated, BigDecimal costUsd,
+                         CacheOutcome cache, BigDecimal costSavedUsd) {
 
     public boolean failed() {
         return errorType != null;

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import caravan.api.CacheOutcome;
 import caravan.api.GuardrailOutcome;
 import caravan.api.Usage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -52,6 +53,8 @@ public final class GatewayMetrics implements CallListener {
     private final Map<AttemptKey, AttemptMeters> attemptMeters = new ConcurrentHashMap<>();
     private final Map<GuardrailKey, Counter> guardrailChecks = new ConcurrentHashMap<>();
     private final Map<GuardrailKey, Timer> guardrailDurations = new ConcurrentHashMap<>();
+    /** One counter per cache outcome and mode (at most 4 x 3), made on first use. */
+    private final Map<String, Counter> cacheCounters = new ConcurrentHashMap<>();
 
     /** @param labels what each label may say: series are only ever made for values the gateway knows */
     public GatewayMetrics(MeterRegistry registry, MetricLabels labels) {
@@ -91,6 +94,13 @@ public final class GatewayMetrics implements CallListener {
         if (usage != null) {
             meters.inputTokens().record(usage.inputTokens());
             meters.outputTokens().record(usage.outputTokens());
+        }
+        if (attempt.unpriced()) {
+            Counter.builder(METRIC_UNPRICED)
+                    .description("Provider calls that used tokens of a model no price list prices: their cost is unknown")
+                    .tags(TAG_PROVIDER, labels.provider(attempt.provider()),
+                            TAG_MODEL, labels.model(attempt.provider(), attempt.requestModel()))
+                    .register(registry).increment();
         }
     }
 
@@ -139,10 +149,19 @@ public final class GatewayMetrics implements CallListener {
             tokens[2].increment(usage.cacheReadTokens());
             tokens[3].increment(usage.cacheWriteTokens());
             tokens[4].increment(usage.reasoningTokens());
-            meters.cost().increment(call.costUsd());
+            if (call.costUsd() != null) {
+                meters.cost().increment(call.costUsd().doubleValue());
+            }
         }
         if (call.attempted().size() > 1) {
             countRetriesAndFallbacks(call);
+        }
+        CacheOutcome cache = call.cache();
+        if (cache != null) {
+            cacheCounters.computeIfAbsent(cache.outcome() + "/" + cache.mode(), key -> Counter.builder(METRIC_CACHE_REQUESTS)
+                    .description("Model calls by what the response cache did: hit, semantic-hit, miss, bypass; by cache mode")
+                    .tags(TAG_OUTCOME, cache.outcome(), TAG_MODE, cache.mode())
+                    .register(registry)).increment();
         }
     }
 
@@ -276,6 +295,14 @@ public final class GatewayMetrics implements CallListener {
                 .description("Calls refused before any provider was called (rate limits, budgets), and calls let "
                         + "through or refused while the limit store was down, by tenant and reason")
                 .tags(TAG_TENANT, labels.tenant(tenant), TAG_REASON, reason)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void onCacheFallback(String operation) {
+        Counter.builder(METRIC_CACHE_FALLBACKS)
+                .description("Shared response cache (Redis) operations that failed and were served by the embedded cache")
+                .tags(TAG_OPERATION, operation)
                 .register(registry).increment();
     }
 

@@ -91,8 +91,19 @@ public class InboundSpanDecorator extends PlatformHttpSpanDecorator {
         otel.setAttribute(CARAVAN_ATTEMPTS, call.attempts());
         otel.setAttribute(CARAVAN_STREAM, call.stream());
         otel.setAttribute(CARAVAN_OVERHEAD_MS, call.overheadNanos() / 1e6);
-        if (call.usage() != null) {
-            otel.setAttribute(COST_USD, call.costUsd());
+        // a call that used tokens of a model without a price has no cost_usd: unknown, not 0
+        if (call.usage() != null && call.costUsd() != null) {
+            otel.setAttribute(COST_USD, call.costUsd().doubleValue());
+        }
+        if (call.cache() != null) {
+            otel.setAttribute(CARAVAN_CACHE_OUTCOME, call.cache().outcome());
+            otel.setAttribute(CARAVAN_CACHE_KIND, call.cache().mode());
+            if (!Double.isNaN(call.cache().similarity())) {
+                otel.setAttribute(CARAVAN_CACHE_SIMILARITY, call.cache().similarity());
+            }
+            if (call.cache().hit() && call.costSavedUsd() != null) {
+                otel.setAttribute(CARAVAN_CACHE_COST_SAVED_USD, call.costSavedUsd().doubleValue());
+            }
         }
         GuardrailOutcomes guardrails = exchange.getVariable(Variables.GUARDRAIL_OUTCOMES, GuardrailOutcomes.class);
         if (guardrails != null) {

@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the {@code /ui} dashboard shows, kept in memory: per provider the calls of the last minute (rates,
- * error rates, latency percentiles), totals since start (fallbacks, cache, guardrails, tokens, spend by
- * tenant and model) and the most recent calls, without their content. Updated once per call under one
- * lock; read every few seconds by the page.
+ * error rates, latency percentiles), totals since start (fallbacks, cache, guardrails, tokens, spend) and
+ * the most recent calls, without their content. Updated once per call under one lock; read every few
+ * seconds by the page. Spend by tenant and model comes from the usage ledger, not from here.
  */
 public final class LiveStats implements CallListener {
 
@@ -30,11 +30,13 @@ public final class LiveStats implements CallListener {
     private final Clock clock;
     private final int recentSize;
     private final Map<String, ProviderWindow> providers = new TreeMap<>();
-    private final Map<String, Spend> spend = new TreeMap<>();
     private final Deque<CallRecord> recent = new ArrayDeque<>();
     private long requests;
     private long errors;
     private long fallbacks;
+    private long cacheLookups;
+    private long cacheHits;
+    private double costSavedUsd;
     private long guardrailChecks;
     private long guardrailBlocks;
     private long inputTokens;
@@ -66,10 +68,14 @@ public final class LiveStats implements CallListener {
         if (usage != null) {
             inputTokens += usage.inputTokens();
             outputTokens += usage.outputTokens();
-            costUsd += call.costUsd();
-            String model = labels.provider(call.provider()) + "/" + labels.model(call.provider(), call.model());
-            String tenant = labels.tenant(call.tenant());
-            spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model)).add(call);
+            costUsd += dollars(call);
+        }
+        if (call.cache() != null && call.cache().result() != caravan.api.CacheOutcome.Result.BYPASS) {
+            cacheLookups++;
+            if (call.cache().hit()) {
+                cacheHits++;
+                costSavedUsd += call.costSavedUsd() == null ? 0 : call.costSavedUsd().doubleValue();
+            }
         }
         recent.addFirst(call);
         if (recent.size() > recentSize) {
@@ -77,22 +83,15 @@ public final class LiveStats implements CallListener {
         }
     }
 
-    /** A mirrored call is spend too, on the candidate's row. */
+    /** A mirrored call is spend too. */
     @Override
     public synchronized void onMirror(MirrorOutcome outcome) {
         if (outcome.usage() == null) {
             return;
         }
-        int slash = outcome.candidate().indexOf('/');
-        String provider = outcome.candidate().substring(0, Math.max(0, slash));
-        String model = labels.provider(provider) + "/" + labels.model(provider, outcome.candidate().substring(slash + 1));
-        String tenant = labels.tenant(outcome.tenant());
-        double cost = outcome.costUsd() == null ? 0 : outcome.costUsd();
         inputTokens += outcome.usage().inputTokens();
         outputTokens += outcome.usage().outputTokens();
-        costUsd += cost;
-        spend.computeIfAbsent(tenant + "\u0000" + model, key -> new Spend(tenant, model))
-                .add(outcome.usage(), cost);
+        costUsd += outcome.costUsd() == null ? 0 : outcome.costUsd();
     }
 
     @Override
@@ -139,19 +138,17 @@ public final class LiveStats implements CallListener {
         totals.put("errors", errors);
         totals.put("fallbacks", fallbacks);
         ratio(totals, "fallbackRate", fallbacks, requests);
-        // no cache yet: lookups stay 0 and the rate null, which the page shows as "no cache configured"
-        totals.put("cacheLookups", 0);
-        totals.put("cacheHits", 0);
-        totals.putNull("cacheHitRate");
+        // lookups the cache made (bypasses are none); with no lookup the rate is null: "no cache configured"
+        totals.put("cacheLookups", cacheLookups);
+        totals.put("cacheHits", cacheHits);
+        ratio(totals, "cacheHitRate", cacheHits, cacheLookups);
+        totals.put("cacheCostSavedUsd", costSavedUsd);
         totals.put("guardrailChecks", guardrailChecks);
         totals.put("guardrailBlocks", guardrailBlocks);
         ratio(totals, "guardrailBlockRate", guardrailBlocks, guardrailChecks);
         totals.put("inputTokens", inputTokens);
         totals.put("outputTokens", outputTokens);
         totals.put("costUsd", costUsd);
-
-        ArrayNode spendRows = root.putArray("spend");
-        spend.values().forEach(row -> row.writeTo(spendRows.addObject()));
 
         ArrayNode recentRows = root.putArray("recent");
         recent.forEach(call -> writeRecent(call, recentRows.addObject()));
@@ -192,8 +189,19 @@ public final class LiveStats implements CallListener {
         Usage usage = call.usage();
         row.put("inputTokens", usage == null ? 0 : usage.inputTokens());
         row.put("outputTokens", usage == null ? 0 : usage.outputTokens());
-        row.put("costUsd", call.costUsd());
+        if (call.costUsd() != null) {
+            row.put("costUsd", call.costUsd().doubleValue());
+        } else {
+            // tokens of a model without a price: unknown, not free
+            row.putNull("costUsd");
+        }
         row.put("error", call.errorMessage());
+        row.put("cache", call.cache() == null ? null : call.cache().outcome());
+    }
+
+    /** The figures here are sums for a page: an unpriced call (cost unknown) adds no dollars. */
+    private static double dollars(CallRecord call) {
+        return call.costUsd() == null ? 0 : call.costUsd().doubleValue();
     }
 
     static double percentile(double[] sorted, double quantile) {
@@ -262,40 +270,6 @@ public final class LiveStats implements CallListener {
             double[] millis = latencies.stream().mapToDouble(sample -> sample[1] / 1e6).toArray();
             Arrays.sort(millis);
             return millis;
-        }
-    }
-
-    private static final class Spend {
-        private final String tenant;
-        private final String model;
-        private long requests;
-        private long inputTokens;
-        private long outputTokens;
-        private double costUsd;
-
-        Spend(String tenant, String model) {
-            this.tenant = tenant;
-            this.model = model;
-        }
-
-        void add(CallRecord call) {
-            add(call.usage(), call.costUsd());
-        }
-
-        void add(Usage usage, double cost) {
-            requests++;
-            inputTokens += usage.inputTokens();
-            outputTokens += usage.outputTokens();
-            costUsd += cost;
-        }
-
-        void writeTo(ObjectNode row) {
-            row.put("tenant", tenant);
-            row.put("model", model);
-            row.put("requests", requests);
-            row.put("inputTokens", inputTokens);
-            row.put("outputTokens", outputTokens);
-            row.put("costUsd", costUsd);
         }
     }
 }

@@ -1,5 +1,6 @@
 package caravan.telemetry;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 import caravan.api.ChatRequest;
@@ -8,7 +9,7 @@ import caravan.api.GatewayException;
 import caravan.api.CallContext;
 import caravan.api.Usage;
 import caravan.api.Variables;
-import caravan.catalog.ModelCatalog;
+import caravan.catalog.Prices;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
@@ -145,10 +146,10 @@ public class ProviderCallSpanDecorator extends AbstractSpanDecorator {
             otel.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens());
             otel.setAttribute(LLM_TOKEN_COUNT_PROMPT, usage.inputTokens());
             otel.setAttribute(LLM_TOKEN_COUNT_COMPLETION, usage.outputTokens());
-            ModelCatalog catalog = exchange.getContext().getRegistry().lookupByNameAndType("modelCatalog", ModelCatalog.class);
-            ModelCatalog.Price price = catalog == null ? null : catalog.price(provider, model);
-            if (price != null) {
-                otel.setAttribute(COST_USD, price.cost(usage.inputTokens(), usage.outputTokens()));
+            Prices prices = exchange.getContext().getRegistry().lookupByNameAndType("prices", Prices.class);
+            BigDecimal cost = prices == null ? null : prices.cost(provider, model, usage);
+            if (cost != null) {
+                otel.setAttribute(COST_USD, cost.doubleValue());
             }
         }
     }

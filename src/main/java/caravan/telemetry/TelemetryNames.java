@@ -64,9 +64,14 @@ public final class TelemetryNames {
     public static final String CARAVAN_STREAM = "caravan.stream";
     public static final String CARAVAN_PROVIDER = "caravan.provider";
     public static final String CARAVAN_MODEL = "caravan.model";
-    /** hit, miss, bypass: set by the cache lookup span when caching lands. */
+    /** hit, semantic-hit, miss, bypass: on the cache lookup span and the request span. */
     public static final String CARAVAN_CACHE_OUTCOME = "caravan.cache.outcome";
+    /** The cache mode that applied: off, exact, semantic. */
     public static final String CARAVAN_CACHE_KIND = "caravan.cache.kind";
+    /** A semantic hit's cosine similarity (0 to 1). */
+    public static final String CARAVAN_CACHE_SIMILARITY = "caravan.cache.similarity";
+    /** What the cache saved a hit: the list-price cost of the replayed answer's usage. */
+    public static final String CARAVAN_CACHE_COST_SAVED_USD = "caravan.cache.cost_saved_usd";
     /**
      * passed, warned, redacted, blocked, failed, error: one per guardrail span, with its stage (pre, post), its
      * score where it scores, and whether it ran beside the call (async); the request span carries the
@@ -92,6 +97,8 @@ public final class TelemetryNames {
     public static final String METRIC_OVERHEAD = "caravan.gateway.overhead";
     public static final String METRIC_TOKENS = "caravan.tokens";
     public static final String METRIC_COST = "caravan.cost.usd";
+    /** Provider calls whose tokens no price list prices (their cost is unknown, not 0), by provider and model. */
+    public static final String METRIC_UNPRICED = "caravan.unpriced.calls";
     public static final String METRIC_RETRIES = "caravan.retries";
     public static final String METRIC_FALLBACKS = "caravan.fallbacks";
     public static final String METRIC_BREAKER_STATE = "caravan.circuit_breaker.state";
@@ -100,8 +107,10 @@ public final class TelemetryNames {
     public static final String METRIC_GUARDRAIL_CHECKS = "caravan.guardrail.checks";
     /** How long each guardrail check took (tags guardrail, stage). */
     public static final String METRIC_GUARDRAIL_DURATION = "caravan.guardrail.duration";
-    /** For the cache (tags kind, outcome): registered when it lands. */
-    public static final String METRIC_CACHE_LOOKUPS = "caravan.cache.lookups";
+    /** Model calls by what the response cache did (tags outcome: hit, semantic-hit, miss, bypass; mode: off, exact, semantic). */
+    public static final String METRIC_CACHE_REQUESTS = "caravan.cache.requests";
+    /** Shared-cache (Redis) operations the embedded cache served instead (tag operation). */
+    public static final String METRIC_CACHE_FALLBACKS = "caravan.cache.fallbacks";
     /** Calls refused before any provider was called, by tenant and reason (rpm_limit, budget_exceeded, ...). */
     public static final String METRIC_RATE_LIMITED = "caravan.rate_limited";
 
@@ -119,6 +128,8 @@ public final class TelemetryNames {
     public static final String TAG_STAGE = "stage";
     public static final String TAG_KIND = "kind";
     public static final String TAG_REASON = "reason";
+    public static final String TAG_MODE = "mode";
+    public static final String TAG_OPERATION = "operation";
 
     /**
      * The {@code gen_ai.provider.name} of an attempt: the one its provider endpoint's codec (or route) gave,

@@ -1,5 +1,7 @@
 package caravan.api;
 
+import java.math.BigDecimal;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,11 +17,11 @@ class CallContextTest {
     void theLatestAttemptServesTheCallAndEveryAttemptsUsageIsPaid() {
         CallContext call = new CallContext("id-1", "/v1/chat/completions", 1_000);
 
-        call.attemptStarted("openai", "gpt-4o").ended(new Usage(10, 2, 0, 0, 0),
+        call.attemptStarted("openai", "gpt-4o").ended(new Usage(10, 2, 0, 0, 0), new BigDecimal("0.000045"),
                 GatewayException.upstreamUnavailable("cut", null));
         CallContext.Attempt second = call.attemptStarted("openai", "gpt-4o-mini");
         second.answeredBy("echo", "gpt-4o-mini");
-        second.ended(new Usage(10, 5, 4, 0, 1), null);
+        second.ended(new Usage(10, 5, 4, 0, 1), BigDecimal.ZERO, null);
 
         assertThat(call.attemptCount()).isEqualTo(2);
         assertThat(call.provider()).isEqualTo("echo");
@@ -27,6 +29,21 @@ class CallContextTest {
         assertThat(call.paidUsage()).isEqualTo(new Usage(20, 7, 4, 0, 1));
         assertThat(call.attempts().get(0).error().code()).isEqualTo("upstream_unavailable");
         assertThat(call.attempts().get(1).durationNanos()).isNotNegative();
+        assertThat(call.paidCostUsd()).isEqualByComparingTo("0.000045");
+    }
+
+    @Test
+    void aCallsCostIsUnknownWhenAnAttemptUsedTokensOfAModelWithoutAPrice() {
+        CallContext call = new CallContext("id-2", "/v1/chat/completions", 1_000);
+        // a connection refused used nothing and costs nothing, whatever its model's price
+        call.attemptStarted("vllm", "mine").ended(null, null, GatewayException.upstreamUnavailable("refused", null));
+        assertThat(call.paidCostUsd()).isEqualByComparingTo("0");
+
+        call.attemptStarted("openai", "gpt-4o").ended(new Usage(10, 2, 0, 0, 0), new BigDecimal("0.000045"),
+                GatewayException.upstreamUnavailable("cut", null));
+        call.attemptStarted("vllm", "mine").ended(new Usage(10, 5, 0, 0, 0), null, null);
+
+        assertThat(call.paidCostUsd()).isNull();
     }
 
     @Test

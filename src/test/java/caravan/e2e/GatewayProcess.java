@@ -111,6 +111,14 @@ public final class GatewayProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Kills the process at once (SIGKILL), as the kernel's OOM killer or a lost machine would: nothing of it runs after. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("The gateway did not die within 20 s of SIGKILL");
+        }
+    }
+
     /** Stops the gateway as an orchestrator would (SIGTERM) and returns everything it wrote, shutdown included. */
     String stop() throws InterruptedException {
         process.destroy();

@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged jar started with a canary value for every secret it can be given (master key, every
- * provider's key, the OTLP collector's token, the store URLs' passwords, {@code GATEWAY_SECRET_KEY}), then
+ * provider's key, the OTLP collector's token, the store URLs' passwords, {@code GATEWAY_SECRET_KEY},
+ * {@code GATEWAY_AUDIT_KEY}), then
  * given more through the admin API (virtual keys, a tenant's own provider key, rotated). Traffic touches
  * every path that logs or answers about keys: success, wrong, forged, revoked and out-of-scope keys, rate
  * limits and budgets, a provider refusing the gateway's key and a tenant's, admin bad input carrying
@@ -112,9 +113,11 @@ class SecretsStayOutIT {
         String databasePassword = "canaryPgPw" + hex(6);
         String redisPassword = "canary-redis-pw-" + hex(6);
         String secretKey = hex(32);
+        String auditKey = hex(32);
         secrets.put("the PostgreSQL password", databasePassword);
         secrets.put("the Redis password", redisPassword);
         secrets.put("GATEWAY_SECRET_KEY", secretKey);
+        secrets.put("GATEWAY_AUDIT_KEY", auditKey);
         Path data = workDir.resolve("data");
 
         try (PasswordProtectedStores.Postgres postgres = PasswordProtectedStores.Postgres.create(databasePassword);
@@ -123,7 +126,8 @@ class SecretsStayOutIT {
                     "GATEWAY_DATA_DIR", data.toString(),
                     "DATABASE_URL", postgres.url(),
                     "REDIS_URL", redis.url(),
-                    "GATEWAY_SECRET_KEY", secretKey), (gateway, calls) -> {
+                    "GATEWAY_SECRET_KEY", secretKey,
+                    "GATEWAY_AUDIT_KEY", auditKey), (gateway, calls) -> {
                 // both stores go away: the paths that log about them run too
                 redis.close();
                 assertThat(calls.chat(appKey, "openai/gpt-4o-mini").statusCode()).as("limits fail open").isEqualTo(200);

@@ -121,6 +121,19 @@ class VirtualKeysSdkIT {
         // both calls were priced against the key's budget (the spend is written within a second)
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 operator.adminGet("/admin/keys/" + id).get("spend_usd").decimalValue()).isGreaterThan(BigDecimal.ZERO));
+        // and are in the usage ledger, which the application reads with its own key: its calls only
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode own = GatewayCalls.ok(operator.call("GET", "/v1/caravan/usage", null,
+                    "Authorization", "Bearer " + key.get("key").asText()), 200).get("data");
+            assertThat(own).hasSize(1);
+            assertThat(own.get(0).at("/group/model").asText()).isEqualTo("gpt-4o-mini");
+            assertThat(own.get(0).get("requests").asLong()).isEqualTo(2);
+            assertThat(own.get(0).get("input_tokens").asLong()).isEqualTo(19 + 19);
+            assertThat(own.get(0).get("output_tokens").asLong()).isEqualTo(10 + 8);
+            assertThat(own.get(0).get("cost_usd").decimalValue()).isPositive();
+        });
+        JsonNode byKey = operator.adminGet("/admin/usage?group_by=key&tenant=sdk-apps").get("data");
+        assertThat(byKey.findValuesAsText("key")).contains(id);
     }
 
     @Test
@@ -271,8 +284,14 @@ class VirtualKeysSdkIT {
         }
 
         try (GatewayProcess second = GatewayProcess.start(ownDir, GatewayUnderTest.freePort(), environment).awaitReady()) {
-            assertThat(new GatewayCalls(second, MASTER_KEY).adminGet("/admin/keys/" + id).get("spend_usd").decimalValue())
+            GatewayCalls operatorAgain = new GatewayCalls(second, MASTER_KEY);
+            assertThat(operatorAgain.adminGet("/admin/keys/" + id).get("spend_usd").decimalValue())
                     .isGreaterThan(BigDecimal.ZERO);
+            // the call answered while the gateway stopped is in the usage ledger, written at stop
+            JsonNode usage = operatorAgain.adminGet("/admin/usage?group_by=key&tenant=restarts").get("data");
+            assertThat(usage).hasSize(1);
+            assertThat(usage.get(0).at("/group/key").asText()).isEqualTo(id);
+            assertThat(usage.get(0).get("requests").asLong()).isEqualTo(1);
         }
     }
 

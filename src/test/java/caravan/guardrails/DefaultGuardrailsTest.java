@@ -1,10 +1,12 @@
 package caravan.guardrails;
 
 import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
 
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
+import caravan.testing.LedgerRows;
 import caravan.testing.Recorded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GATEWAY_GUARDRAILS=pii:redact,secrets:block,injection:block} through the running gateway: a card
@@ -99,6 +102,24 @@ class DefaultGuardrailsTest {
         assertThat(response.body()).doesNotContain(OPENAI_KEY);
         assertThat(response.headers().firstValue("x-caravan-guardrails")).hasValue("pii=passed;secrets=blocked");
         assertThat(upstream.requestCount()).isZero();
+    }
+
+    @Test
+    void theLedgerRecordsWhatTheGuardrailsDidWithEachCall() {
+        HttpResponse<String> redacted = chat("""
+                {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"card %s"}]}""".formatted(CARD));
+        HttpResponse<String> blocked = chat("""
+                {"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"key %s"}]}""".formatted(OPENAI_KEY));
+
+        LedgerRows ledger = LedgerRows.of(gateway);
+        for (HttpResponse<String> answer : java.util.List.of(redacted, blocked)) {
+            String id = answer.headers().firstValue("x-caravan-request-id").orElseThrow();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> ledger.row(id) != null);
+            assertThat(ledger.row(id).get("guardrail_outcome"))
+                    .isEqualTo(answer.headers().firstValue("x-caravan-guardrails").orElseThrow());
+        }
+        assertThat(ledger.row(blocked.headers().firstValue("x-caravan-request-id").orElseThrow()).get("guardrail_outcome"))
+                .isEqualTo("pii=passed;secrets=blocked");
     }
 
     @Test

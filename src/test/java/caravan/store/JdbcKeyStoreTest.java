@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 import caravan.api.Json;
 import caravan.api.ProviderAccount;
+import caravan.audit.AuditChain;
+import caravan.audit.AuditRecord;
+import caravan.audit.StateDigests;
 import caravan.keys.Budget;
 import caravan.keys.BudgetPeriod;
 import caravan.keys.Limits;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The key store against both databases it runs on: the embedded H2 file and PostgreSQL. */
 class JdbcKeyStoreTest {
@@ -86,12 +90,17 @@ class JdbcKeyStoreTest {
 
         Database db;
         GatewaySecret secret;
+        JdbcAuditLog auditLog;
+        StateDigests states;
         JdbcKeyStore store;
 
         void openStore(String databaseUrl, Path dataDir) {
             db = Database.open(databaseUrl, dataDir);
             secret = GatewaySecret.load(Base64.getEncoder().encodeToString(new byte[32]), dataDir);
-            store = new JdbcKeyStore(db, secret);
+            AuditChain chain = new AuditChain(secret.auditKey());
+            auditLog = new JdbcAuditLog(db, chain);
+            states = new StateDigests(chain::fingerprint);
+            store = new JdbcKeyStore(db, secret, auditLog, states);
         }
 
         @BeforeEach
@@ -107,7 +116,7 @@ class JdbcKeyStoreTest {
         void keepsEveryFieldOfAKey() {
             VirtualKey key = key("k1", "acme", T0);
 
-            store.insertKey(key);
+            store.insertKey(key, "master");
 
             assertThat(store.key("k1")).contains(key);
             assertThat(store.key("k1").orElseThrow().budget().usd()).isEqualTo(new BigDecimal("12.5"));
@@ -121,11 +130,11 @@ class JdbcKeyStoreTest {
             VirtualKey plain = key("k1", "acme", T0);
             VirtualKey guarded = new VirtualKey(plain.id(), plain.digest(), plain.prefix(), plain.name(), plain.tenant(),
                     plain.team(), plain.user(), plain.models(), plain.limits(), plain.budget(), plain.expiresAt(),
-                    plain.metadata(), plain.createdAt(), plain.updatedAt(), plain.revokedAt(), guardrails);
+                    plain.metadata(), plain.createdAt(), plain.updatedAt(), plain.revokedAt(), plain.cacheControl(), guardrails);
             Tenant tenant = new Tenant("globex", null, null, null, Json.MAPPER.createObjectNode(), T0, T0, guardrails);
 
-            store.insertKey(guarded);
-            store.insertTenant(tenant);
+            store.insertKey(guarded, "master");
+            store.insertTenant(tenant, "master");
 
             assertThat(store.key("k1").orElseThrow().guardrails()).isEqualTo(guardrails);
             assertThat(store.tenant("globex").orElseThrow().guardrails()).isEqualTo(guardrails);
@@ -137,7 +146,7 @@ class JdbcKeyStoreTest {
             VirtualKey bare = new VirtualKey("k1", secret.digest("sk-bare"), "sk-bare1", null, "acme", null, null,
                     null, null, null, null, Json.MAPPER.createObjectNode(), T0, T0, null);
 
-            store.insertKey(bare);
+            store.insertKey(bare, "master");
 
             assertThat(store.key("k1")).contains(bare);
             assertThat(store.key("k1").orElseThrow().limits().none()).isTrue();
@@ -146,10 +155,10 @@ class JdbcKeyStoreTest {
 
         @Test
         void listsKeysOldestFirstRevokedOnesIncluded() {
-            store.insertKey(key("k-new", "acme", T0.plusSeconds(20)));
-            store.insertKey(key("k-old", "acme", T0));
-            store.insertKey(key("k-mid", "globex", T0.plusSeconds(10)));
-            store.revokeKey("k-mid", T0.plusSeconds(30));
+            store.insertKey(key("k-new", "acme", T0.plusSeconds(20)), "master");
+            store.insertKey(key("k-old", "acme", T0), "master");
+            store.insertKey(key("k-mid", "globex", T0.plusSeconds(10)), "master");
+            store.revokeKey("k-mid", T0.plusSeconds(30), "master");
 
             assertThat(store.keys()).extracting(VirtualKey::id).containsExactly("k-old", "k-mid", "k-new");
             assertThat(store.keys().get(1).revokedAt()).isEqualTo(T0.plusSeconds(30));
@@ -157,24 +166,24 @@ class JdbcKeyStoreTest {
 
         @Test
         void replacesAKeyOnUpdate() {
-            store.insertKey(key("k1", "acme", T0));
+            store.insertKey(key("k1", "acme", T0), "master");
             VirtualKey changed = new VirtualKey("k1", secret.digest("sk-k1"), "sk-k1xxx", "renamed", "acme", "team-b", "bob",
                     List.of("anthropic/*", "support"), new Limits(10L, null, 2, 5L, 500L), new Budget(null, BudgetPeriod.TOTAL),
                     null, metadata("tier", "gold"), T0, T0.plusSeconds(60), null);
 
-            assertThat(store.updateKey(changed)).isTrue();
+            assertThat(store.updateKey(changed, "master")).isTrue();
             assertThat(store.key("k1")).contains(changed);
-            assertThat(store.updateKey(key("absent", "acme", T0))).isFalse();
+            assertThat(store.updateKey(key("absent", "acme", T0), "master")).isFalse();
             assertThat(store.key("absent")).isEmpty();
         }
 
         @Test
         void revokesALiveKeyOnce() {
-            store.insertKey(key("k1", "acme", T0));
+            store.insertKey(key("k1", "acme", T0), "master");
 
-            assertThat(store.revokeKey("k1", T0.plusSeconds(5))).isTrue();
-            assertThat(store.revokeKey("k1", T0.plusSeconds(9))).isFalse();
-            assertThat(store.revokeKey("absent", T0)).isFalse();
+            assertThat(store.revokeKey("k1", T0.plusSeconds(5), "master")).isTrue();
+            assertThat(store.revokeKey("k1", T0.plusSeconds(9), "master")).isFalse();
+            assertThat(store.revokeKey("absent", T0, "master")).isFalse();
 
             VirtualKey revoked = store.key("k1").orElseThrow();
             assertThat(revoked.revokedAt()).isEqualTo(T0.plusSeconds(5));
@@ -185,13 +194,13 @@ class JdbcKeyStoreTest {
         @Test
         void refusesASecondKeyWithTheSameIdOrDigestWithoutNamingTheDigest() {
             VirtualKey first = key("k1", "acme", T0);
-            store.insertKey(first);
+            store.insertKey(first, "master");
             VirtualKey sameDigest = new VirtualKey("k2", first.digest(), "sk-other", null, "acme", null, null,
                     null, null, null, null, null, T0, T0, null);
 
-            assertThatThrownBy(() -> store.insertKey(key("k1", "globex", T0)))
+            assertThatThrownBy(() -> store.insertKey(key("k1", "globex", T0), "master"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("k1");
-            assertThatThrownBy(() -> store.insertKey(sameDigest))
+            assertThatThrownBy(() -> store.insertKey(sameDigest, "master"))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageNotContaining(first.digest())
                     .hasNoCause();
@@ -203,43 +212,43 @@ class JdbcKeyStoreTest {
             Tenant acme = tenant("acme", T0);
             Tenant globex = new Tenant("globex", null, null, null, Json.MAPPER.createObjectNode(), T0.plusSeconds(1), T0.plusSeconds(1));
 
-            store.insertTenant(acme);
-            store.insertTenant(globex);
+            store.insertTenant(acme, "master");
+            store.insertTenant(globex, "master");
 
             assertThat(store.tenant("acme")).contains(acme);
             assertThat(store.tenants()).containsExactly(acme, globex);
             Tenant changed = new Tenant("acme", new Limits(null, 5000L, null, null, null),
                     new Budget(new BigDecimal("100"), BudgetPeriod.MONTH),
                     Map.of("anthropic", new ProviderAccount("sk-ant-acme", null)), metadata("region", "eu"), T0, T0.plusSeconds(9));
-            assertThat(store.updateTenant(changed)).isTrue();
+            assertThat(store.updateTenant(changed, "master")).isTrue();
             assertThat(store.tenant("acme")).contains(changed);
-            assertThat(store.updateTenant(tenant("absent", T0))).isFalse();
-            assertThatThrownBy(() -> store.insertTenant(tenant("acme", T0)))
+            assertThat(store.updateTenant(tenant("absent", T0), "master")).isFalse();
+            assertThatThrownBy(() -> store.insertTenant(tenant("acme", T0), "master"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("acme");
             assertThat(store.tenant("absent")).isEmpty();
         }
 
         @Test
         void deletingATenantRevokesItsLiveKeysAtOnce() {
-            store.insertTenant(tenant("acme", T0));
-            store.insertKey(key("acme-live", "acme", T0));
-            store.insertKey(key("acme-revoked", "acme", T0));
-            store.revokeKey("acme-revoked", T0.plusSeconds(1));
-            store.insertKey(key("globex-live", "globex", T0));
+            store.insertTenant(tenant("acme", T0), "master");
+            store.insertKey(key("acme-live", "acme", T0), "master");
+            store.insertKey(key("acme-revoked", "acme", T0), "master");
+            store.revokeKey("acme-revoked", T0.plusSeconds(1), "master");
+            store.insertKey(key("globex-live", "globex", T0), "master");
 
-            assertThat(store.deleteTenant("acme", T0.plusSeconds(60))).isTrue();
+            assertThat(store.deleteTenant("acme", T0.plusSeconds(60), "master")).isTrue();
 
             assertThat(store.tenant("acme")).isEmpty();
             assertThat(store.key("acme-live").orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(60));
             assertThat(store.key("acme-revoked").orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(1));
             assertThat(store.key("globex-live").orElseThrow().revokedAt()).isNull();
-            assertThat(store.deleteTenant("acme", T0.plusSeconds(61))).isFalse();
+            assertThat(store.deleteTenant("acme", T0.plusSeconds(61), "master")).isFalse();
         }
 
         @Test
         void ensuresATenantOnceWithNoLimitsOfItsOwn() {
-            assertThat(store.ensureTenant("acme", T0)).isTrue();
-            assertThat(store.ensureTenant("acme", T0.plusSeconds(5))).isFalse();
+            assertThat(store.ensureTenant("acme", T0, "master")).isTrue();
+            assertThat(store.ensureTenant("acme", T0.plusSeconds(5), "master")).isFalse();
 
             Tenant ensured = store.tenant("acme").orElseThrow();
             assertThat(ensured.limits()).isEqualTo(Limits.NONE);
@@ -251,7 +260,7 @@ class JdbcKeyStoreTest {
 
         @Test
         void ensuresATenantOnceWhenSeveralAskAtTheSameTime() throws Exception {
-            List<Boolean> created = inParallel(8, () -> store.ensureTenant("acme", T0));
+            List<Boolean> created = inParallel(8, () -> store.ensureTenant("acme", T0, "master"));
 
             assertThat(created).containsOnlyOnce(true);
             assertThat(store.tenants()).extracting(Tenant::id).containsExactly("acme");
@@ -259,8 +268,8 @@ class JdbcKeyStoreTest {
 
         @Test
         void keepsProviderAccountsOnlySealedToTheirTenant() throws SQLException {
-            store.insertTenant(tenant("acme", T0));
-            store.insertTenant(new Tenant("globex", null, null, null, null, T0, T0));
+            store.insertTenant(tenant("acme", T0), "master");
+            store.insertTenant(new Tenant("globex", null, null, null, null, T0, T0), "master");
 
             String stored = rawProviders("acme");
             assertThat(stored).startsWith("v1:").doesNotContain("sk-acme-openai").doesNotContain("api.acme.test");
@@ -284,31 +293,31 @@ class JdbcKeyStoreTest {
         void bumpsTheVersionOnEveryWriteAndOnlyThen() {
             List<Long> versions = new ArrayList<>();
             versions.add(store.changeVersion());
-            store.insertTenant(tenant("acme", T0));
+            store.insertTenant(tenant("acme", T0), "master");
             versions.add(store.changeVersion());
-            store.updateTenant(tenant("acme", T0.plusSeconds(1)));
+            store.updateTenant(tenant("acme", T0.plusSeconds(1)), "master");
             versions.add(store.changeVersion());
-            store.ensureTenant("globex", T0);
+            store.ensureTenant("globex", T0, "master");
             versions.add(store.changeVersion());
-            store.insertKey(key("k1", "acme", T0));
+            store.insertKey(key("k1", "acme", T0), "master");
             versions.add(store.changeVersion());
-            store.updateKey(key("k1", "acme", T0.plusSeconds(1)));
+            store.updateKey(key("k1", "acme", T0.plusSeconds(1)), "master");
             versions.add(store.changeVersion());
-            store.revokeKey("k1", T0.plusSeconds(2));
+            store.revokeKey("k1", T0.plusSeconds(2), "master");
             versions.add(store.changeVersion());
-            store.deleteTenant("globex", T0.plusSeconds(3));
+            store.deleteTenant("globex", T0.plusSeconds(3), "master");
             versions.add(store.changeVersion());
 
             assertThat(versions).isSorted().doesNotHaveDuplicates();
 
             long unchanged = store.changeVersion();
-            store.ensureTenant("acme", T0);
-            store.updateTenant(tenant("absent", T0));
-            store.deleteTenant("absent", T0);
-            store.updateKey(key("absent", "acme", T0));
-            store.revokeKey("k1", T0.plusSeconds(4));
+            store.ensureTenant("acme", T0, "master");
+            store.updateTenant(tenant("absent", T0), "master");
+            store.deleteTenant("absent", T0, "master");
+            store.updateKey(key("absent", "acme", T0), "master");
+            store.revokeKey("k1", T0.plusSeconds(4), "master");
             store.addSpend(Map.of("key:k1:0", 5L));
-            assertThatThrownBy(() -> store.insertKey(key("k1", "acme", T0))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> store.insertKey(key("k1", "acme", T0), "master")).isInstanceOf(IllegalStateException.class);
             assertThat(store.changeVersion()).isEqualTo(unchanged);
         }
 
@@ -345,7 +354,7 @@ class JdbcKeyStoreTest {
 
         @Test
         void migratesNothingTheSecondTime() {
-            store.insertTenant(tenant("acme", T0));
+            store.insertTenant(tenant("acme", T0), "master");
             long version = store.changeVersion();
 
             int executed = Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").load()
@@ -354,6 +363,87 @@ class JdbcKeyStoreTest {
             assertThat(executed).isZero();
             assertThat(store.changeVersion()).isEqualTo(version);
             assertThat(store.tenant("acme")).isPresent();
+        }
+
+        @Test
+        void recordsEveryChangeWithItsActorAndTheDigestOfWhatItStoredAndNothingForNoChange() {
+            long before = lastSeq();
+
+            store.insertTenant(tenant("acme", T0), "master");
+            store.ensureTenant("globex", T0, "key_operator");
+            store.ensureTenant("globex", T0, "key_operator");
+            store.insertKey(key("k1", "acme", T0), "master");
+            store.updateKey(key("k1", "acme", T0.plusSeconds(1)), "key_operator");
+            store.updateKey(key("absent", "acme", T0), "master");
+            store.updateTenant(tenant("acme", T0.plusSeconds(2)), "master");
+            store.revokeKey("k1", T0.plusSeconds(3), "master");
+            store.revokeKey("k1", T0.plusSeconds(4), "master");
+            store.insertKey(key("k2", "globex", T0), "master");
+            store.insertKey(key("k3", "globex", T0.plusSeconds(1)), "master");
+            store.deleteTenant("globex", T0.plusSeconds(5), "key_operator");
+            store.deleteTenant("globex", T0.plusSeconds(6), "key_operator");
+
+            List<AuditRecord> records = auditLog.page(before, 100);
+            assertThat(records).extracting(AuditRecord::actor, AuditRecord::action, AuditRecord::object).containsExactly(
+                    tuple("master", "tenant.create", "acme"),
+                    tuple("key_operator", "tenant.create", "globex"),
+                    tuple("master", "key.create", "k1"),
+                    tuple("key_operator", "key.update", "k1"),
+                    tuple("master", "tenant.update", "acme"),
+                    tuple("master", "key.revoke", "k1"),
+                    tuple("master", "key.create", "k2"),
+                    tuple("master", "key.create", "k3"),
+                    tuple("key_operator", "tenant.delete", "globex"),
+                    tuple("key_operator", "key.revoke", "k2"),
+                    tuple("key_operator", "key.revoke", "k3"));
+            assertThat(records).extracting(AuditRecord::seq).containsExactly(
+                    java.util.stream.LongStream.rangeClosed(before + 1, before + 11).boxed().toArray(Long[]::new));
+            // the digest is of the state as stored: the revoked key as it reads back, the same tenant read back
+            assertThat(records.get(5).digest()).isEqualTo(states.key(store.key("k1").orElseThrow()));
+            assertThat(records.get(4).digest()).isEqualTo(states.tenant(store.tenant("acme").orElseThrow()));
+            assertThat(records.get(9).digest()).isEqualTo(states.key(store.key("k2").orElseThrow()));
+            assertThat(records.get(8).digest()).as("a deleted tenant has no state").isNull();
+            assertThat(records.get(3).digest()).as("an update changes the digest").isNotEqualTo(records.get(2).digest());
+            assertThat(auditLog.verify().ok()).isTrue();
+        }
+
+        @Test
+        void aChangeWhoseAuditRecordCannotBeWrittenIsNotMade() throws SQLException {
+            long version = store.changeVersion();
+            long next = lastSeq() + 1;
+            // a row already where the next record goes: appending it fails as a duplicate seq
+            try (Connection connection = db.dataSource().getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (seq, at_ms, actor, action,"
+                         + " object, digest, mac) VALUES (?, 0, 'x', 'x', 'x', NULL, 'x')")) {
+                insert.setLong(1, next);
+                insert.executeUpdate();
+            }
+            try {
+                assertThatThrownBy(() -> store.insertTenant(tenant("acme", T0), "master"))
+                        .isInstanceOf(StoreException.class).hasMessageContaining("audit record");
+                assertThatThrownBy(() -> store.insertKey(key("k1", "acme", T0), "master"))
+                        .isInstanceOf(StoreException.class);
+
+                assertThat(store.tenant("acme")).isEmpty();
+                assertThat(store.key("k1")).isEmpty();
+                assertThat(store.changeVersion()).isEqualTo(version);
+            } finally {
+                try (Connection connection = db.dataSource().getConnection();
+                     PreparedStatement delete = connection.prepareStatement("DELETE FROM audit_log WHERE seq = ?")) {
+                    delete.setLong(1, next);
+                    delete.executeUpdate();
+                }
+            }
+            store.insertTenant(tenant("acme", T0), "master");
+            assertThat(store.tenant("acme")).isPresent();
+        }
+
+        private long lastSeq() {
+            long last = 0;
+            for (List<AuditRecord> page = auditLog.page(0, 1000); !page.isEmpty(); page = auditLog.page(last, 1000)) {
+                last = page.get(page.size() - 1).seq();
+            }
+            return last;
         }
 
         private VirtualKey key(String id, String tenant, Instant created) {

@@ -1,6 +1,16 @@
 package caravan.telemetry;
 
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import caravan.ledger.LedgerRecord;
+import caravan.ledger.LedgerTable;
+import caravan.store.Database;
 
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
@@ -75,6 +85,45 @@ class DashboardStatsTest {
         assertThat(recent.path("inputTokens").asLong()).isEqualTo(19);
         assertThat(recent.path("costUsd").asDouble()).isPositive();
         assertThat(stats.body()).doesNotContain("bob@example.org");
+    }
+
+    @Test
+    void spendByTenantAndModelIsThisMonthsFromTheLedgerEarlierRunsIncluded() {
+        Instant monthStart = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        // written before this gateway started (by an earlier run, or another instance sharing the store)
+        long earlier = Math.max(monthStart.toEpochMilli(), System.currentTimeMillis() - 3_600_000);
+        Database database = gateway.context().getRegistry().lookupByNameAndType("database", Database.class);
+        new LedgerTable(database.dataSource(), database.describe(), Duration.ZERO).insert(List.of(
+                ledgerRow("earlier-1", earlier, new BigDecimal("1.5")),
+                ledgerRow("last-month-1", monthStart.toEpochMilli() - 86_400_000L, new BigDecimal("99"))), refused -> { });
+        gateway.post("/v1/chat/completions", "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}]}", "Authorization", "Bearer " + KEY);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode spend = JSON.readTree(gateway.get("/v1/caravan/stats", "Authorization", "Bearer " + KEY).body())
+                    .path("spend");
+            JsonNode before = row(spend, "earlier-tenant");
+            assertThat(before.path("model").asText()).isEqualTo("openai/gpt-4o-mini");
+            assertThat(before.path("requests").asLong()).isEqualTo(1);
+            assertThat(before.path("inputTokens").asLong()).isEqualTo(1000);
+            assertThat(before.path("costUsd").decimalValue()).isEqualByComparingTo("1.5");
+            assertThat(row(spend, "default").path("requests").asLong()).isPositive();
+        });
+    }
+
+    private static JsonNode row(JsonNode spend, String tenant) {
+        for (JsonNode row : spend) {
+            if (row.path("tenant").asText().equals(tenant)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no spend row of " + tenant + " in " + spend);
+    }
+
+    private static LedgerRecord ledgerRow(String id, long timeMs, BigDecimal cost) {
+        return new LedgerRecord(id, timeMs, null, "earlier-tenant", null, null, null, null, null, "/v1/chat/completions",
+                null, "openai", "gpt-4o-mini", "openai/gpt-4o-mini", 1, 200, null, false, 1000, 100, 0, 0, 0, false, cost,
+                100_000, null, 1_000, null, null, null);
     }
 
     @Test

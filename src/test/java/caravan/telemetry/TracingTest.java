@@ -130,7 +130,7 @@ class TracingTest {
         registry.lookupByNameAndType("keyStore", caravan.keys.KeyStore.class).insertKey(new caravan.keys.VirtualKey(
                 "key_traced", registry.lookupByNameAndType("gatewaySecret", caravan.store.GatewaySecret.class).digest(secret),
                 caravan.keys.KeySecrets.shown(secret), "traced", "search", null, null, List.of(), null, null, null,
-                null, now, now, null));
+                null, now, now, null), "master");
         registry.lookupByNameAndType("keyRegistry", caravan.keys.KeyRegistry.class).reload();
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions",

@@ -1,0 +1,165 @@
+package caravan.cache;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Set;
+
+import caravan.api.CanonicalExtensions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The digest (SHA-256) of what makes two requests ask the same question of the same model: the tenant, the
+ * resolved route or model, and the canonical request's fields that change the answer. The tree is fed to
+ * the digest in one canonical form, so the order of JSON keys, {@code 1} against {@code 1.0}, a text written
+ * as one text part, and prompt-cache marks make no difference; and the fields that do not change the answer
+ * ({@link #IGNORED}) are left out. The canonical request is the same whichever dialect the client spoke, so
+ * {@code /v1/chat/completions} and {@code /v1/messages} share entries.
+ */
+public final class RequestDigest {
+
+    /**
+     * Top-level fields that do not change the answer: how it is delivered ({@code stream},
+     * {@code stream_options}), who asked ({@code user}, {@code metadata}), whether OpenAI keeps it
+     * ({@code store}), and {@code model}, which the resolved target replaces (so a bare name and its
+     * {@code provider/model} share entries).
+     */
+    static final Set<String> IGNORED = Set.of("model", "stream", "stream_options", "user", "metadata", "store");
+
+    private static final byte OBJECT = 1;
+    private static final byte ARRAY = 2;
+    private static final byte TEXT = 3;
+    private static final byte NUMBER = 4;
+    private static final byte TRUE = 5;
+    private static final byte FALSE = 6;
+    private static final byte NULL = 7;
+    private static final byte END = 8;
+    private static final byte FIELD = 9;
+
+    private final MessageDigest digest;
+
+    private RequestDigest() {
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** A digest started with the call's namespace: its tenant and what serves it. */
+    public static RequestDigest of(String tenant, String target) {
+        RequestDigest digest = new RequestDigest();
+        digest.text(tenant == null ? "" : tenant);
+        digest.text(target);
+        return digest;
+    }
+
+    /** The exact key of a request: the namespace and every field of the body that changes the answer. */
+    public static String exact(String tenant, String target, ObjectNode request) {
+        RequestDigest digest = of(tenant, target);
+        digest.fields(request, IGNORED);
+        return digest.finish();
+    }
+
+    /** Adds the top-level fields of {@code request}, but those in {@code skipped} and in {@link #IGNORED}. */
+    public RequestDigest fields(ObjectNode request, Set<String> skipped) {
+        String[] names = sortedNames(request);
+        digest.update(OBJECT);
+        for (String name : names) {
+            if (!IGNORED.contains(name) && !skipped.contains(name)) {
+                field(name, request.get(name));
+            }
+        }
+        digest.update(END);
+        return this;
+    }
+
+    /** Adds one value in canonical form. */
+    public RequestDigest value(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            digest.update(NULL);
+        } else if (value.isObject()) {
+            digest.update(OBJECT);
+            for (String name : sortedNames(value)) {
+                if (!CanonicalExtensions.CACHE_CONTROL.equals(name)) {
+                    field(name, value.get(name));
+                }
+            }
+            digest.update(END);
+        } else if (value.isArray()) {
+            JsonNode single = singleText(value);
+            if (single != null) {
+                value(single);
+                return this;
+            }
+            digest.update(ARRAY);
+            for (JsonNode item : value) {
+                value(item);
+            }
+            digest.update(END);
+        } else if (value.isTextual()) {
+            text(value.textValue());
+        } else if (value.isNumber()) {
+            digest.update(NUMBER);
+            BigDecimal number = value.decimalValue().stripTrailingZeros();
+            text(number.toPlainString());
+        } else if (value.isBoolean()) {
+            digest.update(value.booleanValue() ? TRUE : FALSE);
+        } else {
+            text(value.asText());
+        }
+        return this;
+    }
+
+    /** The digest as a key: 43 characters of URL-safe base64. Ends this digest. */
+    public String finish() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
+    }
+
+    private void field(String name, JsonNode value) {
+        digest.update(FIELD);
+        text(name);
+        value(value);
+    }
+
+    private void text(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        digest.update(TEXT);
+        int length = bytes.length;
+        digest.update(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+        digest.update(bytes);
+    }
+
+    /** A content array of one text part (prompt-cache marks aside) says what the text alone says. */
+    private static JsonNode singleText(JsonNode array) {
+        if (array.size() != 1) {
+            return null;
+        }
+        JsonNode part = array.get(0);
+        if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+            return null;
+        }
+        for (Iterator<String> names = part.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("type") && !name.equals("text") && !name.equals(CanonicalExtensions.CACHE_CONTROL)) {
+                return null;
+            }
+        }
+        return part.get("text");
+    }
+
+    private static String[] sortedNames(JsonNode object) {
+        String[] names = new String[object.size()];
+        int i = 0;
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            names[i++] = it.next();
+        }
+        Arrays.sort(names);
+        return names;
+    }
+}

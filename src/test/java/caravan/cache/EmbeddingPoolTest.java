@@ -1,0 +1,57 @@
+package caravan.cache;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The embedding pool declines what it cannot start at once: a busy pool, or a model still loading. */
+class EmbeddingPoolTest {
+
+    /** A model whose embeddings wait for the test's latch. */
+    static final class HeldModel implements EmbeddingModel {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch started = new CountDownLatch(1);
+
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            started.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Response.from(segments.stream().map(segment -> Embedding.from(new float[] {1, 0})).toList());
+        }
+    }
+
+    @Test
+    void aBusyPoolDeclinesInsteadOfQueueing() throws Exception {
+        HeldModel model = new HeldModel();
+        EmbeddingPool pool = new EmbeddingPool(1, () -> model);
+        try {
+            assertThat(pool.tryEmbed("loads the model")).isNull();
+            await().until(() -> pool.tryEmbed("probe") != null || model.started.getCount() == 0);
+            assertThat(model.started.await(10, TimeUnit.SECONDS)).isTrue();
+            // the one thread is busy with the probe
+            assertThat(pool.tryEmbed("declined")).isNull();
+            model.release.countDown();
+            await().until(() -> {
+                CompletableFuture<float[]> embedded = pool.tryEmbed("runs");
+                return embedded != null && embedded.get(10, TimeUnit.SECONDS).length == 2;
+            });
+        } finally {
+            model.release.countDown();
+            pool.close();
+        }
+    }
+}
