@@ -19,7 +19,7 @@ import caravan.limits.RedisSettings;
 import caravan.processors.CacheLookup;
 import caravan.processors.CacheStore;
 import caravan.telemetry.CallRecorder;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -89,7 +89,7 @@ public final class CacheConfiguration implements CamelConfiguration {
             thread.setDaemon(true);
             return thread;
         });
-        SemanticCache semantic = new SemanticCache(new EmbeddingPool(embeddingThreads, AllMiniLmL6V2QuantizedEmbeddingModel::new),
+        SemanticCache semantic = new SemanticCache(new EmbeddingPool(embeddingThreads, BgeSmallEnV15QuantizedEmbeddingModel::new),
                 new SemanticIndex(semanticFolder, maxSemanticEntries), indexer);
         if (redisCalls != null) {
             semantic.shareThrough(vertx, redisCalls, KEY_PREFIX + "s", maxSemanticEntries);

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * told to do without (the semantic lookup is skipped, never queued behind other calls' embeddings). A permit
  * is held for the whole of a lookup's work on the thread (the embedding, and the search that follows it)
  * and given back as that work ends, so a lookup is declined only while others are really running; the
- * executor's queue holds at most a task whose thread is finishing the previous one, for microseconds. The model (all-MiniLM-L6-v2,
+ * executor's queue holds at most a task whose thread is finishing the previous one, for microseconds. Texts
+ * are embedded as {@link QuestionText} writes them. The model (bge-small-en-v1.5,
  * quantized, shipped inside its Maven artifact: no network, no key) loads on this pool the first time it is
  * needed, or at start when the gateway's default mode is semantic; until it has loaded, embeddings are
  * declined too.
@@ -67,7 +68,7 @@ public final class EmbeddingPool {
         CompletableFuture<float[]> embedded = new CompletableFuture<>();
         threads.execute(() -> {
             try {
-                embedded.complete(loaded.embed(text).content().vector());
+                embedded.complete(loaded.embed(QuestionText.normalize(text)).content().vector());
             } catch (RuntimeException e) {
                 embedded.completeExceptionally(e);
             } finally {
@@ -79,7 +80,7 @@ public final class EmbeddingPool {
 
     /** The embedding, on the calling thread (tests and the bench); loads the model if needed. */
     public float[] embedNow(String text) {
-        return load().embed(text).content().vector();
+        return load().embed(QuestionText.normalize(text)).content().vector();
     }
 
     private synchronized EmbeddingModel load() {

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 import caravan.cache.EmbeddingPool;
 import caravan.cache.SemanticIndex;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 
 /**
  * What a semantic lookup costs with a full index (README "Caching"; run by bench/cache.sh, not a test): one
@@ -27,7 +27,7 @@ public final class SemanticLookupBench {
         int entries = Integer.getInteger("ENTRIES", 100_000);
         int lookups = Integer.getInteger("LOOKUPS", 1_000);
         Path folder = Files.createTempDirectory("caravan-semantic-bench");
-        EmbeddingPool pool = new EmbeddingPool(1, AllMiniLmL6V2QuantizedEmbeddingModel::new);
+        EmbeddingPool pool = new EmbeddingPool(1, BgeSmallEnV15QuantizedEmbeddingModel::new);
         float[] probe = pool.embedNow("warm up");
         long heapBefore = usedHeapAfterGc();
         SemanticIndex index = new SemanticIndex(folder, entries);

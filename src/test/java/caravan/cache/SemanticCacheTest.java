@@ -24,14 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The semantic cache with the real embedding model (all-MiniLM-L6-v2, in process): a paraphrase is a
+ * The semantic cache with the real embedding model (bge-small-en-v1.5, in process): a paraphrase is a
  * semantic hit when its similarity is above the threshold, an unrelated question is not; the earlier
  * conversation must match exactly; long conversations and hot sampling skip it; tenants never meet.
  */
 class SemanticCacheTest {
 
     static final String MASTER = "sk-caravan-master-semantic";
-    static final double THRESHOLD = 0.85;
+    /** The default (GATEWAY_CACHE_SIMILARITY): the issue's own paraphrase must hit at it. */
+    static final double THRESHOLD = 0.95;
     static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
 
     static FakeUpstream upstream;
@@ -168,11 +169,11 @@ class SemanticCacheTest {
 
     @Test
     void tenantsNeverMeetInTheSemanticCache() {
-        stored(chat("Be brief.", "what is the tallest mountain on earth"), "x-caravan-tenant", "semantic-a");
+        stored(chat("Be brief.", "which city is the capital of italy"), "x-caravan-tenant", "semantic-a");
 
-        assertThat(outcome(ask(chat("Be brief.", "Which mountain is the highest on Earth?"), "x-caravan-tenant", "semantic-b")))
+        assertThat(outcome(ask(chat("Be brief.", "What is the capital of Italy?"), "x-caravan-tenant", "semantic-b")))
                 .isEqualTo("miss");
-        assertThat(outcome(ask(chat("Be brief.", "Which mountain is the highest on Earth?"), "x-caravan-tenant", "semantic-a")))
+        assertThat(outcome(ask(chat("Be brief.", "What is the capital of Italy?"), "x-caravan-tenant", "semantic-a")))
                 .isEqualTo("semantic-hit");
     }
 

@@ -148,7 +148,9 @@ class LedgerTest {
                 .containsEntry("reasoning_tokens", 0L).containsEntry("usage_estimated", false);
         assertThat(row.get("error_type")).isNull();
         assertThat(row.get("ttfc_us")).isNull();
-        assertThat(row.get("cache_outcome")).isNull();
+        // the cache is off by default: the cacheLookup step says so
+        assertThat(row.get("cache_outcome")).isEqualTo("bypass");
+        assertThat(row.get("cost_saved_usd")).isNull();
         assertThat((Long) row.get("latency_us")).isPositive();
         assertThat((Long) row.get("latency_us")).isGreaterThanOrEqualTo((Long) row.get("overhead_us"));
         // gpt-4o-mini's list prices: 19 tokens in at 0.15 and 10 out at 0.60 per million
