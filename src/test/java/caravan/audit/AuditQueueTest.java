@@ -33,6 +33,7 @@ class AuditQueueTest {
             return List.of();
         }
 
+        // the queue only appends: reading the log back is not its business, and a call here would be a bug
         @Override
         public List<AuditRecord> page(long afterSeq, int limit) {
             throw new UnsupportedOperationException();
