@@ -197,8 +197,9 @@ public final class SemanticIndex {
         void upkeep() {
             try {
                 writer.deleteDocuments(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, System.currentTimeMillis()));
-                searchers.maybeRefresh();
+                // cleared before the refresh, as search does: an entry added meanwhile leaves it set for the next search
                 dirty = false;
+                searchers.maybeRefresh();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
