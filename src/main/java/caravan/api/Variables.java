@@ -55,6 +55,13 @@ public final class Variables {
      */
     public static final String CACHE_OUTCOME = "cacheOutcome";
     /**
+     * {@code Boolean.TRUE} when {@code cacheLookup} answered the call from the cache, else unset: what the edge
+     * route's filter reads to skip the provider ({@code ${variable.cacheHit} != true}), a plain variable where
+     * {@code ${variable.cacheOutcome?.hit}} would have Simple call a method through the bean language, which
+     * copies the exchange twice on every request.
+     */
+    public static final String CACHE_HIT = "cacheHit";
+    /**
      * {@code caravan.cache.PendingEntry}: set by {@code cacheLookup} on a miss whose answer may be stored: the
      * key, TTL and settings {@code cacheStore} stores it under, and a stream's captured chunks.
      */

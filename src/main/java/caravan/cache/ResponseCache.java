@@ -210,6 +210,9 @@ public final class ResponseCache {
 
     private static CacheOutcome decided(Exchange exchange, CacheOutcome outcome) {
         exchange.setVariable(Variables.CACHE_OUTCOME, outcome);
+        if (outcome.hit()) {
+            exchange.setVariable(Variables.CACHE_HIT, Boolean.TRUE);
+        }
         ResponseHeaders.put(exchange, CACHE_HEADER, outcome.outcome());
         return outcome;
     }

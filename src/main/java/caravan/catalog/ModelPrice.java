@@ -1,7 +1,6 @@
 package caravan.catalog;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 
 import caravan.api.Usage;
 
@@ -16,7 +15,6 @@ import caravan.api.Usage;
 public record ModelPrice(BigDecimal input, BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal output,
                          BigDecimal reasoning) {
 
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     public ModelPrice {
         if (input == null || output == null) {
@@ -68,7 +66,7 @@ public record ModelPrice(BigDecimal input, BigDecimal cacheRead, BigDecimal cach
                 .add(cacheWriteOrInput().multiply(BigDecimal.valueOf(usage.cacheWriteTokens())))
                 .add(output.multiply(BigDecimal.valueOf(plainOutput)))
                 .add(reasoningOrOutput().multiply(BigDecimal.valueOf(usage.reasoningTokens())));
-        return perMillion.divide(MILLION, MathContext.UNLIMITED);
+        return millionth(perMillion);
     }
 
     /**
@@ -79,6 +77,19 @@ public record ModelPrice(BigDecimal input, BigDecimal cacheRead, BigDecimal cach
     public BigDecimal most(long inputTokens, long outputTokens) {
         BigDecimal perMillion = input.max(cacheWriteOrInput()).multiply(BigDecimal.valueOf(inputTokens))
                 .add(output.max(reasoningOrOutput()).multiply(BigDecimal.valueOf(outputTokens)));
-        return perMillion.divide(MILLION, MathContext.UNLIMITED);
+        return millionth(perMillion);
+    }
+
+    /**
+     * {@code amount / 1 000 000}, exactly as {@code divide(1 000 000, MathContext.UNLIMITED)} writes it (the
+     * smallest scale at least {@code amount}'s that holds the quotient), by moving the decimal point: the
+     * division ran on every call and was most of what pricing cost.
+     */
+    static BigDecimal millionth(BigDecimal amount) {
+        if (amount.signum() == 0) {
+            return amount;
+        }
+        BigDecimal exact = amount.movePointLeft(6).stripTrailingZeros();
+        return exact.scale() < amount.scale() ? exact.setScale(amount.scale()) : exact;
     }
 }

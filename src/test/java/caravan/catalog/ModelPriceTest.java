@@ -33,6 +33,18 @@ class ModelPriceTest {
             """);
 
     @Test
+    void aMillionthIsWrittenAsTheExactDivisionWritesIt() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            java.math.BigDecimal amount = java.math.BigDecimal.valueOf(random.nextInt(4) == 0 ? 0 : random.nextLong() >>> random.nextInt(64),
+                    random.nextInt(16) - 2);
+            java.math.BigDecimal divided = amount.divide(java.math.BigDecimal.valueOf(1_000_000), java.math.MathContext.UNLIMITED);
+            assertThat(ModelPrice.millionth(amount).toPlainString()).as("%s", amount).isEqualTo(divided.toPlainString());
+            assertThat(ModelPrice.millionth(amount).scale()).as("%s", amount).isEqualTo(divided.scale());
+        }
+    }
+
+    @Test
     void eachBucketIsPricedOnceAtItsOwnPrice() {
         // 300 plain input x 3 + 600 x 0.30 + 100 x 3.75 + 300 plain output x 15 + 200 reasoning x 20 = 9 955 per million
         assertThat(CATALOG.price("anthropic", "full").cost(EVERY_BUCKET)).isEqualByComparingTo("0.009955");
