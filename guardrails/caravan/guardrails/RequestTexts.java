@@ -11,8 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The texts of a canonical request, each with who wrote it: every message's string content and text parts
  * (system and developer messages are the application's, user messages the user's, assistant messages earlier
- * answers, {@code tool} and {@code function} messages third parties'), read once for all pre-stage guardrails;
- * and the request written back with the texts a redaction changed.
+ * answers, {@code tool} and {@code function} messages third parties'), and the text of documents handed in as
+ * content parts, which are third parties' in any message ({@link PartText}); read once for all pre-stage
+ * guardrails, and the request written back with the texts a redaction changed.
  */
 public final class RequestTexts {
 
@@ -34,8 +35,9 @@ public final class RequestTexts {
             } else if (content.isArray()) {
                 for (int j = 0; j < content.size(); j++) {
                     JsonNode part = content.get(j);
-                    if ("text".equals(part.path("type").asText()) && part.path("text").isTextual()) {
-                        slots.add(new TextSlot(i, j, source, part.get("text").asText()));
+                    String text = PartText.read(part);
+                    if (text != null) {
+                        slots.add(new TextSlot(i, j, PartText.authored(part) ? source : Source.THIRD_PARTY, text));
                     }
                 }
             }
@@ -65,7 +67,7 @@ public final class RequestTexts {
             if (slot.part() < 0) {
                 message.put("content", slot.text());
             } else {
-                ((ObjectNode) message.get("content").get(slot.part())).put("text", slot.text());
+                PartText.write((ObjectNode) message.get("content").get(slot.part()), slot.text());
             }
         }
         return request.withBody(json);

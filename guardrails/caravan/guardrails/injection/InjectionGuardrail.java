@@ -21,9 +21,11 @@ import caravan.guardrails.Verdict;
 /**
  * {@code injection}: prompt injection in what the user typed (direct) and, judged separately and more
  * strictly, in third-party text (tool results, {@code tool} messages, documents handed in) where it is
- * indirect. Rules only for now ({@link InjectionRules}): a rule that matches scores 1. Scorers
- * ({@link InjectionScorer}, the embedding classifier) add their score beside the rules, compared with the
- * configured {@code threshold}. It points at no span to replace, so it blocks or warns.
+ * indirect. The rules ({@link InjectionRules}) read every text first, on the calling thread: a rule that
+ * matches scores 1 and decides. Otherwise the classifier ({@link InjectionScorer}, over the in-process
+ * embedding model, off the event loop) scores the texts, and the highest score is compared with the
+ * configured {@code threshold}; when it cannot score now, the rules' verdict stands. It points at no span to
+ * replace, so it blocks or warns.
  */
 public final class InjectionGuardrail implements Guardrail {
 
@@ -51,16 +53,23 @@ public final class InjectionGuardrail implements Guardrail {
     }
 
     private final Set<Source> sources;
-    private final List<InjectionScorer> scorers;
+    /** Null: the rules alone. */
+    private final InjectionScorer scorer;
 
-    InjectionGuardrail(Set<Source> sources, List<InjectionScorer> scorers) {
+    InjectionGuardrail(Set<Source> sources, InjectionScorer scorer) {
         this.sources = sources;
-        this.scorers = List.copyOf(scorers);
+        this.scorer = scorer;
     }
 
     public static Guardrail create(Map<String, Object> settings, GuardrailServices services) {
         Settings bound = SettingsBinder.bind(new Settings(), settings, NAME);
-        return new InjectionGuardrail(bound.sources, List.of());
+        InjectionScorer scorer = services == null ? null : services.injectionScorer();
+        if (scorer != null) {
+            // made at start (the default set), when a route starts or a key's settings are first read: the
+            // model loads now, not on the first call, which would otherwise be left to the rules
+            scorer.prepare();
+        }
+        return new InjectionGuardrail(bound.sources, scorer);
     }
 
     @Override
@@ -91,22 +100,11 @@ public final class InjectionGuardrail implements Guardrail {
                 }
             }
         }
-        if (scorers.isEmpty() || judged.isEmpty()) {
+        if (scorer == null || judged.isEmpty()) {
             return CompletableFuture.completedFuture(Verdict.pass());
         }
-        return scoreAll(judged);
-    }
-
-    /** The highest score any scorer gives any judged text. */
-    private CompletionStage<Verdict> scoreAll(List<TextSlot> judged) {
-        CompletableFuture<Verdict> verdict = CompletableFuture.completedFuture(Verdict.scored(0, null));
-        for (TextSlot slot : judged) {
-            for (InjectionScorer scorer : scorers) {
-                verdict = verdict.thenCombine(scorer.score(slot.text(), slot.source()), (best, score) -> score > best.score()
-                        ? Verdict.scored(score, "text that reads as a prompt injection (score " + String.format(Locale.ROOT,
-                        "%.2f", score) + ") in " + InjectionRules.where(slot.source())) : best);
-            }
-        }
-        return verdict;
+        return scorer.highest(judged).thenApply(highest -> highest == null || highest.source() == null ? Verdict.pass()
+                : Verdict.scored(highest.score(), "text that reads as a prompt injection (score " + String.format(Locale.ROOT,
+                "%.2f", highest.score()) + ") in " + InjectionRules.where(highest.source())));
     }
 }

@@ -8,18 +8,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import caravan.cache.AnswerStore;
 import caravan.cache.CacheMode;
 import caravan.cache.CacheSettings;
-import caravan.cache.EmbeddingPool;
 import caravan.cache.SemanticCache;
 import caravan.cache.SemanticIndex;
 import caravan.cache.LocalAnswerStore;
 import caravan.cache.RedisAnswerStore;
 import caravan.cache.ResponseCache;
+import caravan.embedding.EmbeddingPool;
 import caravan.limits.RedisCalls;
 import caravan.limits.RedisSettings;
 import caravan.processors.CacheLookup;
 import caravan.processors.CacheStore;
 import caravan.telemetry.CallRecorder;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -37,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * embedded store serving while Redis cannot be reached; the semantic cache (an embedding model in process, a
  * Lucene index per tenant under the data folder, entries shared through a Redis stream when Redis is
  * configured), whose model loads at start when the default mode is semantic, else on a route's first
- * semantic call. Runs after {@link GatewayConfiguration} (Vert.x) and
- * {@link TelemetryConfiguration} (the call recorder).
+ * semantic call. Runs after {@link GatewayConfiguration} (Vert.x), {@link TelemetryConfiguration} (the call
+ * recorder) and {@link EmbeddingConfiguration} (the embedding pool it shares with the guardrails).
  */
 public final class CacheConfiguration implements CamelConfiguration {
 
@@ -82,15 +81,13 @@ public final class CacheConfiguration implements CamelConfiguration {
         Path semanticFolder = home.resolve(setting(properties, "gateway.data-dir", "data")).normalize()
                 .resolve("semantic-cache");
         int maxSemanticEntries = Integer.parseInt(setting(properties, "gateway.cache.semantic-max-entries", "100000"));
-        int embeddingThreads = Integer.parseInt(setting(properties, "gateway.cache.embedding-threads",
-                Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))));
         ScheduledExecutorService indexer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "caravan-semantic-index");
             thread.setDaemon(true);
             return thread;
         });
-        SemanticCache semantic = new SemanticCache(new EmbeddingPool(embeddingThreads, BgeSmallEnV15QuantizedEmbeddingModel::new),
-                new SemanticIndex(semanticFolder, maxSemanticEntries), indexer);
+        EmbeddingPool embeddings = registry.lookupByNameAndType(EmbeddingConfiguration.BEAN, EmbeddingPool.class);
+        SemanticCache semantic = new SemanticCache(embeddings, new SemanticIndex(semanticFolder, maxSemanticEntries), indexer);
         if (redisCalls != null) {
             semantic.shareThrough(vertx, redisCalls, KEY_PREFIX + "s", maxSemanticEntries);
         }

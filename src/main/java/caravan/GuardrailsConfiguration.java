@@ -6,12 +6,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import caravan.embedding.EmbeddingPool;
 import caravan.guardrails.CallerGuardrails;
 import caravan.guardrails.GuardrailChecks;
 import caravan.guardrails.GuardrailFactory;
 import caravan.guardrails.GuardrailServices;
 import caravan.guardrails.GuardrailStep;
 import caravan.guardrails.GuardrailsBeans;
+import caravan.guardrails.injection.InjectionClassifier;
+import caravan.guardrails.injection.InjectionClassifierScorer;
 
 import caravan.processors.PostGuardrails;
 import caravan.processors.PreGuardrails;
@@ -28,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * Binds the guardrails (README "Guardrails"): the factory the {@code guardrail:} endpoints and the admin API
  * make guardrails with, the default set from {@code gateway.guardrails} ({@code GATEWAY_GUARDRAILS}, a
  * {@code name:action[:stage]} list, checked at start: a wrong entry stops the gateway, naming it), the
- * {@code preGuardrails}, {@code postGuardrails} and {@code restoreRedactions} steps, and the worker pool that checks of large texts
- * move to. Runs after {@link TelemetryConfiguration} (the call recorder) and before
+ * {@code preGuardrails}, {@code postGuardrails} and {@code restoreRedactions} steps, the worker pool that checks of large texts
+ * move to, and the injection classifier (one for the gateway, on the shared embedding pool). Runs after
+ * {@link TelemetryConfiguration} (the call recorder) and {@link EmbeddingConfiguration}, and before
  * {@link GovernanceConfiguration}, whose admin API checks keys' and tenants' guardrails with the factory.
  */
 public final class GuardrailsConfiguration implements CamelConfiguration {
@@ -47,7 +51,10 @@ public final class GuardrailsConfiguration implements CamelConfiguration {
         }
         ThreadPoolExecutor workers = workers();
         context.addService(new Workers(workers), true, true);
-        GuardrailFactory factory = new GuardrailFactory(new GuardrailServices(context, workers));
+        EmbeddingPool embeddings = registry.lookupByNameAndType(EmbeddingConfiguration.BEAN, EmbeddingPool.class);
+        // without the embedding configuration (an older list of configuration classes) injection runs on its rules
+        GuardrailFactory factory = new GuardrailFactory(new GuardrailServices(context, workers, embeddings == null ? null
+                : new InjectionClassifierScorer(embeddings, InjectionClassifier.load(), recorder)));
         String configured = context.getPropertiesComponent().resolveProperty("gateway.guardrails").orElse("");
         List<GuardrailStep> defaults;
         try {

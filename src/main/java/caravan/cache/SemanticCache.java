@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import caravan.api.ChatRequest;
+import caravan.embedding.EmbeddingPool;
 import caravan.limits.RedisCalls;
 import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * answer depends on (the earlier conversation with its system prompt, the tools, the parameters, the
  * tenant and what serves the call) must match exactly, as one digest stored with the entry. Conversations
  * longer than the route's {@code maxMessages}, requests sampled hotter than its {@code maxTemperature}, and
- * questions that are not plain text skip it. Embeddings run on the bounded {@link EmbeddingPool} (declined
- * when it is busy), searches on the embedding thread, index writes on one thread of their own.
+ * questions that are not plain text skip it. Questions are embedded as {@link QuestionText} writes them, on the
+ * gateway's bounded {@link EmbeddingPool} (declined when it is busy), searches on the embedding thread, index
+ * writes on one thread of their own.
  */
 public final class SemanticCache {
 
@@ -115,7 +117,7 @@ public final class SemanticCache {
      * question at least {@code minSimilarity} alike, or none. Null when the pool declined: skip the lookup.
      */
     public CompletableFuture<Lookup> lookup(Question question, double minSimilarity) {
-        CompletableFuture<float[]> embedded = embeddings.tryEmbed(question.text());
+        CompletableFuture<float[]> embedded = embeddings.tryEmbed(QuestionText.normalize(question.text()));
         if (embedded == null) {
             return null;
         }
@@ -129,7 +131,7 @@ public final class SemanticCache {
      */
     public void store(Question question, float[] vector, String key, long expiresAtMillis) {
         if (vector == null) {
-            CompletableFuture<float[]> embedded = embeddings.tryEmbed(question.text());
+            CompletableFuture<float[]> embedded = embeddings.tryEmbed(QuestionText.normalize(question.text()));
             if (embedded != null) {
                 embedded.thenAccept(later -> store(question, later, key, expiresAtMillis));
             }
@@ -162,7 +164,6 @@ public final class SemanticCache {
             shared.close();
         }
         indexer.shutdownNow();
-        embeddings.close();
         index.close();
     }
 }

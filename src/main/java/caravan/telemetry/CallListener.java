@@ -35,4 +35,11 @@ public interface CallListener {
      */
     default void onGuardrail(GuardrailOutcome outcome, String route) {
     }
+
+    /**
+     * A guardrail left part of its check undone and judged the call without it ({@code injection}'s classifier
+     * when the embedding pool was {@code busy} or its model still {@code loading}: the rules alone judged).
+     */
+    default void onGuardrailSkipped(String guardrail, String reason) {
+    }
 }

@@ -122,6 +122,10 @@ public final class CallRecorder {
         tell("a guardrail outcome", listener -> listener.onGuardrail(outcome, route));
     }
 
+    public void onGuardrailSkipped(String guardrail, String reason) {
+        tell("a skipped guardrail check", listener -> listener.onGuardrailSkipped(guardrail, reason));
+    }
+
     private void tell(String what, Consumer<CallListener> event) {
         for (CallListener listener : listeners) {
             try {

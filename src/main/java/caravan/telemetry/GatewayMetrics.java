@@ -329,6 +329,15 @@ public final class GatewayMetrics implements CallListener {
                         .register(registry)).record(outcome.nanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** {@code caravan_guardrail_skipped_total{guardrail,reason}}: both from the gateway's own code, never a client's. */
+    @Override
+    public void onGuardrailSkipped(String guardrail, String reason) {
+        Counter.builder(METRIC_GUARDRAIL_SKIPPED)
+                .description("Parts of guardrail checks left undone (the call judged without them), by guardrail and reason")
+                .tags(TAG_GUARDRAIL, guardrail, TAG_REASON, reason)
+                .register(registry).increment();
+    }
+
     private record GuardrailKey(String guardrail, String route, String stage, GuardrailOutcome.Outcome outcome) {
     }
 

@@ -107,6 +107,8 @@ public final class TelemetryNames {
     public static final String METRIC_GUARDRAIL_CHECKS = "caravan.guardrail.checks";
     /** How long each guardrail check took (tags guardrail, stage). */
     public static final String METRIC_GUARDRAIL_DURATION = "caravan.guardrail.duration";
+    /** Part of a guardrail's check left undone, the call judged without it (tags guardrail, reason: busy, loading). */
+    public static final String METRIC_GUARDRAIL_SKIPPED = "caravan.guardrail.skipped";
     /** Model calls by what the response cache did (tags outcome: hit, semantic-hit, miss, bypass; mode: off, exact, semantic). */
     public static final String METRIC_CACHE_REQUESTS = "caravan.cache.requests";
     /** Shared-cache (Redis) operations the embedded cache served instead (tag operation). */

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import caravan.cache.EmbeddingPool;
+import caravan.embedding.EmbeddingPool;
 import caravan.cache.SemanticIndex;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Guardrails as configuration writes them: the environment's list, the admin API's JSON, their defaults and their errors. */
 class GuardrailFactoryTest {
 
-    private static final GuardrailFactory FACTORY = new GuardrailFactory(new GuardrailServices(null, null));
+    private static final GuardrailFactory FACTORY = new GuardrailFactory(new GuardrailServices(null, null, null));
 
     @Test
     void theEnvironmentsListWithEachGuardrailsDefaults() {

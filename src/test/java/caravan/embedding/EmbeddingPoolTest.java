@@ -1,4 +1,4 @@
-package caravan.cache;
+package caravan.embedding;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

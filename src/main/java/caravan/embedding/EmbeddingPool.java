@@ -1,0 +1,141 @@
+package caravan.embedding;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the in-process embedding model off the event loops, on a few threads of its own, admitting no more
+ * work than it has threads: work starts only when a permit is free at once, otherwise the caller is told to
+ * do without (the semantic lookup is skipped, the injection classifier leaves the call to its rules), never
+ * queued behind other calls' embeddings. One pool serves the semantic cache and the guardrails, so the
+ * model's threads are bounded for the whole gateway. A permit is held for the whole of a caller's work on
+ * the thread (the embeddings, and what the caller chains on them without an executor, such as the cache's
+ * search) and given back as that work ends, so work is declined only while others are really running; the
+ * executor's queue holds at most a task whose thread is finishing the previous one, for microseconds. The
+ * model (bge-small-en-v1.5, quantized, shipped inside its Maven artifact: no network, no key) loads on this
+ * pool the first time it is needed, or at start when a feature that needs it is configured; until it has
+ * loaded, work is declined too.
+ */
+public final class EmbeddingPool {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingPool.class);
+
+    private final ThreadPoolExecutor threads;
+    private final Semaphore permits;
+    private final Supplier<EmbeddingModel> loader;
+    private volatile EmbeddingModel model;
+    private volatile boolean loading;
+
+    /** @param size work running at once; more is declined */
+    public EmbeddingPool(int size, Supplier<EmbeddingModel> loader) {
+        AtomicInteger count = new AtomicInteger();
+        this.permits = new Semaphore(size);
+        this.threads = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "caravan-embedding-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.loader = loader;
+    }
+
+    /**
+     * The gateway's model, bge-small-en-v1.5 quantized, loaded now. Its own executor is the calling thread: a
+     * text of several windows is embedded on the thread that asked (the pool's), not fanned out to threads
+     * the pool does not count.
+     */
+    public static EmbeddingModel bgeSmall() {
+        return new BgeSmallEnV15QuantizedEmbeddingModel(Runnable::run);
+    }
+
+    /** Starts loading the model now, on the pool, so that the first call that needs it need not be declined. */
+    public void preload() {
+        ensureLoading();
+    }
+
+    /** Whether the model has loaded (until then every {@link #tryRun} is declined). */
+    public boolean loaded() {
+        return model != null;
+    }
+
+    /**
+     * The text's embedding (unit length), computed on the pool; null when every thread is busy or the model
+     * is still loading: the caller goes on without it.
+     */
+    public CompletableFuture<float[]> tryEmbed(String text) {
+        return tryRun(loaded -> loaded.embed(text).content().vector());
+    }
+
+    /**
+     * {@code work} with the model, on the pool; null when every thread is busy or the model is still loading.
+     * What the caller chains on the future without an executor runs on the pool thread, under the same permit.
+     */
+    public <T> CompletableFuture<T> tryRun(Function<EmbeddingModel, T> work) {
+        EmbeddingModel loaded = model;
+        if (loaded == null) {
+            ensureLoading();
+            return null;
+        }
+        if (!permits.tryAcquire()) {
+            return null;
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        threads.execute(() -> {
+            try {
+                done.complete(work.apply(loaded));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            } finally {
+                permits.release();
+            }
+        });
+        return done;
+    }
+
+    /** The embedding, on the calling thread (tests, tools and the bench); loads the model if needed. */
+    public float[] embedNow(String text) {
+        return load().embed(text).content().vector();
+    }
+
+    private synchronized EmbeddingModel load() {
+        if (model == null) {
+            long started = System.nanoTime();
+            model = loader.get();
+            LOG.info("Embedding model loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+        }
+        return model;
+    }
+
+    private void ensureLoading() {
+        if (loading) {
+            return;
+        }
+        synchronized (this) {
+            if (loading) {
+                return;
+            }
+            loading = true;
+        }
+        threads.execute(() -> {
+            try {
+                load();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("The embedding model could not be loaded; semantic lookups and the injection classifier are skipped", e);
+            }
+        });
+    }
+
+    public void close() {
+        threads.shutdownNow();
+    }
+}
