@@ -1,0 +1,71 @@
+package caravan.ledger;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import caravan.store.Database;
+
+/**
+ * What writing the ledger costs the writer, per record (not a test; README "Accounting and the ledger"):
+ * BATCHES batches of ROWS realistic records (the fast bench's 200 ms at ~14k req/s), each journaled as one
+ * segment, inserted into the store in one transaction and forgotten, as the writer does; prints the CPU
+ * microseconds per record of each part. DATABASE_URL picks PostgreSQL, else the embedded H2.
+ *
+ *   java -cp target/caravan.jar:target/test-classes caravan.ledger.LedgerWriteBench
+ */
+public final class LedgerWriteBench {
+
+    /** The gateway's own request ids: a per-process prefix and a counter. */
+    private static final caravan.api.RequestIds IDS = new caravan.api.RequestIds();
+
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.getInteger("ROWS", 2800);
+        int batches = Integer.getInteger("BATCHES", 60);
+        Path dir = Files.createTempDirectory("caravan-ledger-bench");
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        try (Database database = Database.open(System.getenv("DATABASE_URL"), dir);
+             LedgerJournal journal = LedgerJournal.open(dir.resolve("ledger"))) {
+            LedgerTable table = new LedgerTable(database.dataSource(), database.describe(), Duration.ZERO);
+            long journalNanos = 0;
+            long insertNanos = 0;
+            long forgetNanos = 0;
+            int measured = 0;
+            for (int b = 0; b < batches; b++) {
+                List<LedgerRecord> batch = new ArrayList<>(rows);
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < rows; i++) {
+                    batch.add(record(now + i));
+                }
+                long t0 = cpu.getCurrentThreadCpuTime();
+                LedgerJournal.Segment segment = journal.write(batch, true);
+                long t1 = cpu.getCurrentThreadCpuTime();
+                table.insert(journal.records(segment), journal::refuse);
+                long t2 = cpu.getCurrentThreadCpuTime();
+                journal.forget(segment);
+                long t3 = cpu.getCurrentThreadCpuTime();
+                // the first third warms the JIT up
+                if (b >= batches / 3) {
+                    journalNanos += t1 - t0;
+                    insertNanos += t2 - t1;
+                    forgetNanos += t3 - t2;
+                    measured += rows;
+                }
+            }
+            System.out.printf("%s, %d records measured: journal %.2f us, insert %.2f us, forget %.2f us per record%n",
+                    database.describe(), measured, journalNanos / 1000.0 / measured, insertNanos / 1000.0 / measured,
+                    forgetNanos / 1000.0 / measured);
+        }
+    }
+
+    private static LedgerRecord record(long time) {
+        return new LedgerRecord(IDS.generateUuid(), time, "4bf92f3577b34da6a3ce929d0e0e4736", "default",
+                null, null, null, null, null, "/v1/chat/completions", null, "openai", "gpt-4o-mini", "gpt-4o-mini", 1, 200,
+                null, false, 1234, 56, 0, 0, 0, false, new BigDecimal("0.000218700000"), 3456, null, 210, "bypass", null, null);
+    }
+}
