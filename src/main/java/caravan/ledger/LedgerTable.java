@@ -27,9 +27,8 @@ public final class LedgerTable {
             + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_usd,"
             + " latency_us, ttfc_us, overhead_us, cache_outcome, guardrail_outcome, cost_saved_usd";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
-    /** Rows per INSERT: one round trip each (3 000 parameters; PostgreSQL allows 32 767). */
-    private static final int ROWS_PER_STATEMENT = 100;
-    private static final String FULL_INSERT = insert(ROWS_PER_STATEMENT);
+    private static final String INSERT = "INSERT INTO usage_ledger (" + COLUMNS + ") VALUES ("
+            + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?")) + ") ON CONFLICT DO NOTHING";
     /** The column's scale: money to the pico-dollar. */
     private static final int USD_SCALE = 12;
 
@@ -70,16 +69,15 @@ public final class LedgerTable {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-                    List<LedgerRecord> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            chunk.size() == ROWS_PER_STATEMENT ? FULL_INSERT : insert(chunk.size()))) {
-                        int index = 0;
-                        for (LedgerRecord row : chunk) {
-                            index = bind(insert, index, row);
-                        }
-                        insert.executeUpdate();
+                // one row's statement, parsed once, sent as one batch: a statement of many rows' VALUES had
+                // thousands of parameters to parse for every chunk, and H2 kept the parse long enough for
+                // the collector to promote it (most of the old generation the ledger filled)
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    for (LedgerRecord row : rows) {
+                        bind(insert, 0, row);
+                        insert.addBatch();
                     }
+                    insert.executeBatch();
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -166,11 +164,5 @@ public final class LedgerTable {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return new StoreException("The ledger could not write " + rows + " rows (" + database + ", SQLState " + state + ")",
                 isDataError(e) ? null : e);
-    }
-
-    private static String insert(int rows) {
-        String row = "(" + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?")) + ")";
-        return "INSERT INTO usage_ledger (" + COLUMNS + ") VALUES " + String.join(", ", Collections.nCopies(rows, row))
-                + " ON CONFLICT DO NOTHING";
     }
 }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class LedgerWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
-    static final long INTERVAL_MILLIS = 200;
+    static final long INTERVAL_MILLIS = 50;
     /** Rows per store transaction: a store that was away catches up in writes of this size. */
     static final int ROWS_PER_WRITE = 20_000;
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
