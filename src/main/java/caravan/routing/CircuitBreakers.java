@@ -28,12 +28,14 @@ public final class CircuitBreakers {
 
     public CircuitBreakers(CircuitBreakerConfig config) {
         this.registry = CircuitBreakerRegistry.of(config);
-        registry.getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
-                .onStateTransition(CircuitBreakers::logTransition));
+        registry.getEventPublisher().onEntryAdded(added -> {
+            CircuitBreaker breaker = added.getAddedEntry();
+            breaker.getEventPublisher().onStateTransition(event -> logTransition(breaker, event));
+        });
     }
 
-    private static void logTransition(CircuitBreakerOnStateTransitionEvent event) {
-        CircuitBreaker.Metrics metrics = event.getCircuitBreaker().getMetrics();
+    private static void logTransition(CircuitBreaker breaker, CircuitBreakerOnStateTransitionEvent event) {
+        CircuitBreaker.Metrics metrics = breaker.getMetrics();
         String line = "Circuit breaker of provider {}: {} -> {} (failure rate {}, slow-call rate {}, over the last {} calls)";
         Object[] values = {event.getCircuitBreakerName(), lower(event.getStateTransition().getFromState()),
                 lower(event.getStateTransition().getToState()), rate(metrics.getFailureRate()),

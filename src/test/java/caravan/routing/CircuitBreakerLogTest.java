@@ -36,7 +36,7 @@ class CircuitBreakerLogTest {
     @Test
     void eachStateChangeIsLoggedOnceWithProviderStatesAndFailureRate() {
         CircuitBreakers breakers = new CircuitBreakers(CircuitBreakers.config(50, 100, Duration.ofSeconds(10), 4, 4,
-                Duration.ofMillis(1), 1));
+                Duration.ofMinutes(1), 1));
         CircuitBreaker breaker = breakers.of("openai");
 
         for (int i = 0; i < 10; i++) {
