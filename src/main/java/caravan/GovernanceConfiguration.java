@@ -21,6 +21,10 @@ import caravan.limits.LimitStores;
 import caravan.limits.SpendLog;
 import caravan.ledger.LedgerTable;
 import caravan.ledger.UsageLedger;
+import caravan.telemetry.TelemetryNames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import caravan.ledger.UsageReport;
 import caravan.limits.UnbudgetedSpend;
 import caravan.processors.Admit;
@@ -128,6 +132,12 @@ public final class GovernanceConfiguration implements CamelConfiguration {
 
         UsageReport usage = new UsageReport(database.dataSource(), database.describe());
         UsageLedger ledger = openLedger(properties, registry.lookupByNameAndType("dataDir", Path.class), database);
+        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (ledger != null && meters != null) {
+            Gauge.builder(TelemetryNames.METRIC_LEDGER_LAG, ledger, UsageLedger::lagSeconds).baseUnit("seconds")
+                    .description("Age of the oldest usage row journaled and not yet in the store (0: the store has them all)")
+                    .register(meters);
+        }
         bindLedger(registry, ledger, usage, database);
 
         registry.bind("serveDashboardStats", new ServeDashboardStats(registry.lookupByNameAndType("liveStats", LiveStats.class),
@@ -161,6 +171,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
                 Integer.parseInt(properties.resolveProperty("gateway.ledger.queue").orElse("16384").trim()),
                 new LedgerTable(database.dataSource(), database.describe(), Duration.ofMillis(writeDelay)), database::submit);
     }
+
 
     /** The {@code recordUsage} step, and the usage questions: everyone's (the admin's) and a caller's own. */
     private static void bindLedger(Registry registry, UsageLedger ledger, UsageReport usage, Database database) {

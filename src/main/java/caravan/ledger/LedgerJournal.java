@@ -52,9 +52,10 @@ final class LedgerJournal implements Closeable {
      * A segment file, with its records still in memory when it was written by this process (null when they
      * are only on disk: a segment from an earlier run, or records that overflowed the queue).
      *
-     * @param path null when the records could not be journaled and live only in memory
+     * @param path      null when the records could not be journaled and live only in memory
+     * @param madeAtMillis when its first record was journaled (for a segment of an earlier run, its file's time)
      */
-    record Segment(Path path, List<LedgerRecord> records) {
+    record Segment(Path path, List<LedgerRecord> records, long madeAtMillis) {
     }
 
     private final Path dir;
@@ -63,6 +64,7 @@ final class LedgerJournal implements Closeable {
     private final AtomicLong nextSequence;
     private OutputStream overflow;
     private Path overflowPath;
+    private long overflowSince;
 
     private LedgerJournal(Path dir, FileChannel lockFile, FileLock lock, long nextSequence) {
         this.dir = dir;
@@ -102,7 +104,7 @@ final class LedgerJournal implements Closeable {
     List<Segment> onDisk() throws IOException {
         List<Segment> found = new ArrayList<>();
         for (Path path : segments(dir)) {
-            found.add(new Segment(path, null));
+            found.add(new Segment(path, null, Files.getLastModifiedTime(path).toMillis()));
         }
         return found;
     }
@@ -123,7 +125,7 @@ final class LedgerJournal implements Closeable {
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             lines.writeTo(out);
         }
-        return new Segment(path, keep ? records : null);
+        return new Segment(path, keep ? records : null, System.currentTimeMillis());
     }
 
     /**
@@ -134,6 +136,7 @@ final class LedgerJournal implements Closeable {
     synchronized void overflow(LedgerRecord record) throws IOException {
         if (overflow == null) {
             overflowPath = newSegmentPath();
+            overflowSince = System.currentTimeMillis();
             overflow = Files.newOutputStream(overflowPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         byte[] line = WRITER.writeValueAsBytes(record);
@@ -152,7 +155,7 @@ final class LedgerJournal implements Closeable {
         overflow.close();
         overflow = null;
         overflowPath = null;
-        return new Segment(sealed, null);
+        return new Segment(sealed, null, overflowSince);
     }
 
     /**

@@ -58,7 +58,9 @@ final class LedgerWriter implements Runnable {
         this.journal = journal;
         this.table = table;
         this.pool = pool;
-        this.maxHeldInMemory = 4L * queueCapacity;
+        // beyond this the rows of a lagging store wait on disk, not in the heap, where they would outlive
+        // young collections and be copied into the old generation
+        this.maxHeldInMemory = Math.max(1, queueCapacity / 2);
         this.writes = new SingleFlight(LOG, "Usage records cannot be written to the store ({}); they are kept in "
                 + journal.dir() + " and written when it answers", "Usage records are written to the store again",
                 Duration.ofSeconds(1));
@@ -83,6 +85,12 @@ final class LedgerWriter implements Runnable {
                 LOG.error("The ledger writer failed a cycle", e);
             }
         }
+    }
+
+    /** How far behind the store is: the age of the oldest row journaled and not yet stored, 0 when none. */
+    double lagSeconds() {
+        Segment oldest = pending.peekFirst();
+        return oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.madeAtMillis()) / 1000.0;
     }
 
     /** Ends the loop; {@link #finish} then writes what is left. */
@@ -138,7 +146,7 @@ final class LedgerWriter implements Runnable {
                 // not lost while the process lives: the store write takes them from memory
                 LOG.error("The ledger journal cannot be written ({}); {} usage records are held in memory until the"
                         + " store takes them", e.toString(), batch.size());
-                pending.add(new Segment(null, batch));
+                pending.add(new Segment(null, batch, System.currentTimeMillis()));
             }
         }
         try {

@@ -86,6 +86,11 @@ public final class UsageLedger implements AutoCloseable {
         }
     }
 
+    /** The age in seconds of the oldest row journaled and not yet in the store: 0 when the store has everything. */
+    public double lagSeconds() {
+        return writer.lagSeconds();
+    }
+
     /** Stops the writer and writes what is left (SIGTERM: Camel's stop). */
     @Override
     public void close() {

@@ -113,6 +113,8 @@ public final class TelemetryNames {
     public static final String METRIC_CACHE_REQUESTS = "caravan.cache.requests";
     /** Shared-cache (Redis) operations the embedded cache served instead (tag operation). */
     public static final String METRIC_CACHE_FALLBACKS = "caravan.cache.fallbacks";
+    /** {@code caravan_ledger_lag_seconds}: how old the oldest usage row not yet in the store is. */
+    public static final String METRIC_LEDGER_LAG = "caravan.ledger.lag";
     /** Calls refused before any provider was called, by tenant and reason (rpm_limit, budget_exceeded, ...). */
     public static final String METRIC_RATE_LIMITED = "caravan.rate_limited";
 

@@ -93,11 +93,19 @@ class LedgerOnPostgresTest {
         // kept on the gateway's disk, not in the store
         await().atMost(10, TimeUnit.SECONDS).until(() -> LedgerJournalFiles.requestIds(dataDir).containsAll(duringOutage));
         assertThat(ledger.count()).isEqualTo(5);
+        // the lag grows while the store is away, and the operator can see it
+        await().atMost(10, TimeUnit.SECONDS).until(() -> lagSeconds() >= 0.5);
 
         proxy.restore();
         await().atMost(30, TimeUnit.SECONDS).until(() -> ledger.count() >= 55);
         assertThat(ledger.requestIds()).hasSize(55).doesNotHaveDuplicates();
         assertThat(new HashSet<>(ledger.requestIds())).isEqualTo(answered);
         await().atMost(10, TimeUnit.SECONDS).until(() -> LedgerJournalFiles.segments(dataDir) == 0);
+        assertThat(lagSeconds()).isZero();
+    }
+
+    private double lagSeconds() {
+        String body = gateway.get("/metrics", "Authorization", "Bearer " + MASTER).body();
+        return caravan.testing.PrometheusScrape.value(body, "caravan_ledger_lag_seconds", "");
     }
 }
