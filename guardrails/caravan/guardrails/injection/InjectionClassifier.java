@@ -3,30 +3,31 @@ package caravan.guardrails.injection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import caravan.api.Json;
 import caravan.guardrails.Source;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 
 /**
- * The trained classifier: logistic regression over a text's bge-small-en-v1.5 embedding, with weights of
- * its own for what users type and for third-party text (the same model, less the examples' source, reads
- * a tool result's "ignore the user" and a user's "ignore my last message" alike). Its score is the
+ * The trained classifier: logistic regression over a window of text read two ways, its bge-small-en-v1.5
+ * embedding (what it is about) and its hashed words and character n-grams ({@link LexicalFeatures}: how it
+ * is worded), with weights of its own for what users type and for third-party text. Its score is the
  * probability it gives the text of being an injection, so the guardrail's {@code threshold} (0.5 by
  * default) is the point where it thinks an injection more likely than not. A text scores as its highest
- * piece: each sentence or so is embedded on its own ({@link TextPieces}), so an instruction planted in a page
- * is judged as itself, not as the page's topic. The weights ({@value #RESOURCE}) are made by
- * {@link InjectionClassifierTraining} from the training part of {@link InjectionExamples}, whose digest they
- * carry.
+ * window ({@link TextWindows}): a short text is one window, one embedding; a long one at most
+ * {@value TextWindows#MAX_WINDOWS}. The weights ({@value #RESOURCE}, little-endian float32 in base64) are made
+ * by {@link InjectionClassifierTraining} from the training part of {@link InjectionExamples}, whose digest
+ * they carry.
  */
 public final class InjectionClassifier {
 
@@ -38,16 +39,20 @@ public final class InjectionClassifier {
     private final Weights thirdParty;
     private final String trainedOn;
 
-    /** One source's weights: the probability is the logistic of {@code weights . embedding + bias}. */
-    record Weights(float[] weights, double bias) {
+    /** One source's weights: the probability is the logistic of {@code embedding . e + lexical . l + bias}. */
+    record Weights(float[] embedding, float[] lexical, double bias) {
 
-        double probability(float[] embedding) {
-            double logit = bias;
-            for (int i = 0; i < weights.length; i++) {
-                logit += weights[i] * embedding[i];
+        double probability(float[] vector, LexicalFeatures words) {
+            double logit = bias + words.dot(lexical);
+            for (int i = 0; i < embedding.length; i++) {
+                logit += embedding[i] * vector[i];
             }
             return 1 / (1 + Math.exp(-logit));
         }
+    }
+
+    /** A window as the classifier reads it. */
+    record Window(float[] embedding, LexicalFeatures words) {
     }
 
     InjectionClassifier(Weights user, Weights thirdParty, String trainedOn) {
@@ -63,9 +68,11 @@ public final class InjectionClassifier {
                 throw new IllegalStateException(RESOURCE + " is not on the class path");
             }
             JsonNode json = Json.MAPPER.readTree(in);
-            if (!EMBEDDING_MODEL.equals(json.path("embedding_model").asText())) {
+            if (!EMBEDDING_MODEL.equals(json.path("embedding_model").asText())
+                    || json.path("lexical_buckets").asInt() != LexicalFeatures.BUCKETS) {
                 throw new IllegalStateException(RESOURCE + " was trained on " + json.path("embedding_model").asText()
-                        + " embeddings, not " + EMBEDDING_MODEL);
+                        + " embeddings and " + json.path("lexical_buckets").asInt() + " lexical buckets, not "
+                        + EMBEDDING_MODEL + " and " + LexicalFeatures.BUCKETS);
             }
             return new InjectionClassifier(weights(json.get("user")), weights(json.get("third_party")),
                     json.path("trained_on").asText());
@@ -75,12 +82,21 @@ public final class InjectionClassifier {
     }
 
     private static Weights weights(JsonNode json) {
-        JsonNode values = json.get("weights");
-        float[] weights = new float[values.size()];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (float) values.get(i).asDouble();
-        }
-        return new Weights(weights, json.get("bias").asDouble());
+        return new Weights(floats(json.get("embedding").asText()), floats(json.get("lexical").asText()),
+                json.get("bias").asDouble());
+    }
+
+    private static float[] floats(String base64) {
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[bytes.remaining() / 4];
+        bytes.asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static String base64(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 
     /** The SHA-256 of the labelled set the weights were trained on. */
@@ -88,41 +104,43 @@ public final class InjectionClassifier {
         return trainedOn;
     }
 
-    /** The probability for a text from {@code source} whose pieces are embedded: its highest piece's. */
-    double score(float[][] pieces, Source source) {
-        Weights weights = source == Source.THIRD_PARTY ? thirdParty : user;
+    /** The probability of one window read as text from {@code source}. */
+    double score(Window window, Source source) {
+        return (source == Source.THIRD_PARTY ? thirdParty : user).probability(window.embedding(), window.words());
+    }
+
+    /** The probability for a text, its windows embedded by {@code model} on the calling thread: its highest window's. */
+    public double score(EmbeddingModel model, String text, Source source) {
         double highest = 0;
-        for (float[] piece : pieces) {
-            highest = Math.max(highest, weights.probability(piece));
+        for (Window window : windows(model, text)) {
+            highest = Math.max(highest, score(window, source));
         }
         return highest;
     }
 
-    /** The probability for a text, its pieces embedded by {@code model} on the calling thread. */
-    public double score(EmbeddingModel model, String text, Source source) {
-        return score(embed(model, text), source);
-    }
-
-    /** The embeddings of the text's pieces, in one call of the model. */
-    static float[][] embed(EmbeddingModel model, String text) {
-        List<TextSegment> pieces = new ArrayList<>();
-        for (String piece : TextPieces.of(text)) {
-            pieces.add(TextSegment.from(piece));
+    /** The text's windows, embedded in one call of the model. */
+    static List<Window> windows(EmbeddingModel model, String text) {
+        List<String> texts = TextWindows.of(text);
+        if (texts.isEmpty()) {
+            return List.of();
         }
-        if (pieces.isEmpty()) {
-            return new float[0][];
+        List<TextSegment> segments = new ArrayList<>();
+        for (String window : texts) {
+            segments.add(TextSegment.from(window));
         }
-        List<Embedding> embeddings = model.embedAll(pieces).content();
-        float[][] vectors = new float[embeddings.size()][];
-        for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = embeddings.get(i).vector();
+        var embeddings = texts.size() == 1 ? List.of(model.embed(segments.get(0)).content())
+                : model.embedAll(segments).content();
+        List<Window> windows = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            windows.add(new Window(embeddings.get(i).vector(), LexicalFeatures.of(texts.get(i))));
         }
-        return vectors;
+        return windows;
     }
 
     void write(Path file) throws IOException {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("embedding_model", EMBEDDING_MODEL);
+        json.put("lexical_buckets", LexicalFeatures.BUCKETS);
         json.put("trained_on", trainedOn);
         json.set("user", json(user));
         json.set("third_party", json(thirdParty));
@@ -132,10 +150,8 @@ public final class InjectionClassifier {
     private static ObjectNode json(Weights weights) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("bias", weights.bias());
-        ArrayNode values = json.putArray("weights");
-        for (float weight : weights.weights()) {
-            values.add(weight);
-        }
+        json.put("embedding", base64(weights.embedding()));
+        json.put("lexical", base64(weights.lexical()));
         return json;
     }
 }

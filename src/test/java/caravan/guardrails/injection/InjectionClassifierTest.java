@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The shipped classifier against the shipped labelled set: its weights were trained on this very file, and on
  * the held-back quarter, which it never saw, it keeps the precision and recall measured when it was trained
- * (InjectionClassifierEval: 0.717 and 0.866 at the default threshold, 0.5). Editing the examples without
+ * (InjectionClassifierEval: 0.843 and 0.843 at the default threshold, 0.5). Editing the examples without
  * retraining, or weights that do worse, fails here.
  */
 class InjectionClassifierTest {
@@ -52,7 +52,7 @@ class InjectionClassifierTest {
 
         Counts counts = InjectionClassifierEval.counts(judged, null, 0.5, true, false);
         // a little below what was measured: another CPU's floating point may move a text that sits on the threshold
-        assertThat(counts.precision()).as(counts.toString()).isGreaterThanOrEqualTo(0.68);
-        assertThat(counts.recall()).as(counts.toString()).isGreaterThanOrEqualTo(0.83);
+        assertThat(counts.precision()).as(counts.toString()).isGreaterThanOrEqualTo(0.82);
+        assertThat(counts.recall()).as(counts.toString()).isGreaterThanOrEqualTo(0.82);
     }
 }
