@@ -27,6 +27,11 @@ public interface Guardrail {
     CompletionStage<Verdict> check(Check check);
 
     /** Whether what it finds can be replaced ({@code action: redact}). */
+    /** The score that flags a call when its configuration names no {@code threshold}. */
+    default double defaultThreshold() {
+        return 0.5;
+    }
+
     default boolean redacts() {
         return false;
     }

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code GATEWAY_GUARDRAILS} list ({@code pii:redact,secrets:block}), a key's or tenant's {@code guardrails}
  * in the admin API (the same {@code name:action[:stage]} texts, or objects with every option), and a route's
  * {@code guardrail:<name>?action=...} steps. Every place takes the same options: {@code stage},
- * {@code action} (default {@code block}), {@code threshold} (0.5), {@code sample} (1.0) and {@code mode}
+ * {@code action} (default {@code block}), {@code threshold} (the guardrail's default: 0.5, 0.6 for {@code injection}), {@code sample} (1.0) and {@code mode}
  * ({@code sync}); anything else is the guardrail's own setting, bound onto its settings by name.
  */
 public final class GuardrailFactory {
@@ -79,7 +79,7 @@ public final class GuardrailFactory {
         return new GuardrailStep(guardrail,
                 option(options, "stage") == null ? guardrail.defaultStage() : Stage.of(option(options, "stage")),
                 option(options, "action") == null ? Action.BLOCK : Action.of(option(options, "action")),
-                number(options, "threshold", 0.5),
+                number(options, "threshold", guardrail.defaultThreshold()),
                 number(options, "sample", 1.0),
                 option(options, "mode") == null ? Mode.SYNC : Mode.of(option(options, "mode")));
     }

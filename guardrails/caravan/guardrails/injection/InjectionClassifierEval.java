@@ -10,7 +10,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 
 /**
  * Prints the precision, recall and F1 of the shipped classifier on the held-back quarter of the labelled set,
- * which it was not trained on: at the threshold given (the guardrail's default, 0.5, without one), for each
+ * which it was not trained on: at the threshold given (the guardrail's default, 0.6, without one), for each
  * source and for both, for the classifier alone, the rules alone, and the two together as the guardrail
  * runs them; then the classifier at other thresholds.
  *
@@ -31,7 +31,7 @@ public final class InjectionClassifierEval {
     }
 
     public static void main(String[] args) {
-        double threshold = args.length > 0 ? Double.parseDouble(args[0]) : 0.5;
+        double threshold = args.length > 0 ? Double.parseDouble(args[0]) : InjectionGuardrail.DEFAULT_THRESHOLD;
         InjectionExamples examples = InjectionExamples.load();
         InjectionClassifier classifier = InjectionClassifier.load();
         if (!classifier.trainedOn().equals(examples.digest())) {

@@ -77,6 +77,19 @@ public final class InjectionGuardrail implements Guardrail {
         return NAME;
     }
 
+    /**
+     * 0.6, not 0.5: blocking is its usual action, and on the labelled set's held-back quarter 0.6 keeps the
+     * F1 of 0.5 (0.846 against 0.843) with a false alarm in 19 benign texts instead of one in 7 (precision
+     * 0.925 against 0.843, recall 0.78 against 0.84); at 0.5 an ordinary customer's question ("It has been four
+     * working days now. Can you tell me whether it was shipped at all ...") scored 0.51 and was refused.
+     */
+    public static final double DEFAULT_THRESHOLD = 0.6;
+
+    @Override
+    public double defaultThreshold() {
+        return DEFAULT_THRESHOLD;
+    }
+
     @Override
     public Stage defaultStage() {
         return Stage.PRE;
