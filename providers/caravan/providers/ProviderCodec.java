@@ -74,7 +74,8 @@ public interface ProviderCodec {
 
     /** Decodes a 2xx moderation answer; only called for a codec whose {@link #encodeModeration} made the request. */
     default ModerationResult decodeModeration(byte[] body) {
-        throw new UnsupportedOperationException(genAiProviderName() + " has no moderation endpoint");
+        // ModerationCall asks a codec with no moderation endpoint nothing (encodeModeration is null first)
+        throw new IllegalStateException(genAiProviderName() + " has no moderation endpoint to decode an answer of");
     }
 
     /**

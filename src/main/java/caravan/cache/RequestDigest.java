@@ -11,6 +11,7 @@ import java.util.Set;
 
 import caravan.api.CanonicalExtensions;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -125,6 +126,30 @@ public final class RequestDigest {
         } else {
             text(value.asText());
         }
+        return this;
+    }
+
+    /**
+     * Adds {@code messages} as {@link #value} would add them with the last message's {@code content} field
+     * removed (the semantic cache's context: everything but the question itself), without copying them.
+     */
+    public RequestDigest conversationWithoutLastContent(ArrayNode messages) {
+        put(ARRAY);
+        int last = messages.size() - 1;
+        for (int i = 0; i < last; i++) {
+            value(messages.get(i));
+        }
+        if (last >= 0) {
+            JsonNode message = messages.get(last);
+            put(OBJECT);
+            for (String name : sortedNames(message)) {
+                if (!"content".equals(name) && !CanonicalExtensions.CACHE_CONTROL.equals(name)) {
+                    field(name, message.get(name));
+                }
+            }
+            put(END);
+        }
+        put(END);
         return this;
     }
 

@@ -84,13 +84,10 @@ public final class SemanticCache {
         if (text == null || text.isBlank() || text.length() > MAX_QUESTION_CHARS) {
             return null;
         }
-        ArrayNode earlier = messages.deepCopy();
-        earlier.remove(earlier.size() - 1);
-        // the last message's other fields (a name, say) still have to match
-        ObjectNode lastWithoutContent = ((ObjectNode) last).deepCopy();
-        lastWithoutContent.remove("content");
-        earlier.add(lastWithoutContent);
-        String context = RequestDigest.of(tenant, target).fields(json, Set.of("messages")).value(earlier).finish();
+        // the last message's other fields (a name, say) still have to match: the conversation is digested
+        // with its last message's content left out, read in place rather than from a copy of the messages
+        String context = RequestDigest.of(tenant, target).fields(json, Set.of("messages"))
+                .conversationWithoutLastContent(messages).finish();
         return new Question(tenant, context, text);
     }
 

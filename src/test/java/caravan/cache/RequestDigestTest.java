@@ -66,4 +66,22 @@ class RequestDigestTest {
         // one string split differently between tenant and target is still another namespace
         assertThat(key("ab", "c", BASE)).isNotEqualTo(key("a", "bc", BASE));
     }
+
+    @Test
+    void theConversationWithoutItsLastContentIsDigestedAsACopyWithoutItWouldBe() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode messages = (com.fasterxml.jackson.databind.node.ArrayNode) Json.MAPPER.readTree("""
+                [{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi"}]},
+                 {"role":"assistant","content":"Hello."},{"name":"ann","role":"user","content":"what is the capital of italy"}]""");
+        com.fasterxml.jackson.databind.node.ArrayNode copy = messages.deepCopy();
+        ((ObjectNode) copy.get(copy.size() - 1)).remove("content");
+
+        String inPlace = RequestDigest.of("t", "openai/gpt-4o-mini").conversationWithoutLastContent(messages).finish();
+        String fromCopy = RequestDigest.of("t", "openai/gpt-4o-mini").value(copy).finish();
+
+        assertThat(inPlace).isEqualTo(fromCopy);
+        assertThat(messages.get(3).has("content")).isTrue();
+        ((ObjectNode) messages.get(3)).put("name", "bob");
+        assertThat(RequestDigest.of("t", "openai/gpt-4o-mini").conversationWithoutLastContent(messages).finish())
+                .isNotEqualTo(inPlace);
+    }
 }
