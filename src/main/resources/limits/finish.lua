@@ -1,7 +1,8 @@
--- What a call gives back when it ends, in one round trip. KEYS: the budget accounts to settle, the buckets to
--- correct, the in-flight sets to leave. ARGV[1..3]: how many of each; then each settlement's release (minus
--- the reservation), spend and forget-at (as settle.lua); each correction's limit and delta (as adjust.lua);
--- then the request id.
+-- What calls give back when they end, gathered over a short window (PendingFinishes), in one round trip.
+-- KEYS: the budget accounts to settle, the buckets to correct, the in-flight sets to leave, each once.
+-- ARGV[1..3]: how many of each; then each settlement's release (minus the reservations), spend and forget-at
+-- (as settle.lua); each correction's limit and delta (as adjust.lua); then, for each in-flight set, how many
+-- request ids leave it and those ids.
 local settles, adjusts, leaves = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local at = 3
 for i = 1, settles do
@@ -12,7 +13,12 @@ for i = settles + 1, settles + adjusts do
   adjust(KEYS[i], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]))
   at = at + 2
 end
+at = at + 1
 for i = settles + adjusts + 1, settles + adjusts + leaves do
-  redis.call('ZREM', KEYS[i], ARGV[at + 1])
+  local ids = tonumber(ARGV[at])
+  for j = 1, ids do
+    redis.call('ZREM', KEYS[i], ARGV[at + j])
+  end
+  at = at + ids + 1
 end
 return 1

@@ -1,5 +1,7 @@
 package caravan.limits;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The shared limit store: every instance pointed at one Redis enforces one limit. Each operation is one Lua
@@ -36,7 +39,16 @@ public final class RedisLimitStore implements LimitStore {
     private static final LuaScript ADMIT = LuaScript.load("admit", "limits/bucket.lua", "limits/budget.lua", "limits/admit.lua");
     private static final LuaScript FINISH = LuaScript.load("finish", "limits/bucket.lua", "limits/budget.lua", "limits/finish.lua");
 
+    /**
+     * How long an ended call's returns wait for others to go with them: a few milliseconds is many calls under
+     * load, and nothing a limit or a budget notices.
+     */
+    static final long FINISH_WINDOW_MILLIS = 2;
+
+    private final Vertx vertx;
     private final RedisCalls calls;
+    private final long timeoutMillis;
+    private final PendingFinishes pendingFinishes = new PendingFinishes();
     private final String bucketPrefix;
     private final String inFlightPrefix;
     private final String budgetPrefix;
@@ -47,6 +59,8 @@ public final class RedisLimitStore implements LimitStore {
     private final ThrottledWarning finishFailed = new ThrottledWarning(LOG, "Could not give back what a call held in Redis", LOG_EVERY);
 
     private RedisLimitStore(Vertx vertx, RedisOptions options, RedisSettings settings) {
+        this.vertx = vertx;
+        this.timeoutMillis = settings.timeout().toMillis();
         this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE, ADMIT, FINISH));
         this.bucketPrefix = settings.keyPrefix() + "bucket:";
         this.inFlightPrefix = settings.keyPrefix() + "inflight:";
@@ -136,38 +150,40 @@ public final class RedisLimitStore implements LimitStore {
         return new Admitted(new Take(true, remaining, -1, 0), reserved, refused);
     }
 
+    /**
+     * Gathered with the returns of the other calls that end within {@link #FINISH_WINDOW_MILLIS}, then sent
+     * as one script ({@link PendingFinishes}).
+     */
     @Override
     public void finish(List<Settlement> settlements, List<Correction> corrections, List<String> inFlightKeys, String requestId) {
-        int corrected = 0;
-        for (Correction correction : corrections) {
-            corrected += correction.delta() == 0 ? 0 : 1;
+        List<PendingFinishes.Settlement> settled = new ArrayList<>(settlements.size());
+        for (Settlement settlement : settlements) {
+            settled.add(new PendingFinishes.Settlement(budgetPrefix + settlement.account(), -settlement.reservedNanoUsd(),
+                    settlement.spentNanoUsd(), forgetAt(settlement.expiresAt())));
         }
-        if (settlements.isEmpty() && corrected == 0 && inFlightKeys.isEmpty()) {
-            return;
-        }
-        List<String> keys = new ArrayList<>(settlements.size() + corrected + inFlightKeys.size());
-        List<String> args = new ArrayList<>(4 + 3 * settlements.size() + 2 * corrected);
-        args.add(Integer.toString(settlements.size()));
-        args.add(Integer.toString(corrected));
-        args.add(Integer.toString(inFlightKeys.size()));
-        for (Settlement settled : settlements) {
-            keys.add(budgetPrefix + settled.account());
-            args.add(Long.toString(-settled.reservedNanoUsd()));
-            args.add(Long.toString(settled.spentNanoUsd()));
-            args.add(forgetAt(settled.expiresAt()));
-        }
+        List<PendingFinishes.Correction> corrected = new ArrayList<>(corrections.size());
         for (Correction correction : corrections) {
             if (correction.delta() != 0) {
-                keys.add(bucketPrefix + correction.bucket().key());
-                args.add(Long.toString(correction.bucket().limit()));
-                args.add(Long.toString(correction.delta()));
+                corrected.add(new PendingFinishes.Correction(bucketPrefix + correction.bucket().key(),
+                        correction.bucket().limit(), correction.delta()));
             }
         }
+        List<String> inFlight = inFlightKeys.isEmpty() ? List.of() : new ArrayList<>(inFlightKeys.size());
         for (String key : inFlightKeys) {
-            keys.add(inFlightPrefix + key);
+            inFlight.add(inFlightPrefix + key);
         }
-        args.add(requestId);
-        calls.run(FINISH, keys, args).onFailure(finishFailed::warn);
+        if (pendingFinishes.add(settled, corrected, inFlight, requestId)) {
+            vertx.setTimer(FINISH_WINDOW_MILLIS, timer -> flushFinishes());
+        }
+    }
+
+    /** Sends what ended calls gave back since the last flush; completes when Redis has taken all of it. */
+    private Future<Void> flushFinishes() {
+        List<Future<Response>> sent = new ArrayList<>();
+        for (PendingFinishes.Call call : pendingFinishes.drain()) {
+            sent.add(calls.run(FINISH, call.keys, call.args()).onFailure(finishFailed::warn));
+        }
+        return Future.join(sent).mapEmpty();
     }
 
     @Override
@@ -232,8 +248,18 @@ public final class RedisLimitStore implements LimitStore {
         return "redis";
     }
 
+    /** Gives back what ended calls still hold (waiting up to the store's timeout for Redis to take it), then closes. */
     @Override
     public void close() {
+        Future<Void> flushed = flushFinishes();
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                // a connection may have to be opened first (RedisCalls' connect timeout, a second)
+                flushed.toCompletionStage().toCompletableFuture().get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+            } catch (Exception notGivenBack) {
+                LOG.warn("Closing the limit store before Redis took back what ended calls held: {}", notGivenBack.toString());
+            }
+        }
         calls.close();
     }
 
