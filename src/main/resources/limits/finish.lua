@@ -21,4 +21,5 @@ for i = settles + adjusts + 1, settles + adjusts + leaves do
   end
   at = at + ids + 1
 end
+flush_buckets()
 return 1

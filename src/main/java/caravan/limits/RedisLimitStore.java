@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * The shared limit store: every instance pointed at one Redis enforces one limit. Each operation is one Lua
  * script (one round trip, atomic across instances, on Redis's clock so that instances whose clocks disagree
  * still agree), through a non-blocking client with one pipelined connection per event loop ({@link RedisCalls});
- * a call that cannot finish in time fails with
- * {@link StoreUnavailableException}. The fire-and-forget corrections ({@code adjust}, {@code leave},
+ * a call that cannot finish in time fails with {@link StoreUnavailableException}. Under load the scripts are
+ * shared: the admissions a loop makes in one round of I/O are one {@code admit_many} script, and what calls
+ * give back when they end waits {@link #FINISH_WINDOW_MILLIS} to leave with others in one {@code finish}. The fire-and-forget corrections ({@code adjust}, {@code leave},
  * {@code settle}) log their failures at most once a minute.
  */
 public final class RedisLimitStore implements LimitStore {
@@ -36,7 +37,10 @@ public final class RedisLimitStore implements LimitStore {
     private static final LuaScript ENTER = LuaScript.load("enter", "limits/enter.lua");
     private static final LuaScript RESERVE = LuaScript.load("reserve", "limits/budget.lua", "limits/reserve.lua");
     private static final LuaScript SETTLE = LuaScript.load("settle", "limits/budget.lua", "limits/settle.lua");
-    private static final LuaScript ADMIT = LuaScript.load("admit", "limits/bucket.lua", "limits/budget.lua", "limits/admit.lua");
+    private static final LuaScript ADMIT = LuaScript.load("admit", "limits/bucket.lua", "limits/budget.lua",
+            "limits/admission.lua", "limits/admit.lua");
+    private static final LuaScript ADMIT_MANY = LuaScript.load("admit_many", "limits/bucket.lua", "limits/budget.lua",
+            "limits/admission.lua", "limits/admit_many.lua");
     private static final LuaScript FINISH = LuaScript.load("finish", "limits/bucket.lua", "limits/budget.lua", "limits/finish.lua");
 
     /**
@@ -61,7 +65,7 @@ public final class RedisLimitStore implements LimitStore {
     private RedisLimitStore(Vertx vertx, RedisOptions options, RedisSettings settings) {
         this.vertx = vertx;
         this.timeoutMillis = settings.timeout().toMillis();
-        this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE, ADMIT, FINISH));
+        this.calls = new RedisCalls(vertx, options, settings, List.of(TAKE, ADJUST, ENTER, RESERVE, SETTLE, ADMIT, ADMIT_MANY, FINISH));
         this.bucketPrefix = settings.keyPrefix() + "bucket:";
         this.inFlightPrefix = settings.keyPrefix() + "inflight:";
         this.budgetPrefix = settings.keyPrefix() + "budget:";
@@ -110,9 +114,6 @@ public final class RedisLimitStore implements LimitStore {
 
     @Override
     public CompletionStage<Admitted> admit(List<BucketRequest> buckets, List<ReserveRequest> reservations) {
-        if (reservations.isEmpty()) {
-            return take(buckets).thenApply(take -> new Admitted(take, new long[0], -1));
-        }
         List<String> keys = new ArrayList<>(buckets.size() + reservations.size());
         List<String> args = new ArrayList<>(1 + 2 * buckets.size() + 5 * reservations.size());
         args.add(Integer.toString(buckets.size()));
@@ -130,7 +131,9 @@ public final class RedisLimitStore implements LimitStore {
             args.add(forgetAt(asked.expiresAt()));
         }
         int bucketCount = buckets.size();
-        return calls.run(ADMIT, keys, args).map(reply -> admitted(reply, bucketCount, reservations.size())).toCompletionStage();
+        // the admissions one loop makes in one round of I/O go to Redis as one script
+        return calls.run(ADMIT, ADMIT_MANY, keys, args).map(reply -> admitted(reply, bucketCount, reservations.size()))
+                .toCompletionStage();
     }
 
     /** take.lua's refusal, or {1, remaining of each bucket..., refused account or -1, (reserved, spent) of each account} (admit.lua). */
