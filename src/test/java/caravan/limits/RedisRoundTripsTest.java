@@ -100,17 +100,12 @@ class RedisRoundTripsTest {
 
     @Test
     void callsEndingWithinTheWindowGiveBackInOneScript() throws Exception {
-        Vertx loops = Vertx.vertx();
-        try (RedisServerProcess redis = RedisServerProcess.startRequired();
-             LimitStore store = RedisLimitStore.connect(loops, redis.url())) {
-            Redis stats = Redis.createClient(loops, redis.url());
-            long dollar = 1_000_000_000L;
-            Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        onOwnRedis((loops, store, stats) -> {
             LimitStore.BucketRequest tpm = new LimitStore.BucketRequest("tpm:key:k", 10_000, 1_000);
             List<String> ids = List.of("r1", "r2", "r3");
             for (String id : ids) {
                 LimitStore.Admitted admitted = store.admit(List.of(tpm),
-                                List.of(new LimitStore.ReserveRequest("budget:key:k:day", 100 * dollar, 3 * dollar, false, 0, tomorrow)))
+                                List.of(new LimitStore.ReserveRequest("budget:key:k:day", 100 * DOLLAR, 3 * DOLLAR, false, 0, TOMORROW)))
                         .toCompletableFuture().get(5, TimeUnit.SECONDS);
                 assertThat(admitted.take().granted()).isTrue();
                 assertThat(store.enter("parallel:key:k", 3, id).toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
@@ -121,7 +116,7 @@ class RedisRoundTripsTest {
             CompletableFuture<Void> ended = new CompletableFuture<>();
             loops.getOrCreateContext().runOnContext(task -> {
                 for (String id : ids) {
-                    store.finish(List.of(new LimitStore.Settlement("budget:key:k:day", 3 * dollar, dollar / 2, tomorrow)),
+                    store.finish(List.of(new LimitStore.Settlement("budget:key:k:day", 3 * DOLLAR, DOLLAR / 2, TOMORROW)),
                             List.of(new LimitStore.Correction(tpm, -400)), List.of("parallel:key:k"), id);
                 }
                 ended.complete(null);
@@ -129,7 +124,7 @@ class RedisRoundTripsTest {
             ended.get(5, TimeUnit.SECONDS);
 
             await().untilAsserted(() -> assertThat(store.account("budget:key:k:day").toCompletableFuture().get(5, TimeUnit.SECONDS))
-                    .isEqualTo(new LimitStore.Account(3 * dollar / 2, 0)));
+                    .isEqualTo(new LimitStore.Account(3 * DOLLAR / 2, 0)));
             assertThat(scriptCalls(stats) - before).isEqualTo(1);
             // all three slots are free, and 3 x 400 tokens came back: 10 000 - 3 000 + 1 200, less 1 taken now
             for (String id : List.of("r4", "r5", "r6")) {
@@ -138,20 +133,12 @@ class RedisRoundTripsTest {
             LimitStore.Take take = store.take(List.of(new LimitStore.BucketRequest("tpm:key:k", 10_000, 1)))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertThat(take.remaining()[0]).isBetween(8_199L, 8_300L);
-            stats.close();
-        } finally {
-            loops.close().toCompletionStage().toCompletableFuture().join();
-        }
+        });
     }
 
     @Test
     void admissionsOfOneRoundGoAsOneScriptAndSeeEachOthersTakes() throws Exception {
-        Vertx loops = Vertx.vertx();
-        try (RedisServerProcess redis = RedisServerProcess.startRequired();
-             LimitStore store = RedisLimitStore.connect(loops, redis.url())) {
-            Redis stats = Redis.createClient(loops, redis.url());
-            long dollar = 1_000_000_000L;
-            Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        onOwnRedis((loops, store, stats) -> {
             // warm the connection (it loads the scripts as it opens) so that the round below is one write
             store.take(List.of(new LimitStore.BucketRequest("rpm:key:warm", 10, 1))).toCompletableFuture().get(5, TimeUnit.SECONDS);
             long before = scriptCalls(stats);
@@ -162,7 +149,7 @@ class RedisRoundTripsTest {
             loops.getOrCreateContext().runOnContext(task -> {
                 for (int i = 0; i < 7; i++) {
                     admitted.add(store.admit(List.of(new LimitStore.BucketRequest("rpm:key:k", 5, 1)),
-                                    List.of(new LimitStore.ReserveRequest("budget:key:k:day", 10 * dollar, 3 * dollar, false, 0, tomorrow)))
+                                    List.of(new LimitStore.ReserveRequest("budget:key:k:day", 10 * DOLLAR, 3 * DOLLAR, false, 0, TOMORROW)))
                             .toCompletableFuture());
                 }
                 asked.complete(null);
@@ -179,11 +166,31 @@ class RedisRoundTripsTest {
             assertThat(outcomes.subList(0, 5)).extracting(outcome -> outcome.take().remaining()[0]).containsExactly(4L, 3L, 2L, 1L, 0L);
             assertThat(outcomes.subList(0, 5)).extracting(LimitStore.Admitted::refusedAccount).containsExactly(-1, -1, -1, 0, 0);
             assertThat(store.account("budget:key:k:day").toCompletableFuture().get(5, TimeUnit.SECONDS))
-                    .isEqualTo(new LimitStore.Account(0, 9 * dollar));
+                    .isEqualTo(new LimitStore.Account(0, 9 * DOLLAR));
             // what the round took is in Redis: the next take finds the bucket empty
             assertThat(store.take(List.of(new LimitStore.BucketRequest("rpm:key:k", 5, 1))).toCompletableFuture()
                     .get(5, TimeUnit.SECONDS).granted()).isFalse();
-            stats.close();
+        });
+    }
+
+    private static final long DOLLAR = 1_000_000_000L;
+    private static final Instant TOMORROW = Instant.now().plus(Duration.ofDays(1));
+
+    private interface StoreTest {
+        void run(Vertx loops, LimitStore store, Redis stats) throws Exception;
+    }
+
+    /** Runs a test against a store on a redis-server of its own, with a client that reads its statistics. */
+    private static void onOwnRedis(StoreTest test) throws Exception {
+        Vertx loops = Vertx.vertx();
+        try (RedisServerProcess redis = RedisServerProcess.startRequired();
+             LimitStore store = RedisLimitStore.connect(loops, redis.url())) {
+            Redis stats = Redis.createClient(loops, redis.url());
+            try {
+                test.run(loops, store, stats);
+            } finally {
+                stats.close();
+            }
         } finally {
             loops.close().toCompletionStage().toCompletableFuture().join();
         }
