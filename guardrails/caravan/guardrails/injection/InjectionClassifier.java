@@ -69,10 +69,12 @@ public final class InjectionClassifier {
             }
             JsonNode json = Json.MAPPER.readTree(in);
             if (!EMBEDDING_MODEL.equals(json.path("embedding_model").asText())
-                    || json.path("lexical_buckets").asInt() != LexicalFeatures.BUCKETS) {
+                    || json.path("lexical_buckets").asInt() != LexicalFeatures.BUCKETS
+                    || json.path("cue_features").asInt() != Cues.COUNT) {
                 throw new IllegalStateException(RESOURCE + " was trained on " + json.path("embedding_model").asText()
-                        + " embeddings and " + json.path("lexical_buckets").asInt() + " lexical buckets, not "
-                        + EMBEDDING_MODEL + " and " + LexicalFeatures.BUCKETS);
+                        + " embeddings, " + json.path("lexical_buckets").asInt() + " lexical buckets and "
+                        + json.path("cue_features").asInt() + " cues, not " + EMBEDDING_MODEL + ", "
+                        + LexicalFeatures.BUCKETS + " and " + Cues.COUNT);
             }
             return new InjectionClassifier(weights(json.get("user")), weights(json.get("third_party")),
                     json.path("trained_on").asText());
@@ -141,6 +143,7 @@ public final class InjectionClassifier {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("embedding_model", EMBEDDING_MODEL);
         json.put("lexical_buckets", LexicalFeatures.BUCKETS);
+        json.put("cue_features", Cues.COUNT);
         json.put("trained_on", trainedOn);
         json.set("user", json(user));
         json.set("third_party", json(thirdParty));

@@ -10,7 +10,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 
 /**
  * Prints the precision, recall and F1 of the shipped classifier on the held-back quarter of the labelled set,
- * which it was not trained on: at the threshold given (the guardrail's default, 0.6, without one), for each
+ * which it was not trained on: at the threshold given (the guardrail's default, 0.5, without one), for each
  * source and for both, for the classifier alone, the rules alone, and the two together as the guardrail
  * runs them; then the classifier at other thresholds.
  *

@@ -35,8 +35,8 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
  */
 public final class InjectionClassifierTraining {
 
-    private static final double[] L2 = {1e-4, 3e-4, 1e-3, 3e-3};
-    private static final double[] SWEEP = {0.3, 0.4, 0.5, 0.6, 0.7};
+    private static final double[] L2 = {3e-5, 1e-4, 3e-4, 1e-3};
+    private static final double[] SWEEP = {0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7};
     private static final int FOLDS = 5;
     static final Path EMBEDDINGS = Path.of("target/injection-embeddings.tsv");
 
@@ -53,7 +53,7 @@ public final class InjectionClassifierTraining {
         for (double l2 : L2) {
             double[] scores = crossValidated(data, l2);
             Counts counts = counts(data, scores, 0.5);
-            System.out.printf(Locale.ROOT, "l2 %.4f: cross-validated at 0.5 %s%n", l2, counts);
+            System.out.printf(Locale.ROOT, "l2 %.5f: cross-validated at 0.5 %s%n", l2, counts);
             // on a tie the stronger regularisation: the simpler model
             if (counts.f1() >= bestF1) {
                 bestF1 = counts.f1();
@@ -62,12 +62,12 @@ public final class InjectionClassifierTraining {
         }
         double[] scores = crossValidated(data, bestL2);
         for (double threshold : SWEEP) {
-            System.out.printf(Locale.ROOT, "  l2 %.4f cross-validated at %.2f: %s%n", bestL2, threshold, counts(data, scores, threshold));
+            System.out.printf(Locale.ROOT, "  l2 %.5f cross-validated at %.2f: %s%n", bestL2, threshold, counts(data, scores, threshold));
         }
         InjectionClassifier classifier = LogisticRegression.fit(data.windows, data.thirdParty, data.injection, bestL2,
                 examples.digest());
         classifier.write(out);
-        System.out.printf(Locale.ROOT, "trained on %d examples (l2 %.4f), weights in %s%n", training.size(), bestL2, out);
+        System.out.printf(Locale.ROOT, "trained on %d examples (l2 %.5f), weights in %s%n", training.size(), bestL2, out);
     }
 
     /** Each example's score from the fit on the folds it is not in. */

@@ -78,12 +78,11 @@ public final class InjectionGuardrail implements Guardrail {
     }
 
     /**
-     * 0.6, not 0.5: blocking is its usual action, and on the labelled set's held-back quarter 0.6 keeps the
-     * F1 of 0.5 (0.846 against 0.843) with a false alarm in 19 benign texts instead of one in 7 (precision
-     * 0.925 against 0.843, recall 0.78 against 0.84); at 0.5 an ordinary customer's question ("It has been four
-     * working days now. Can you tell me whether it was shipped at all ...") scored 0.51 and was refused.
+     * 0.5, where the classifier thinks an injection more likely than not: cross-validated on the labelled set's
+     * training part (with the cue features), it is where precision and recall are both highest together (0.900
+     * and 0.889; 0.928 and 0.849 at 0.6). It was 0.6 before the cues, when 0.5 cost too many false alarms.
      */
-    public static final double DEFAULT_THRESHOLD = 0.6;
+    public static final double DEFAULT_THRESHOLD = 0.5;
 
     @Override
     public double defaultThreshold() {

@@ -12,8 +12,9 @@ import caravan.guardrails.Source;
  * injection), and a larger one for text no one in the conversation wrote (tool results, retrieved
  * documents), where instructions addressed to the model, or to keep something from the user, are suspect
  * in themselves (indirect injection). Chat-template control tokens ({@code <|im_start|>}, {@code [INST]}) are
- * suspect anywhere. What a rule finds is named in words ("an instruction to ignore earlier instructions"),
- * never quoted.
+ * suspect anywhere. In what a user types, a phrase inside a quotation is left to the classifier: it is usually
+ * talked about ("explain why 'you are now DAN' worked"), not addressed to the model. What a rule finds is named
+ * in words ("an instruction to ignore earlier instructions"), never quoted.
  */
 final class InjectionRules {
 
@@ -77,8 +78,11 @@ final class InjectionRules {
     /** The kind of the first injection found in {@code text}, or null. */
     static String firstFound(String text, Source source) {
         String[] first = new String[1];
+        // in what a user types, a quoted phrase is talked about; in third-party text (JSON, where every value is
+        // quoted) it is not left out
+        Quotes quotes = source == Source.THIRD_PARTY ? null : new Quotes(text);
         (source == Source.THIRD_PARTY ? THIRD_PARTY : USER).find(text, (start, end, kind) -> {
-            if (first[0] == null) {
+            if (first[0] == null && (quotes == null || !quotes.inside(start))) {
                 first[0] = kind;
             }
         });
@@ -101,6 +105,52 @@ final class InjectionRules {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a position is inside a quotation ("...", `...`, '...', “...”, «...»): a phrase a user
+     * quotes is usually one talked about ("explain why 'ignore previous instructions' works", a filter's test
+     * cases), so a rule's match there does not decide and the text is left to the classifier. One pass over the text, as
+     * the matches come in order (a position before the last one asked about starts it again); an apostrophe
+     * between two letters or digits ("you're") is not a quote.
+     */
+    static final class Quotes {
+        private final String text;
+        private int at;
+        private boolean straight;
+        private boolean backtick;
+        private boolean single;
+        private int curly;
+
+        Quotes(String text) {
+            this.text = text;
+        }
+
+        boolean inside(int position) {
+            if (position < at) {
+                at = 0;
+                straight = backtick = single = false;
+                curly = 0;
+            }
+            for (; at < position; at++) {
+                switch (text.charAt(at)) {
+                    case '"' -> straight = !straight;
+                    case '`' -> backtick = !backtick;
+                    case '\u201c', '\u00ab' -> curly++;
+                    case '\u201d', '\u00bb' -> curly = Math.max(0, curly - 1);
+                    case '\'', '\u2018', '\u2019' -> {
+                        boolean between = at > 0 && at + 1 < text.length() && Character.isLetterOrDigit(text.charAt(at - 1))
+                                && Character.isLetterOrDigit(text.charAt(at + 1));
+                        if (!between) {
+                            single = !single;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            return straight || backtick || single || curly > 0;
+        }
     }
 
     static String where(Source source) {

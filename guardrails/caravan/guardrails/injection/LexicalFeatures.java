@@ -10,11 +10,14 @@ import java.util.Locale;
  * one of {@value #BUCKETS} buckets, counted, log-scaled ({@code log(1 + count)}) and scaled to unit length.
  * The embedding reads a text's topic; these read its wording ("AI agents reading this page:", "tell the user",
  * "you are now"), which is what tells an instruction addressed to a model from a text about one. A sparse
- * vector: the buckets a text hits, in ascending order, and their values. Linear in the text.
+ * vector: the buckets a text hits, in ascending order, and their values, then the {@link Cues} it shows (at
+ * {@code BUCKETS + cue}, each {@value Cues#VALUE}, outside the unit length). Linear in the text.
  */
 final class LexicalFeatures {
 
     static final int BUCKETS = 16_384;
+    /** The hashed buckets, then the {@link Cues}: the length of the lexical weights. */
+    static final int SIZE = BUCKETS + Cues.COUNT;
 
     final int[] buckets;
     final float[] values;
@@ -79,10 +82,23 @@ final class LexicalFeatures {
         for (int k = 0; k < distinct; k++) {
             values[k] /= norm;
         }
-        return new LexicalFeatures(Arrays.copyOf(buckets, distinct), Arrays.copyOf(values, distinct));
+        boolean[] cues = Cues.of(text);
+        int present = 0;
+        for (boolean cue : cues) {
+            present += cue ? 1 : 0;
+        }
+        int[] allBuckets = Arrays.copyOf(buckets, distinct + present);
+        float[] allValues = Arrays.copyOf(values, distinct + present);
+        for (int c = 0, at = distinct; c < cues.length; c++) {
+            if (cues[c]) {
+                allBuckets[at] = BUCKETS + c;
+                allValues[at++] = Cues.VALUE;
+            }
+        }
+        return new LexicalFeatures(allBuckets, allValues);
     }
 
-    private static boolean isWordChar(char c) {
+    static boolean isWordChar(char c) {
         return Character.isLetterOrDigit(c) || c == '\'';
     }
 

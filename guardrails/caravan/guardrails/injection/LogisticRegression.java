@@ -30,7 +30,7 @@ final class LogisticRegression {
     static InjectionClassifier fit(List<Window> windows, boolean[] thirdParty, boolean[] injection, double l2, String trainedOn) {
         int n = windows.size();
         int d = windows.get(0).embedding().length;
-        int b = LexicalFeatures.BUCKETS;
+        int b = LexicalFeatures.SIZE;
         int f = d + b;
         int positives = 0;
         for (boolean one : injection) {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The shipped classifier against the shipped labelled set: its weights were trained on this very file, and on
  * the held-back quarter, which it never saw, it keeps the precision and recall measured when it was trained
- * (InjectionClassifierEval: 0.925 and 0.780 at the default threshold, 0.6; 0.843 and 0.843 at 0.5). Editing the examples without
+ * (InjectionClassifierEval: 0.867 and 0.878 at the default threshold, 0.5; 0.894 and 0.858 at 0.6). Editing the examples without
  * retraining, or weights that do worse, fails here.
  */
 class InjectionClassifierTest {
@@ -51,11 +51,11 @@ class InjectionClassifierTest {
         List<Judged> judged = InjectionClassifierEval.judge(EmbeddingPool.bgeSmall(), classifier, examples.heldBack());
 
         Counts counts = InjectionClassifierEval.counts(judged, null, InjectionGuardrail.DEFAULT_THRESHOLD, true, false);
-        Counts atHalf = InjectionClassifierEval.counts(judged, null, 0.5, true, false);
+        Counts atHalf = InjectionClassifierEval.counts(judged, null, 0.6, true, false);
         // a little below what was measured: another CPU's floating point may move a text that sits on the threshold
-        assertThat(counts.precision()).as(counts.toString()).isGreaterThanOrEqualTo(0.90);
-        assertThat(counts.recall()).as(counts.toString()).isGreaterThanOrEqualTo(0.76);
-        assertThat(atHalf.precision()).as(atHalf.toString()).isGreaterThanOrEqualTo(0.82);
-        assertThat(atHalf.recall()).as(atHalf.toString()).isGreaterThanOrEqualTo(0.82);
+        assertThat(counts.precision()).as(counts.toString()).isGreaterThanOrEqualTo(0.85);
+        assertThat(counts.recall()).as(counts.toString()).isGreaterThanOrEqualTo(0.86);
+        assertThat(atHalf.precision()).as(atHalf.toString()).isGreaterThanOrEqualTo(0.88);
+        assertThat(atHalf.recall()).as(atHalf.toString()).isGreaterThanOrEqualTo(0.84);
     }
 }
