@@ -114,12 +114,12 @@ public final class SemanticCache {
      * question at least {@code minSimilarity} alike, or none. Null when the pool declined: skip the lookup.
      */
     public CompletableFuture<Lookup> lookup(Question question, double minSimilarity) {
-        CompletableFuture<float[]> embedded = embeddings.tryEmbed(QuestionText.normalize(question.text()));
-        if (embedded == null) {
-            return null;
-        }
-        return embedded.thenApply(vector -> new Lookup(vector,
-                index.search(question.tenant(), question.context(), vector, minSimilarity)));
+        String text = QuestionText.normalize(question.text());
+        // the search runs on the pool under the embedding's permit: both are the lookup's work
+        return embeddings.tryRun(model -> {
+            float[] vector = EmbeddingPool.vector(model, text);
+            return new Lookup(vector, index.search(question.tenant(), question.context(), vector, minSimilarity));
+        });
     }
 
     /**

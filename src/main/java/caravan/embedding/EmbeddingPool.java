@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * do without (the semantic lookup is skipped, the injection classifier leaves the call to its rules), never
  * queued behind other calls' embeddings. One pool serves the semantic cache and the guardrails, so the
  * model's threads are bounded for the whole gateway. A permit is held for the whole of a caller's work on
- * the thread (the embeddings, and what the caller chains on them without an executor, such as the cache's
- * search) and given back as that work ends, so work is declined only while others are really running; the
- * executor's queue holds at most a task whose thread is finishing the previous one, for microseconds. The
+ * the thread (everything it does with the model and the results, such as the cache's search, goes in the
+ * work it hands over) and given back before the work's future completes, so work is declined only while
+ * others are really running, and a client that sends its next call when the answer to this one arrives
+ * finds the permit free; the executor's queue holds at most a task whose thread is finishing the previous
+ * one, for microseconds. The
  * model (bge-small-en-v1.5, quantized, shipped inside its Maven artifact: no network, no key) loads on this
  * pool the first time it is needed, or at start when a feature that needs it is configured; until it has
  * loaded, work is declined too.
@@ -73,12 +75,19 @@ public final class EmbeddingPool {
      * is still loading: the caller goes on without it.
      */
     public CompletableFuture<float[]> tryEmbed(String text) {
-        return tryRun(loaded -> loaded.embed(text).content().vector());
+        return tryRun(loaded -> vector(loaded, text));
+    }
+
+    /** The text's embedding by {@code model} (unit length), for work run by {@link #tryRun}. */
+    public static float[] vector(EmbeddingModel model, String text) {
+        return model.embed(text).content().vector();
     }
 
     /**
      * {@code work} with the model, on the pool; null when every thread is busy or the model is still loading.
-     * What the caller chains on the future without an executor runs on the pool thread, under the same permit.
+     * The permit is given back before the future completes: what the caller chains on it runs after (still
+     * on the pool thread when chained without an executor), so work that needs the pool's thread bound goes
+     * in {@code work}.
      */
     public <T> CompletableFuture<T> tryRun(Function<EmbeddingModel, T> work) {
         EmbeddingModel loaded = model;
@@ -91,13 +100,18 @@ public final class EmbeddingPool {
         }
         CompletableFuture<T> done = new CompletableFuture<>();
         threads.execute(() -> {
+            T result;
             try {
-                done.complete(work.apply(loaded));
+                result = work.apply(loaded);
             } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            } finally {
                 permits.release();
+                done.completeExceptionally(e);
+                return;
             }
+            // released first: completing runs the caller's continuation, which may answer a client whose next
+            // call must find the pool free again
+            permits.release();
+            done.complete(result);
         });
         return done;
     }

@@ -3,6 +3,7 @@ package caravan.embedding;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 
 import dev.langchain4j.data.embedding.Embedding;
@@ -49,6 +50,30 @@ class EmbeddingPoolTest {
                 CompletableFuture<float[]> embedded = pool.tryEmbed("runs");
                 return embedded != null && embedded.get(10, TimeUnit.SECONDS).length == 2;
             });
+        } finally {
+            model.release.countDown();
+            pool.close();
+        }
+    }
+
+    @Test
+    void whatFollowsAFinishedWorkFindsThePoolFree() throws Exception {
+        HeldModel model = new HeldModel();
+        EmbeddingPool pool = new EmbeddingPool(1, () -> model);
+        try {
+            AtomicReference<CompletableFuture<float[]>> first = new AtomicReference<>();
+            await().until(() -> {
+                first.set(pool.tryEmbed("first"));
+                return first.get() != null;
+            });
+            assertThat(model.started.await(10, TimeUnit.SECONDS)).isTrue();
+            // chained while the work runs, so it runs as the work completes, on the pool's thread: as a client
+            // answered by this work would send its next call at once
+            CompletableFuture<Boolean> nextAccepted = first.get().thenApply(vector -> pool.tryEmbed("next") != null);
+
+            model.release.countDown();
+
+            assertThat(nextAccepted.get(10, TimeUnit.SECONDS)).isTrue();
         } finally {
             model.release.countDown();
             pool.close();
