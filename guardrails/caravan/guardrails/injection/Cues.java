@@ -126,46 +126,43 @@ final class Cues {
         return w.after().indexOf(':') >= 0 || w.after().indexOf(',') >= 0;
     }
 
+    /** The text's words, lower-cased, each with the characters after it and whether a part starts with it. */
     private static List<Word> words(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
-        List<String> words = new ArrayList<>();
-        List<String> gaps = new ArrayList<>();
-        List<Boolean> starts = new ArrayList<>();
+        List<Word> words = new ArrayList<>();
+        // the word read last waits for the characters after it
+        String word = null;
+        boolean wordStarts = false;
         boolean start = true;
-        int i = 0;
         int n = lower.length();
+        int i = 0;
         while (i < n) {
             int j = i;
             while (j < n && !LexicalFeatures.isWordChar(lower.charAt(j))) {
                 j++;
             }
             String gap = lower.substring(i, j);
-            if (!words.isEmpty()) {
-                gaps.set(gaps.size() - 1, gap);
+            if (word != null) {
+                words.add(new Word(word, gap, wordStarts));
+                word = null;
             }
-            for (int c = 0; c < gap.length(); c++) {
-                if (SEGMENT_BREAKS.indexOf(gap.charAt(c)) >= 0) {
-                    start = true;
-                    break;
-                }
-            }
-            if (j >= n) {
-                break;
+            for (int c = 0; c < gap.length() && !start; c++) {
+                start = SEGMENT_BREAKS.indexOf(gap.charAt(c)) >= 0;
             }
             int k = j;
             while (k < n && LexicalFeatures.isWordChar(lower.charAt(k))) {
                 k++;
             }
-            words.add(lower.substring(j, k));
-            gaps.add("");
-            starts.add(start);
-            start = false;
+            if (k > j) {
+                word = lower.substring(j, k);
+                wordStarts = start;
+                start = false;
+            }
             i = k;
         }
-        List<Word> result = new ArrayList<>(words.size());
-        for (int w = 0; w < words.size(); w++) {
-            result.add(new Word(words.get(w), gaps.get(w), starts.get(w)));
+        if (word != null) {
+            words.add(new Word(word, "", wordStarts));
         }
-        return result;
+        return words;
     }
 }
