@@ -122,7 +122,8 @@ public final class RedisCalls {
      * less than one per call.
      */
     Future<Response> run(LuaScript script, LuaScript many, List<String> keys, List<String> args) {
-        return lane().call(script.evalsha(keys, args), () -> "the " + script.name() + " script", new Combinable(many, keys, args));
+        // its own request is made only if no other call of the script comes in the round
+        return lane().call(null, () -> "the " + script.name() + " script", new Combinable(script, many, keys, args));
     }
 
     public boolean reachable() {
@@ -279,13 +280,14 @@ public final class RedisCalls {
 
     /**
      * @param what       names the call in errors, built only when one happens
+     * @param request    the call's own request; null for a combinable call, whose request the round makes
      * @param combinable how the call joins others of its script in one request, or null when it cannot
      */
     private record Pending(Request request, Supplier<String> what, Promise<Response> promise, Combinable combinable) {
     }
 
     /** A script call that can go as part of one call of {@code many} (see {@link #run(LuaScript, LuaScript, List, List)}). */
-    private record Combinable(LuaScript many, List<String> keys, List<String> args) {
+    private record Combinable(LuaScript script, LuaScript many, List<String> keys, List<String> args) {
     }
 
     /**
@@ -317,7 +319,8 @@ public final class RedisCalls {
                 if (group == null || group.size() == 1) {
                     request[i] = requests.size();
                     part[i] = -1;
-                    requests.add(batch.get(i).request);
+                    requests.add(combinable == null ? batch.get(i).request
+                            : combinable.script.evalsha(combinable.keys, combinable.args));
                 } else if (group.get(0) == i) {
                     int at = requests.size();
                     for (int member = 0; member < group.size(); member++) {

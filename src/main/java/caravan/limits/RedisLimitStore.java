@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * still agree), through a non-blocking client with one pipelined connection per event loop ({@link RedisCalls});
  * a call that cannot finish in time fails with {@link StoreUnavailableException}. Under load the scripts are
  * shared: the admissions a loop makes in one round of I/O are one {@code admit_many} script, and what calls
- * give back when they end waits {@link #FINISH_WINDOW_MILLIS} to leave with others in one {@code finish}. The fire-and-forget corrections ({@code adjust}, {@code leave},
- * {@code settle}) log their failures at most once a minute.
+ * give back when they end waits {@link #FINISH_WINDOW_MILLIS} to leave with others in one {@code finish}.
+ * The fire-and-forget returns ({@code finish}, {@code adjust}, {@code leave}, {@code settle}) log their
+ * failures at most once a minute.
  */
 public final class RedisLimitStore implements LimitStore {
 
