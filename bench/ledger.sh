@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the usage ledger costs (README "Accounting and the ledger"): the shared harness measures Caravans
 # against the same fake upstream in one run: "ledger-off" (GATEWAY_LEDGER=off), "ledger" (the default:
-# one row per call, journalled and written to the embedded H2 in batches) and "ledger-slow" (the same,
+# one record per call, journalled and written to the embedded H2 a block per segment) and "ledger-slow" (the same,
 # every store write made 200 ms slower, as a slow database would be: request latency must not move).
 # Each gateway starts the harness's way (GATEWAY_CMD), with a data folder of its own.
 #

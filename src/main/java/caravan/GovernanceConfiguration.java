@@ -19,7 +19,7 @@ import caravan.limits.Budgets;
 import caravan.limits.LimitStore;
 import caravan.limits.LimitStores;
 import caravan.limits.SpendLog;
-import caravan.ledger.LedgerTable;
+import caravan.ledger.LedgerStore;
 import caravan.ledger.UsageLedger;
 import caravan.telemetry.TelemetryNames;
 import io.micrometer.core.instrument.Gauge;
@@ -130,7 +130,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         // the kamelet component takes the one RouteTemplateLoaderListener in the registry (an autowired option)
         registry.bind("routeFileAudit", routeFiles);
 
-        UsageReport usage = new UsageReport(database.dataSource(), database.describe());
+        UsageReport usage = new UsageReport(database);
         UsageLedger ledger = openLedger(properties, registry.lookupByNameAndType("dataDir", Path.class), database);
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (ledger != null && meters != null) {
@@ -169,7 +169,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
         }
         return UsageLedger.open(dataDir.resolve("ledger"),
                 Integer.parseInt(properties.resolveProperty("gateway.ledger.queue").orElse("16384").trim()),
-                new LedgerTable(database.dataSource(), database.describe(), Duration.ofMillis(writeDelay)), database::submit);
+                LedgerStore.of(database, Duration.ofMillis(writeDelay)), database::submit);
     }
 
 

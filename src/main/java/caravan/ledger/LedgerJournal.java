@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -53,9 +54,10 @@ final class LedgerJournal implements Closeable {
      * are only on disk: a segment from an earlier run, or records that overflowed the queue).
      *
      * @param path      null when the records could not be journaled and live only in memory
+     * @param lines     the file's bytes, held with the records (the embedded store keeps them as they are); else null
      * @param madeAtMillis when its first record was journaled (for a segment of an earlier run, its file's time)
      */
-    record Segment(Path path, List<LedgerRecord> records, long madeAtMillis) {
+    record Segment(Path path, List<LedgerRecord> records, byte[] lines, long madeAtMillis) {
     }
 
     private final Path dir;
@@ -104,7 +106,7 @@ final class LedgerJournal implements Closeable {
     List<Segment> onDisk() throws IOException {
         List<Segment> found = new ArrayList<>();
         for (Path path : segments(dir)) {
-            found.add(new Segment(path, null, Files.getLastModifiedTime(path).toMillis()));
+            found.add(new Segment(path, null, null, Files.getLastModifiedTime(path).toMillis()));
         }
         return found;
     }
@@ -112,20 +114,34 @@ final class LedgerJournal implements Closeable {
     /** Writes the records as a new segment, keeping them in memory too when {@code keep} says so. */
     Segment write(List<LedgerRecord> records, boolean keep) throws IOException {
         Path path = newSegmentPath();
+        byte[] lines = lines(records);
+        // one write of the whole segment: a file on disk holds whole lines but perhaps the last
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            out.write(lines);
+        }
+        return keep ? new Segment(path, records, lines, System.currentTimeMillis())
+                : new Segment(path, null, null, System.currentTimeMillis());
+    }
+
+    /** The records as a segment file holds them: one JSON object a line, each line ended by a line break. */
+    static byte[] lines(List<LedgerRecord> records) {
         ByteArrayOutputStream lines = new ByteArrayOutputStream(records.size() * 512);
         try (JsonGenerator json = Json.FACTORY.createGenerator(lines)) {
-            // one record a line: the line break is the only separator
+            // the line break is the only separator
             json.setRootValueSeparator(null);
             for (LedgerRecord record : records) {
                 WRITER.writeValue(json, record);
                 json.writeRaw('\n');
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("A usage record could not be written as JSON", e);
         }
-        // one write of the whole segment: a file on disk holds whole lines but perhaps the last
-        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            lines.writeTo(out);
-        }
-        return new Segment(path, keep ? records : null, System.currentTimeMillis());
+        return lines.toByteArray();
+    }
+
+    /** Reads one line of {@link #lines}. */
+    static LedgerRecord readLine(byte[] lines, int offset, int length) throws IOException {
+        return READER.readValue(lines, offset, length);
     }
 
     /**
@@ -155,7 +171,7 @@ final class LedgerJournal implements Closeable {
         overflow.close();
         overflow = null;
         overflowPath = null;
-        return new Segment(sealed, null, overflowSince);
+        return new Segment(sealed, null, null, overflowSince);
     }
 
     /**

@@ -6,21 +6,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
+import caravan.ledger.LedgerJournal.Segment;
 import caravan.store.StoreException;
 
 /**
- * Writes ledger rows into {@code usage_ledger} (schema: {@code db/migration/V2__ledger.sql}), the same SQL on
- * H2 and PostgreSQL: rows whose request id is there already are left as they are ({@code ON CONFLICT DO
+ * Writes ledger rows into PostgreSQL's {@code usage_ledger} (schema: {@code db/migration/V2__ledger.sql}), a
+ * row per record: rows whose request id is there already are left as they are ({@code ON CONFLICT DO
  * NOTHING}), so writing a batch again, after a crash or an outage, adds nothing. Blocking: runs on the
  * store's pool, never on an event loop.
  */
-public final class LedgerTable {
+public final class LedgerTable implements LedgerStore {
 
     static final String COLUMNS = "request_id, time_ms, trace_id, tenant, team, key_id, user_id, session_id, task_id,"
             + " endpoint, route, provider, model, requested_model, attempts, status, error_type, stream, input_tokens,"
@@ -30,29 +31,33 @@ public final class LedgerTable {
     private static final String INSERT = "INSERT INTO usage_ledger (" + COLUMNS + ") VALUES ("
             + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?")) + ") ON CONFLICT DO NOTHING";
     /** The column's scale: money to the pico-dollar. */
-    private static final int USD_SCALE = 12;
+    static final int USD_SCALE = 12;
 
     private final DataSource dataSource;
     private final String database;
-    private final long writeDelayMillis;
 
-    /**
-     * @param writeDelay for benchmarks and tests only: each write takes this much longer, as on a slow store
-     *                   (the wait comes after the commit, before the writer learns the rows are stored)
-     */
-    public LedgerTable(DataSource dataSource, String database, Duration writeDelay) {
+    LedgerTable(DataSource dataSource, String database) {
         this.dataSource = dataSource;
         this.database = database;
-        this.writeDelayMillis = writeDelay.toMillis();
+    }
+
+    @Override
+    public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
+        List<LedgerRecord> rows = new ArrayList<>();
+        for (Segment segment : segments) {
+            rows.addAll(segment.records());
+        }
+        if (!rows.isEmpty()) {
+            insert(rows, refused);
+        }
     }
 
     /**
      * Inserts the rows not yet stored, all in one transaction. A row the database refuses as data (a value
      * it cannot hold) would fail its batch every time; then each row is written on its own and the refused
      * ones are handed to {@code refused}, so that one bad row cannot hold the ledger up.
-     *
-     * @throws StoreException when the store cannot take them (it is down, slow beyond its timeouts, ...)
      */
+    @Override
     public void insert(List<LedgerRecord> rows, Consumer<LedgerRecord> refused) {
         try {
             inTransaction(rows);
@@ -62,7 +67,6 @@ public final class LedgerTable {
             }
             insertOneByOne(rows, refused);
         }
-        pauseForSlowStoreTests();
     }
 
     private void inTransaction(List<LedgerRecord> rows) throws SQLException {
@@ -100,16 +104,6 @@ public final class LedgerTable {
                     throw failure(rows.size(), e);
                 }
                 refused.accept(row);
-            }
-        }
-    }
-
-    private void pauseForSlowStoreTests() {
-        if (writeDelayMillis > 0) {
-            try {
-                Thread.sleep(writeDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -41,7 +41,7 @@ final class LedgerWriter implements Runnable {
     private final Queue<LedgerRecord> queue;
     private final int queueCapacity;
     private final LedgerJournal journal;
-    private final LedgerTable table;
+    private final LedgerStore store;
     private final StorePool pool;
     private final SingleFlight writes;
     /** Journaled segments not yet in the store, oldest first; added by the writer thread, removed by one store write at a time. */
@@ -51,12 +51,12 @@ final class LedgerWriter implements Runnable {
     private final long maxHeldInMemory;
     private volatile boolean stopping;
 
-    LedgerWriter(Queue<LedgerRecord> queue, int queueCapacity, LedgerJournal journal, LedgerTable table, StorePool pool)
+    LedgerWriter(Queue<LedgerRecord> queue, int queueCapacity, LedgerJournal journal, LedgerStore store, StorePool pool)
             throws IOException {
         this.queue = queue;
         this.queueCapacity = queueCapacity;
         this.journal = journal;
-        this.table = table;
+        this.store = store;
         this.pool = pool;
         // beyond this the rows of a lagging store wait on disk, not in the heap, where they would outlive
         // young collections and be copied into the old generation
@@ -146,7 +146,7 @@ final class LedgerWriter implements Runnable {
                 // not lost while the process lives: the store write takes them from memory
                 LOG.error("The ledger journal cannot be written ({}); {} usage records are held in memory until the"
                         + " store takes them", e.toString(), batch.size());
-                pending.add(new Segment(null, batch, System.currentTimeMillis()));
+                pending.add(new Segment(null, batch, null, System.currentTimeMillis()));
             }
         }
         try {
@@ -165,23 +165,25 @@ final class LedgerWriter implements Runnable {
      */
     private Void writeSome() {
         List<Segment> taken = new ArrayList<>();
-        List<LedgerRecord> rows = new ArrayList<>();
+        // the taken segments with their records in memory: a file is read once per write
+        List<Segment> loaded = new ArrayList<>();
+        int rows = 0;
         for (Segment segment : pending) {
-            List<LedgerRecord> records;
+            Segment withRecords;
             try {
-                records = journal.records(segment);
+                withRecords = segment.records() != null ? segment
+                        : new Segment(segment.path(), journal.records(segment), null, segment.madeAtMillis());
             } catch (IOException e) {
                 throw new UncheckedIOException("The ledger journal segment " + segment.path() + " cannot be read", e);
             }
-            if (!taken.isEmpty() && rows.size() + records.size() > ROWS_PER_WRITE) {
+            if (!taken.isEmpty() && rows + withRecords.records().size() > ROWS_PER_WRITE) {
                 break;
             }
             taken.add(segment);
-            rows.addAll(records);
+            loaded.add(withRecords);
+            rows += withRecords.records().size();
         }
-        if (!rows.isEmpty()) {
-            table.insert(rows, journal::refuse);
-        }
+        store.write(loaded, journal::refuse);
         for (Segment segment : taken) {
             try {
                 journal.forget(segment);

@@ -53,7 +53,7 @@ public final class UsageLedger implements AutoCloseable {
      * @param pool      where store writes run
      * @throws IllegalStateException when another process uses the journal
      */
-    public static UsageLedger open(Path journalDir, int queueSize, LedgerTable table, StorePool pool) {
+    public static UsageLedger open(Path journalDir, int queueSize, LedgerStore store, StorePool pool) {
         if (queueSize < 1) {
             throw new IllegalArgumentException("GATEWAY_LEDGER_QUEUE must be at least 1, not " + queueSize);
         }
@@ -62,7 +62,7 @@ public final class UsageLedger implements AutoCloseable {
             // one compare-and-set, with no lock and no node allocated per record
             Queue<LedgerRecord> queue = PlatformDependent.newFixedMpscQueue(queueSize);
             LedgerJournal journal = LedgerJournal.open(journalDir);
-            return new UsageLedger(queue, journal, new LedgerWriter(queue, queueSize, journal, table, pool));
+            return new UsageLedger(queue, journal, new LedgerWriter(queue, queueSize, journal, store, pool));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the usage ledger's journal in " + journalDir, e);
         }

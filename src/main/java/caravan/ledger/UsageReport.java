@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,11 +15,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
+import caravan.store.Database;
 import caravan.store.StoreException;
 
 /**
- * Answers {@link UsageQuery}s from the ledger, with the same SQL on H2 and PostgreSQL. Blocking: runs on the
- * store's pool.
+ * Answers {@link UsageQuery}s from the ledger, with the same SQL on H2 and PostgreSQL but for the rows'
+ * source: PostgreSQL's table, or the embedded file's blocks read by {@code usage_ledger_rows(from, to)}
+ * ({@link LedgerBlockRows}). Blocking: runs on the store's pool.
  *
  * <p>Sums are the database's ({@code GROUP BY}). Latency percentiles are exact (nearest rank) and computed
  * here from a second query that streams each group's latencies in ascending order: knowing each group's
@@ -42,10 +45,13 @@ public final class UsageReport {
 
     private final DataSource dataSource;
     private final String database;
+    /** Whether the ledger is the embedded file's blocks (read through {@code usage_ledger_rows}) rather than a table. */
+    private final boolean blocks;
 
-    public UsageReport(DataSource dataSource, String database) {
-        this.dataSource = dataSource;
-        this.database = database;
+    public UsageReport(Database database) {
+        this.dataSource = database.dataSource();
+        this.database = database.describe();
+        this.blocks = database.embedded();
     }
 
     /**
@@ -56,7 +62,7 @@ public final class UsageReport {
      * @throws StoreException when the store cannot answer
      */
     public List<UsageRow> run(UsageQuery query, boolean percentiles) {
-        Where where = Where.of(query);
+        Where where = Where.of(query, blocks);
         List<UsageDimension> dimensions = query.groupBy();
         String groups = dimensions.stream().map(UsageDimension::expression).collect(Collectors.joining(", "));
         try (Connection connection = dataSource.getConnection()) {
@@ -78,7 +84,7 @@ public final class UsageReport {
 
     private static List<UsageRow> sums(Connection connection, List<UsageDimension> dimensions, String groups, Where where)
             throws SQLException {
-        String sql = "SELECT " + (groups.isEmpty() ? "" : groups + ", ") + SUMS + " FROM usage_ledger" + where.sql
+        String sql = "SELECT " + (groups.isEmpty() ? "" : groups + ", ") + SUMS + where.sql
                 + (groups.isEmpty() ? "" : " GROUP BY " + groups + " ORDER BY " + groups + " LIMIT " + (MAX_GROUPS + 1));
         List<UsageRow> rows = new ArrayList<>();
         try (PreparedStatement statement = where.prepare(connection, sql); ResultSet result = statement.executeQuery()) {
@@ -113,7 +119,7 @@ public final class UsageReport {
             index.put(rows.get(i).group(), i);
         }
         List<UsageRow> answered = new ArrayList<>(rows);
-        String sql = "SELECT " + (groups.isEmpty() ? "" : groups + ", ") + "latency_us FROM usage_ledger" + where.sql
+        String sql = "SELECT " + (groups.isEmpty() ? "" : groups + ", ") + "latency_us" + where.sql
                 + " ORDER BY " + (groups.isEmpty() ? "" : groups + ", ") + "latency_us";
         try (PreparedStatement statement = where.prepare(connection, sql)) {
             statement.setFetchSize(FETCH_SIZE);
@@ -190,19 +196,21 @@ public final class UsageReport {
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
-    /** The WHERE clause of a query and its parameters, in order. */
-    private record Where(String sql, List<Object> parameters) {
+    /** The FROM and WHERE clauses of a query and their parameters, in order (null: an open bound). */
+    private record Where(String sql, List<Long> bounds, List<Object> parameters) {
 
-        static Where of(UsageQuery query) {
+        static Where of(UsageQuery query, boolean blocks) {
+            Long from = query.from() == null ? null : query.from().toEpochMilli();
+            Long to = query.to() == null ? null : query.to().toEpochMilli();
             List<String> conditions = new ArrayList<>();
             List<Object> parameters = new ArrayList<>();
-            if (query.from() != null) {
+            if (from != null) {
                 conditions.add("time_ms >= ?");
-                parameters.add(query.from().toEpochMilli());
+                parameters.add(from);
             }
-            if (query.to() != null) {
+            if (to != null) {
                 conditions.add("time_ms < ?");
-                parameters.add(query.to().toEpochMilli());
+                parameters.add(to);
             }
             if (query.tenant() != null) {
                 conditions.add("tenant = ?");
@@ -216,13 +224,24 @@ public final class UsageReport {
                     parameters.add(query.owner().keyId());
                 }
             }
-            return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), parameters);
+            // the embedded ledger's function reads only the blocks of the range
+            String source = blocks ? " FROM usage_ledger_rows(?, ?)" : " FROM usage_ledger";
+            return new Where(source + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)),
+                    blocks ? Arrays.asList(from, to) : List.of(), parameters);
         }
 
         PreparedStatement prepare(Connection connection, String statementSql) throws SQLException {
             PreparedStatement statement = connection.prepareStatement(statementSql);
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
+            int index = 0;
+            for (Long bound : bounds) {
+                if (bound == null) {
+                    statement.setNull(++index, Types.BIGINT);
+                } else {
+                    statement.setLong(++index, bound);
+                }
+            }
+            for (Object parameter : parameters) {
+                statement.setObject(++index, parameter);
             }
             return statement;
         }

@@ -120,7 +120,9 @@ public final class Database implements AutoCloseable {
         try {
             migrations = Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
+                    // the embedded file keeps the ledger in blocks (db/h2), PostgreSQL a row per record
+                    .locations(embedded ? new String[] {"classpath:db/migration", "classpath:db/h2"}
+                            : new String[] {"classpath:db/migration"})
                     .failOnMissingLocations(true)
                     .load()
                     .migrate()

@@ -95,7 +95,7 @@ abstract class UsageQueriesContractTest {
         rows.add(row("x-1", "2026-03-01T00:00:00Z", "acme", "search", keyAId, "openai", "gpt-4o-mini", null, 10, 1, 1, 0, 0,
                 null, null, "=HYPERLINK(\"http://evil\",\"a, b\")"));
         Database database = gateway.context().getRegistry().lookupByNameAndType("database", Database.class);
-        new LedgerTable(database.dataSource(), database.describe(), Duration.ZERO)
+        LedgerStore.of(database, Duration.ZERO)
                 .insert(rows, refused -> { throw new AssertionError("refused " + refused); });
     }
 

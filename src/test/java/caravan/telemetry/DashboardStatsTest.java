@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import caravan.ledger.LedgerRecord;
-import caravan.ledger.LedgerTable;
+import caravan.ledger.LedgerStore;
 import caravan.store.Database;
 
 import caravan.testing.FakeUpstream;
@@ -93,7 +93,7 @@ class DashboardStatsTest {
         // written before this gateway started (by an earlier run, or another instance sharing the store)
         long earlier = Math.max(monthStart.toEpochMilli(), System.currentTimeMillis() - 3_600_000);
         Database database = gateway.context().getRegistry().lookupByNameAndType("database", Database.class);
-        new LedgerTable(database.dataSource(), database.describe(), Duration.ZERO).insert(List.of(
+        LedgerStore.of(database, Duration.ZERO).insert(List.of(
                 ledgerRow("earlier-1", earlier, new BigDecimal("1.5")),
                 ledgerRow("last-month-1", monthStart.toEpochMilli() - 86_400_000L, new BigDecimal("99"))), refused -> { });
         gateway.post("/v1/chat/completions", "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
