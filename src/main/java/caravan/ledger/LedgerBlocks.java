@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import caravan.ledger.LedgerJournal.Segment;
 import caravan.store.StoreException;
+import caravan.store.Transactions;
 
 /**
  * The ledger in the embedded H2 file: each journal segment (a writer cycle's records, 50 ms of calls) is
@@ -42,9 +43,8 @@ final class LedgerBlocks implements LedgerStore {
     /** Nothing is refused: a block holds any value a record can have. */
     @Override
     public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
+        try {
+            Transactions.run(dataSource, connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                     int blocks = 0;
                     for (Segment segment : segments) {
@@ -60,15 +60,8 @@ final class LedgerBlocks implements LedgerStore {
                         insert.executeBatch();
                     }
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailed) {
-                    e.addSuppressed(rollbackFailed);
-                }
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw failure(segments.size(), e);
         }

@@ -2,7 +2,6 @@ package caravan.ledger;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -14,6 +13,7 @@ import javax.sql.DataSource;
 
 import caravan.ledger.LedgerJournal.Segment;
 import caravan.store.StoreException;
+import caravan.store.Transactions;
 
 /**
  * Writes ledger rows into PostgreSQL's {@code usage_ledger} (schema: {@code db/migration/V2__ledger.sql}), a
@@ -70,29 +70,19 @@ public final class LedgerTable implements LedgerStore {
     }
 
     private void inTransaction(List<LedgerRecord> rows) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                // one row's statement, parsed once, sent as one batch: a statement of many rows' VALUES had
-                // thousands of parameters to parse for every chunk, and H2 kept the parse long enough for
-                // the collector to promote it (most of the old generation the ledger filled)
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (LedgerRecord row : rows) {
-                        bind(insert, 0, row);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
+        Transactions.run(dataSource, connection -> {
+            // one row's statement, parsed once, sent as one batch: a statement of many rows' VALUES had
+            // thousands of parameters to parse for every chunk, and the database kept the parse long enough
+            // for the collector to promote it
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (LedgerRecord row : rows) {
+                    bind(insert, 0, row);
+                    insert.addBatch();
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailed) {
-                    e.addSuppressed(rollbackFailed);
-                }
-                throw e;
+                insert.executeBatch();
             }
-        }
+            return null;
+        });
     }
 
     private void insertOneByOne(List<LedgerRecord> rows, Consumer<LedgerRecord> refused) {

@@ -481,11 +481,6 @@ public final class JdbcKeyStore implements KeyStore {
     // ---- JDBC plumbing
 
     @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
@@ -514,7 +509,7 @@ public final class JdbcKeyStore implements KeyStore {
         }, row -> Boolean.TRUE).isEmpty();
     }
 
-    private <T> T read(String operation, SqlWork<T> work) {
+    private <T> T read(String operation, Transactions.Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
@@ -534,7 +529,7 @@ public final class JdbcKeyStore implements KeyStore {
      *              Inserts look for the row first: the constraint error is only the last word on a race, as
      *              PostgreSQL writes the duplicate value (a digest) into its server log.
      */
-    private boolean change(String operation, String taken, SqlWork<List<AuditEvent>> work) {
+    private boolean change(String operation, String taken, Transactions.Work<List<AuditEvent>> work) {
         try {
             return inTransaction(connection -> {
                 JdbcAuditLog.Head head = audit.lockHead(connection);
@@ -559,22 +554,8 @@ public final class JdbcKeyStore implements KeyStore {
         }
     }
 
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailed) {
-                    e.addSuppressed(rollbackFailed);
-                }
-                throw e;
-            }
-        }
+    private <T> T inTransaction(Transactions.Work<T> work) throws SQLException {
+        return Transactions.run(dataSource, work);
     }
 
     private static int execute(Connection connection, String sql, Binder binder) throws SQLException {
