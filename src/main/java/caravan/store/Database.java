@@ -88,10 +88,7 @@ public final class Database implements AutoCloseable {
                     + ";WRITE_DELAY=0"
                     // H2's page cache (64 MB by default) would take a third of the gateway's heap as the
                     // ledger grows: keys are cached by the gateway itself, and the ledger only appends
-                    + ";CACHE_SIZE=1024"
-                    // pages compressed (LZF) as they are written: the ledger's blocks are JSON, and uncompressed
-                    // the file grew by 0.7 KB a call and H2 wrote 3.7 KB a call (0.07 KB a call compressed)
-                    + ";COMPRESS=TRUE");
+                    + ";CACHE_SIZE=1024");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(H2_POOL_SIZE);
