@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import caravan.ledger.LedgerJournal.Segment;
+import caravan.ledger.LedgerJournal.Span;
 import caravan.store.StoreException;
 import caravan.store.Transactions;
 
@@ -40,6 +41,12 @@ final class LedgerBlocks implements LedgerStore {
         this.database = database;
     }
 
+    /** The lines as the journal wrote them: all a block needs, and no records kept in the heap while they wait. */
+    @Override
+    public LedgerJournal.Hold holds() {
+        return LedgerJournal.Hold.LINES;
+    }
+
     /** Nothing is refused: a block holds any value a record can have. */
     @Override
     public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
@@ -48,13 +55,16 @@ final class LedgerBlocks implements LedgerStore {
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                     int blocks = 0;
                     for (Segment segment : segments) {
-                        List<LedgerRecord> records = segment.records();
-                        if (!records.isEmpty()) {
+                        if (segment.lines() != null && segment.span() != null) {
+                            bind(insert, segment.span(), segment.lines());
+                        } else if (!segment.records().isEmpty()) {
                             // a segment read from disk is written anew: a last line cut short is left out
-                            bind(insert, records, segment.lines() != null ? segment.lines() : LedgerJournal.lines(records));
-                            insert.addBatch();
-                            blocks++;
+                            bind(insert, Span.of(segment.records()), LedgerJournal.lines(segment.records()));
+                        } else {
+                            continue;
                         }
+                        insert.addBatch();
+                        blocks++;
                     }
                     if (blocks > 0) {
                         insert.executeBatch();
@@ -75,26 +85,19 @@ final class LedgerBlocks implements LedgerStore {
         }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            bind(insert, records, LedgerJournal.lines(records));
+            bind(insert, Span.of(records), LedgerJournal.lines(records));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw failure(1, e);
         }
     }
 
-    private static void bind(PreparedStatement insert, List<LedgerRecord> records, byte[] lines) throws SQLException {
-        LedgerRecord first = records.get(0);
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (LedgerRecord record : records) {
-            min = Math.min(min, record.timeMs());
-            max = Math.max(max, record.timeMs());
-        }
-        insert.setLong(1, first.timeMs());
-        insert.setString(2, first.requestId());
-        insert.setLong(3, min);
-        insert.setLong(4, max);
-        insert.setInt(5, records.size());
+    private static void bind(PreparedStatement insert, Span span, byte[] lines) throws SQLException {
+        insert.setLong(1, span.firstTimeMs());
+        insert.setString(2, span.firstRequestId());
+        insert.setLong(3, span.minTimeMs());
+        insert.setLong(4, span.maxTimeMs());
+        insert.setInt(5, span.count());
         insert.setBytes(6, lines);
     }
 

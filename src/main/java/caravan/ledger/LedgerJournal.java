@@ -50,14 +50,42 @@ final class LedgerJournal implements Closeable {
     private static final ObjectReader READER = Json.MAPPER.readerFor(LedgerRecord.class);
 
     /**
-     * A segment file, with its records still in memory when it was written by this process (null when they
-     * are only on disk: a segment from an earlier run, or records that overflowed the queue).
+     * A segment file, with what this process still holds of it in memory: its records, or its lines (the
+     * embedded store writes them as they are and needs nothing else), or neither (a segment from an earlier
+     * run, records that overflowed the queue, or a writer beyond its memory cap).
      *
      * @param path      null when the records could not be journaled and live only in memory
-     * @param lines     the file's bytes, held with the records (the embedded store keeps them as they are); else null
+     * @param records   the records, or null
+     * @param lines     the file's bytes, or null
+     * @param span      what the segment holds, when this process wrote it; else null
      * @param madeAtMillis when its first record was journaled (for a segment of an earlier run, its file's time)
      */
-    record Segment(Path path, List<LedgerRecord> records, byte[] lines, long madeAtMillis) {
+    record Segment(Path path, List<LedgerRecord> records, byte[] lines, Span span, long madeAtMillis) {
+
+        /** How many records it holds, when that is known without reading the file; else -1. */
+        int count() {
+            return records != null ? records.size() : span != null ? span.count() : -1;
+        }
+    }
+
+    /** A segment's first record (its key in the embedded store), its records' arrival times and their number. */
+    record Span(String firstRequestId, long firstTimeMs, long minTimeMs, long maxTimeMs, int count) {
+
+        static Span of(List<LedgerRecord> records) {
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (LedgerRecord record : records) {
+                min = Math.min(min, record.timeMs());
+                max = Math.max(max, record.timeMs());
+            }
+            LedgerRecord first = records.get(0);
+            return new Span(first.requestId(), first.timeMs(), min, max, records.size());
+        }
+    }
+
+    /** What a segment written by {@link #write} keeps in memory beside its file. */
+    enum Hold {
+        NOTHING, RECORDS, LINES
     }
 
     private final Path dir;
@@ -106,21 +134,21 @@ final class LedgerJournal implements Closeable {
     List<Segment> onDisk() throws IOException {
         List<Segment> found = new ArrayList<>();
         for (Path path : segments(dir)) {
-            found.add(new Segment(path, null, null, Files.getLastModifiedTime(path).toMillis()));
+            found.add(new Segment(path, null, null, null, Files.getLastModifiedTime(path).toMillis()));
         }
         return found;
     }
 
-    /** Writes the records as a new segment, keeping them in memory too when {@code keep} says so. */
-    Segment write(List<LedgerRecord> records, boolean keep) throws IOException {
+    /** Writes the (not empty) records as a new segment, keeping what {@code hold} says in memory too. */
+    Segment write(List<LedgerRecord> records, Hold hold) throws IOException {
         Path path = newSegmentPath();
         byte[] lines = lines(records);
         // one write of the whole segment: a file on disk holds whole lines but perhaps the last
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             out.write(lines);
         }
-        return keep ? new Segment(path, records, lines, System.currentTimeMillis())
-                : new Segment(path, null, null, System.currentTimeMillis());
+        return new Segment(path, hold == Hold.RECORDS ? records : null, hold == Hold.LINES ? lines : null,
+                Span.of(records), System.currentTimeMillis());
     }
 
     /** The records as a segment file holds them: one JSON object a line, each line ended by a line break. */
@@ -171,7 +199,7 @@ final class LedgerJournal implements Closeable {
         overflow.close();
         overflow = null;
         overflowPath = null;
-        return new Segment(sealed, null, null, overflowSince);
+        return new Segment(sealed, null, null, null, overflowSince);
     }
 
     /**

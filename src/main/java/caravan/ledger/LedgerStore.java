@@ -16,8 +16,12 @@ import caravan.store.Database;
  */
 public interface LedgerStore {
 
+    /** What the store needs of a segment it has not written yet, held in memory until it has: records, or lines. */
+    LedgerJournal.Hold holds();
+
     /**
-     * Stores the segments' records (each segment's in memory) in one transaction; a record the store refuses
+     * Stores the segments' records (each segment's in memory, as records or, for a store that holds lines, as
+     * lines) in one transaction; a record the store refuses
      * as data whatever is tried is handed to {@code refused}, so that it cannot hold the rest up.
      *
      * @throws caravan.store.StoreException when the store cannot take them (it is down, slow beyond its timeouts, ...)
@@ -44,6 +48,11 @@ public interface LedgerStore {
 
     /** A store whose every write lasts {@code delayMillis} longer. */
     record Slowed(LedgerStore store, long delayMillis) implements LedgerStore {
+
+        @Override
+        public LedgerJournal.Hold holds() {
+            return store.holds();
+        }
 
         @Override
         public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {

@@ -42,6 +42,11 @@ public final class LedgerTable implements LedgerStore {
     }
 
     @Override
+    public LedgerJournal.Hold holds() {
+        return LedgerJournal.Hold.RECORDS;
+    }
+
+    @Override
     public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
         List<LedgerRecord> rows = new ArrayList<>();
         for (Segment segment : segments) {

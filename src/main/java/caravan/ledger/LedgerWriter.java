@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import caravan.keys.SingleFlight;
 import caravan.keys.StorePool;
+import caravan.ledger.LedgerJournal.Hold;
 import caravan.ledger.LedgerJournal.Segment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,7 +139,7 @@ final class LedgerWriter implements Runnable {
                 heldInMemory.addAndGet(-batch.size());
             }
             try {
-                pending.add(journal.write(batch, keep));
+                pending.add(journal.write(batch, keep ? store.holds() : Hold.NOTHING));
             } catch (IOException e) {
                 if (!keep) {
                     heldInMemory.addAndGet(batch.size());
@@ -146,7 +147,7 @@ final class LedgerWriter implements Runnable {
                 // not lost while the process lives: the store write takes them from memory
                 LOG.error("The ledger journal cannot be written ({}); {} usage records are held in memory until the"
                         + " store takes them", e.toString(), batch.size());
-                pending.add(new Segment(null, batch, null, System.currentTimeMillis()));
+                pending.add(new Segment(null, batch, null, null, System.currentTimeMillis()));
             }
         }
         try {
@@ -165,23 +166,23 @@ final class LedgerWriter implements Runnable {
      */
     private Void writeSome() {
         List<Segment> taken = new ArrayList<>();
-        // the taken segments with their records in memory: a file is read once per write
+        // the taken segments with their records or lines in memory: a file is read once per write
         List<Segment> loaded = new ArrayList<>();
         int rows = 0;
         for (Segment segment : pending) {
-            Segment withRecords;
+            Segment held;
             try {
-                withRecords = segment.records() != null ? segment
-                        : new Segment(segment.path(), journal.records(segment), null, segment.madeAtMillis());
+                held = segment.records() != null || segment.lines() != null ? segment
+                        : new Segment(segment.path(), journal.records(segment), null, null, segment.madeAtMillis());
             } catch (IOException e) {
                 throw new UncheckedIOException("The ledger journal segment " + segment.path() + " cannot be read", e);
             }
-            if (!taken.isEmpty() && rows + withRecords.records().size() > ROWS_PER_WRITE) {
+            if (!taken.isEmpty() && rows + held.count() > ROWS_PER_WRITE) {
                 break;
             }
             taken.add(segment);
-            loaded.add(withRecords);
-            rows += withRecords.records().size();
+            loaded.add(held);
+            rows += held.count();
         }
         store.write(loaded, journal::refuse);
         for (Segment segment : taken) {
@@ -192,8 +193,8 @@ final class LedgerWriter implements Runnable {
                 LOG.warn("A stored ledger journal segment could not be deleted ({})", e.toString());
             }
             pending.pollFirst();
-            if (segment.records() != null) {
-                heldInMemory.addAndGet(-segment.records().size());
+            if (segment.records() != null || segment.lines() != null) {
+                heldInMemory.addAndGet(-segment.count());
             }
         }
         return null;

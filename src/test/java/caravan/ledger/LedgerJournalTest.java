@@ -30,7 +30,7 @@ class LedgerJournalTest {
     @Test
     void aLaterRunReadsEverySegmentBackExactlyOldestFirst() throws Exception {
         try (LedgerJournal journal = LedgerJournal.open(dir)) {
-            journal.write(List.of(record("r-1"), record("r-2")), true);
+            journal.write(List.of(record("r-1"), record("r-2")), LedgerJournal.Hold.RECORDS);
             journal.overflow(record("r-3"));
             journal.sealOverflow();
         }
@@ -41,7 +41,7 @@ class LedgerJournalTest {
             assertThat(again.records(left.get(0))).containsExactly(record("r-1"), record("r-2"));
             assertThat(again.records(left.get(1))).containsExactly(record("r-3"));
             // a new segment sorts after those left
-            Segment next = again.write(List.of(record("r-4")), false);
+            Segment next = again.write(List.of(record("r-4")), LedgerJournal.Hold.NOTHING);
             assertThat(again.onDisk()).last().extracting(Segment::path, Segment::records).containsExactly(next.path(), null);
         }
     }
@@ -50,7 +50,7 @@ class LedgerJournalTest {
     void aLastLineCutShortIsSkippedAndTheRestIsRead() throws Exception {
         Path segment;
         try (LedgerJournal journal = LedgerJournal.open(dir)) {
-            segment = journal.write(List.of(record("r-1")), false).path();
+            segment = journal.write(List.of(record("r-1")), LedgerJournal.Hold.NOTHING).path();
         }
         Files.writeString(segment, "{\"request_id\":\"r-2\",\"time_ms\":17", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
@@ -63,7 +63,7 @@ class LedgerJournalTest {
     void aDamagedSegmentIsSetAsideForAnOperatorNotDropped() throws Exception {
         Path segment;
         try (LedgerJournal journal = LedgerJournal.open(dir)) {
-            segment = journal.write(List.of(record("r-1"), record("r-2")), false).path();
+            segment = journal.write(List.of(record("r-1"), record("r-2")), LedgerJournal.Hold.NOTHING).path();
         }
         List<String> lines = Files.readAllLines(segment);
         Files.write(segment, List.of("not json", lines.get(1)));

@@ -44,7 +44,7 @@ public final class LedgerWriteBench {
                     batch.add(record(now + i));
                 }
                 long t0 = cpu.getCurrentThreadCpuTime();
-                LedgerJournal.Segment segment = journal.write(batch, true);
+                LedgerJournal.Segment segment = journal.write(batch, store.holds());
                 long t1 = cpu.getCurrentThreadCpuTime();
                 store.write(List.of(segment), journal::refuse);
                 long t2 = cpu.getCurrentThreadCpuTime();
