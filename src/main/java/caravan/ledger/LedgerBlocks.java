@@ -55,7 +55,8 @@ final class LedgerBlocks implements LedgerStore {
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                     int blocks = 0;
                     for (Segment segment : segments) {
-                        if (segment.lines() != null && segment.span() != null) {
+                        if (segment.lines() != null) {
+                            // held since it was journaled, with its span
                             bind(insert, segment.span(), segment.lines());
                         } else if (!segment.records().isEmpty()) {
                             // a segment read from disk is written anew: a last line cut short is left out

@@ -52,16 +52,8 @@ public final class JdbcAuditLog implements AuditLog {
         if (events.isEmpty()) {
             return List.of();
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<AuditRecord> written = append(connection, lockHead(connection), events);
-                connection.commit();
-                return written;
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            }
+        try {
+            return Transactions.run(dataSource, connection -> append(connection, lockHead(connection), events));
         } catch (SQLException e) {
             throw failure("append to the audit log", e);
         }
@@ -180,14 +172,6 @@ public final class JdbcAuditLog implements AuditLog {
                 }
                 return records;
             }
-        }
-    }
-
-    private static void rollback(Connection connection, Exception failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException rollbackFailed) {
-            failure.addSuppressed(rollbackFailed);
         }
     }
 

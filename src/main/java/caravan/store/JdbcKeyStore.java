@@ -218,7 +218,7 @@ public final class JdbcKeyStore implements KeyStore {
         String operation = "add spend to " + deltas.size() + " accounts";
         try {
             for (int attempt = 1; ; attempt++) {
-                List<String> missing = inTransaction(connection -> addToExistingAccounts(connection, deltas));
+                List<String> missing = Transactions.run(dataSource, connection -> addToExistingAccounts(connection, deltas));
                 if (missing.isEmpty()) {
                     return;
                 }
@@ -531,7 +531,7 @@ public final class JdbcKeyStore implements KeyStore {
      */
     private boolean change(String operation, String taken, Transactions.Work<List<AuditEvent>> work) {
         try {
-            return inTransaction(connection -> {
+            return Transactions.run(dataSource, connection -> {
                 JdbcAuditLog.Head head = audit.lockHead(connection);
                 List<AuditEvent> events = work.run(connection);
                 if (events.isEmpty()) {
@@ -552,10 +552,6 @@ public final class JdbcKeyStore implements KeyStore {
             }
             throw failure(operation, e);
         }
-    }
-
-    private <T> T inTransaction(Transactions.Work<T> work) throws SQLException {
-        return Transactions.run(dataSource, work);
     }
 
     private static int execute(Connection connection, String sql, Binder binder) throws SQLException {
