@@ -8,6 +8,7 @@
 #   bench/ledger.sh                      # scenario fast
 #   SCENARIOS="fast slow" bench/ledger.sh
 #   ORDER="ledger ledger-off" bench/ledger.sh
+#   ORDER="ledger-off ledger ledger-off ledger" bench/ledger.sh   # each row in two positions
 set -euo pipefail
 source "$(dirname "$0")/harness.sh"
 
@@ -18,11 +19,17 @@ caravan() { # port, extra environment
 export TARGETS=${TARGETS:-direct nginx portkey}
 export SCENARIOS=${SCENARIOS:-fast}
 declare -A extra=([ledger-off]="GATEWAY_LEDGER=off" [ledger]="" [ledger-slow]="GATEWAY_LEDGER_WRITE_DELAY_MS=200")
-declare -A port=([ledger-off]=18091 [ledger]=18092 [ledger-slow]=18093)
+# a row may be named twice (ORDER="ledger-off ledger ledger-off ledger"): the harness's throughput moves with a
+# target's position in the run, so an A/B is read from both positions; each gateway has its own port
 n=""
+declare -A seen=()
 for row in ${ORDER:-ledger-off ledger ledger-slow}; do
-  export "GATEWAY${n}_URL=http://127.0.0.1:${port[$row]}" "GATEWAY${n}_NAME=caravan-$row"
-  export "GATEWAY${n}_CMD=$(caravan "${port[$row]}" "${extra[$row]}")"
+  [[ -v "extra[$row]" ]] || { echo "ledger.sh: unknown row '$row' in ORDER" >&2; exit 1; }
+  seen[$row]=$(( ${seen[$row]:-0} + 1 ))
+  name=caravan-$row; (( seen[$row] == 1 )) || name+="-${seen[$row]}"
+  p=$(( 18090 + ${n:-1} ))
+  export "GATEWAY${n}_URL=http://127.0.0.1:$p" "GATEWAY${n}_NAME=$name"
+  export "GATEWAY${n}_CMD=$(caravan "$p" "${extra[$row]}")"
   n=$(( ${n:-1} + 1 ))
 done
 "$harness/run.sh"

@@ -1,8 +1,13 @@
 package caravan.ledger;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -22,7 +27,7 @@ import caravan.store.Transactions;
  * B-tree pages copied on write, serialized, and read back when the small page cache let them go), 30 us per
  * record with the collector, which on a gateway answering 20 000 calls a second is two-thirds of a core
  * (README "Accounting and the ledger"). A block costs one insert per segment and the bytes the journal has
- * already made.
+ * already written, streamed from its file.
  *
  * <p>A block's key is its first record's arrival time and request id, which no other block can have: a
  * segment written again (after a crash between the commit and the journal's forgetting it, or after an
@@ -41,28 +46,36 @@ final class LedgerBlocks implements LedgerStore {
         this.database = database;
     }
 
-    /** The lines as the journal wrote them: all a block needs, and no records kept in the heap while they wait. */
+    /**
+     * Nothing: a block is the segment's file as the journal wrote it, streamed into H2 when it is written, so no
+     * record or line waits in the heap.
+     */
     @Override
     public LedgerJournal.Hold holds() {
-        return LedgerJournal.Hold.LINES;
+        return LedgerJournal.Hold.NOTHING;
     }
 
     /** Nothing is refused: a block holds any value a record can have. */
     @Override
     public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
+        List<InputStream> files = new ArrayList<>();
         try {
             Transactions.run(dataSource, connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                     int blocks = 0;
                     for (Segment segment : segments) {
-                        if (segment.lines() != null) {
-                            // held since it was journaled, with its span
-                            bind(insert, segment.span(), segment.lines());
-                        } else if (!segment.records().isEmpty()) {
-                            // a segment read from disk is written anew: a last line cut short is left out
-                            bind(insert, Span.of(segment.records()), LedgerJournal.lines(segment.records()));
+                        if (segment.records() != null) {
+                            if (segment.records().isEmpty()) {
+                                continue;
+                            }
+                            // read back from an earlier run's file (a last line cut short is left out), or held
+                            // because the journal could not be written
+                            bind(insert, Span.of(segment.records()));
+                            insert.setBytes(6, LedgerJournal.lines(segment.records()));
                         } else {
-                            continue;
+                            // journaled whole by this process: the file is the block, streamed in as it is
+                            bind(insert, segment.span());
+                            files.add(bindFile(insert, segment.path()));
                         }
                         insert.addBatch();
                         blocks++;
@@ -75,6 +88,25 @@ final class LedgerBlocks implements LedgerStore {
             });
         } catch (SQLException e) {
             throw failure(segments.size(), e);
+        } finally {
+            for (InputStream file : files) {
+                try {
+                    file.close();
+                } catch (IOException ignored) {
+                    // read to its end already; the segment is deleted or read again
+                }
+            }
+        }
+    }
+
+    /** The segment's file as the block's bytes; the stream is the caller's to close once the batch ran. */
+    private static InputStream bindFile(PreparedStatement insert, Path segment) throws SQLException {
+        try {
+            InputStream file = Files.newInputStream(segment);
+            insert.setBinaryStream(6, file, Files.size(segment));
+            return file;
+        } catch (IOException e) {
+            throw new SQLException("The ledger journal segment " + segment + " cannot be read: " + e, e);
         }
     }
 
@@ -86,20 +118,20 @@ final class LedgerBlocks implements LedgerStore {
         }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            bind(insert, Span.of(records), LedgerJournal.lines(records));
+            bind(insert, Span.of(records));
+            insert.setBytes(6, LedgerJournal.lines(records));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw failure(1, e);
         }
     }
 
-    private static void bind(PreparedStatement insert, Span span, byte[] lines) throws SQLException {
+    private static void bind(PreparedStatement insert, Span span) throws SQLException {
         insert.setLong(1, span.firstTimeMs());
         insert.setString(2, span.firstRequestId());
         insert.setLong(3, span.minTimeMs());
         insert.setLong(4, span.maxTimeMs());
         insert.setInt(5, span.count());
-        insert.setBytes(6, lines);
     }
 
     private StoreException failure(int blocks, SQLException e) {

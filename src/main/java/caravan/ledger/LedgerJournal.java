@@ -48,19 +48,21 @@ final class LedgerJournal implements Closeable {
     private static final String REFUSED = "refused.jsonl";
     private static final ObjectWriter WRITER = Json.MAPPER.writerFor(LedgerRecord.class);
     private static final ObjectReader READER = Json.MAPPER.readerFor(LedgerRecord.class);
+    private static final int INITIAL_BUFFER = 1024 * 1024;
+    /** A segment's buffer larger than this after a write is let go rather than kept. */
+    private static final int MAX_KEPT_BUFFER = 4 * 1024 * 1024;
 
     /**
-     * A segment file, with what this process still holds of it in memory: its records, or its lines (the
-     * embedded store writes them as they are and needs nothing else), or neither (a segment from an earlier
-     * run, records that overflowed the queue, or a writer beyond its memory cap).
+     * A segment file, with its records when this process still holds them in memory (the embedded store needs
+     * only the file; a segment from an earlier run, records that overflowed the queue or a writer beyond its
+     * memory cap are read back from the file).
      *
      * @param path      null when the records could not be journaled and live only in memory
      * @param records   the records, or null
-     * @param lines     the file's bytes, or null
-     * @param span      what the segment holds, when this process wrote it; else null
+     * @param span      what the segment holds, when this process wrote it whole; else null
      * @param madeAtMillis when its first record was journaled (for a segment of an earlier run, its file's time)
      */
-    record Segment(Path path, List<LedgerRecord> records, byte[] lines, Span span, long madeAtMillis) {
+    record Segment(Path path, List<LedgerRecord> records, Span span, long madeAtMillis) {
 
         /** How many records it holds, when that is known without reading the file; else -1. */
         int count() {
@@ -85,13 +87,15 @@ final class LedgerJournal implements Closeable {
 
     /** What a segment written by {@link #write} keeps in memory beside its file. */
     enum Hold {
-        NOTHING, RECORDS, LINES
+        NOTHING, RECORDS
     }
 
     private final Path dir;
     private final FileChannel lockFile;
     private final FileLock lock;
     private final AtomicLong nextSequence;
+    /** Where {@link #write} serializes a segment: kept from one write to the next. */
+    private ByteArrayOutputStream scratch = new ByteArrayOutputStream(INITIAL_BUFFER);
     private OutputStream overflow;
     private Path overflowPath;
     private long overflowSince;
@@ -134,37 +138,50 @@ final class LedgerJournal implements Closeable {
     List<Segment> onDisk() throws IOException {
         List<Segment> found = new ArrayList<>();
         for (Path path : segments(dir)) {
-            found.add(new Segment(path, null, null, null, Files.getLastModifiedTime(path).toMillis()));
+            found.add(new Segment(path, null, null, Files.getLastModifiedTime(path).toMillis()));
         }
         return found;
     }
 
-    /** Writes the (not empty) records as a new segment, keeping what {@code hold} says in memory too. */
-    Segment write(List<LedgerRecord> records, Hold hold) throws IOException {
+    /** Writes the (not empty) records as a new segment, keeping them in memory too when {@code hold} says so. */
+    synchronized Segment write(List<LedgerRecord> records, Hold hold) throws IOException {
         Path path = newSegmentPath();
-        byte[] lines = lines(records);
+        // serialized into the one buffer this journal keeps (a segment, 50 ms of calls, is up to a megabyte: a
+        // new array each time could outlive a young collection and be copied into the old generation), then
         // one write of the whole segment: a file on disk holds whole lines but perhaps the last
+        scratch.reset();
+        writeLines(records, scratch);
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            out.write(lines);
+            scratch.writeTo(out);
+        } finally {
+            if (scratch.size() > MAX_KEPT_BUFFER) {
+                // after a burst (a queue drained at once): not kept at that size
+                scratch = new ByteArrayOutputStream(INITIAL_BUFFER);
+            }
         }
-        return new Segment(path, hold == Hold.RECORDS ? records : null, hold == Hold.LINES ? lines : null,
-                Span.of(records), System.currentTimeMillis());
+        return new Segment(path, hold == Hold.RECORDS ? records : null, Span.of(records), System.currentTimeMillis());
     }
 
     /** The records as a segment file holds them: one JSON object a line, each line ended by a line break. */
     static byte[] lines(List<LedgerRecord> records) {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream(records.size() * 512);
-        try (JsonGenerator json = Json.FACTORY.createGenerator(lines)) {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(records.size() * 768);
+        try {
+            writeLines(records, lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("A usage record could not be written as JSON", e);
+        }
+        return lines.toByteArray();
+    }
+
+    private static void writeLines(List<LedgerRecord> records, OutputStream out) throws IOException {
+        try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
             // the line break is the only separator
             json.setRootValueSeparator(null);
             for (LedgerRecord record : records) {
                 WRITER.writeValue(json, record);
                 json.writeRaw('\n');
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("A usage record could not be written as JSON", e);
         }
-        return lines.toByteArray();
     }
 
     /** Reads one line of {@link #lines}. */
@@ -199,7 +216,7 @@ final class LedgerJournal implements Closeable {
         overflow.close();
         overflow = null;
         overflowPath = null;
-        return new Segment(sealed, null, null, null, overflowSince);
+        return new Segment(sealed, null, null, overflowSince);
     }
 
     /**

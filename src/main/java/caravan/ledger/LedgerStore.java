@@ -16,12 +16,15 @@ import caravan.store.Database;
  */
 public interface LedgerStore {
 
-    /** What the store needs of a segment it has not written yet, held in memory until it has: records, or lines. */
+    /**
+     * What the store needs in memory of a segment it has not written yet: its records, or nothing (the store
+     * reads the segment's file).
+     */
     LedgerJournal.Hold holds();
 
     /**
-     * Stores the segments' records (each segment's in memory, as records or, for a store that holds lines, as
-     * lines) in one transaction; a record the store refuses
+     * Stores the segments' records (each segment's in memory, or, for a store that holds nothing, those of a
+     * segment this process journaled whole in its file) in one transaction; a record the store refuses
      * as data whatever is tried is handed to {@code refused}, so that it cannot hold the rest up.
      *
      * @throws caravan.store.StoreException when the store cannot take them (it is down, slow beyond its timeouts, ...)

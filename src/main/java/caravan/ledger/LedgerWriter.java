@@ -134,12 +134,12 @@ final class LedgerWriter implements Runnable {
             batch.add(record);
         }
         if (!batch.isEmpty()) {
-            boolean keep = heldInMemory.addAndGet(batch.size()) <= maxHeldInMemory;
-            if (!keep) {
+            boolean keep = store.holds() == Hold.RECORDS && heldInMemory.addAndGet(batch.size()) <= maxHeldInMemory;
+            if (!keep && store.holds() == Hold.RECORDS) {
                 heldInMemory.addAndGet(-batch.size());
             }
             try {
-                pending.add(journal.write(batch, keep ? store.holds() : Hold.NOTHING));
+                pending.add(journal.write(batch, keep ? Hold.RECORDS : Hold.NOTHING));
             } catch (IOException e) {
                 if (!keep) {
                     heldInMemory.addAndGet(batch.size());
@@ -147,7 +147,7 @@ final class LedgerWriter implements Runnable {
                 // not lost while the process lives: the store write takes them from memory
                 LOG.error("The ledger journal cannot be written ({}); {} usage records are held in memory until the"
                         + " store takes them", e.toString(), batch.size());
-                pending.add(new Segment(null, batch, null, null, System.currentTimeMillis()));
+                pending.add(new Segment(null, batch, null, System.currentTimeMillis()));
             }
         }
         try {
@@ -166,14 +166,16 @@ final class LedgerWriter implements Runnable {
      */
     private Void writeSome() {
         List<Segment> taken = new ArrayList<>();
-        // the taken segments with their records or lines in memory: a file is read once per write
+        // the taken segments with their records in memory, but for those a store that holds nothing reads from
+        // the file this process journaled whole: a file is read once per write
         List<Segment> loaded = new ArrayList<>();
         int rows = 0;
+        boolean storeReadsFiles = store.holds() == Hold.NOTHING;
         for (Segment segment : pending) {
             Segment held;
             try {
-                held = segment.records() != null || segment.lines() != null ? segment
-                        : new Segment(segment.path(), journal.records(segment), null, null, segment.madeAtMillis());
+                held = segment.records() != null || storeReadsFiles && segment.span() != null ? segment
+                        : new Segment(segment.path(), journal.records(segment), null, segment.madeAtMillis());
             } catch (IOException e) {
                 throw new UncheckedIOException("The ledger journal segment " + segment.path() + " cannot be read", e);
             }
@@ -193,7 +195,7 @@ final class LedgerWriter implements Runnable {
                 LOG.warn("A stored ledger journal segment could not be deleted ({})", e.toString());
             }
             pending.pollFirst();
-            if (segment.records() != null || segment.lines() != null) {
+            if (segment.records() != null) {
                 heldInMemory.addAndGet(-segment.count());
             }
         }
