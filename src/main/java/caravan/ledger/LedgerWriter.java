@@ -134,8 +134,10 @@ final class LedgerWriter implements Runnable {
             batch.add(record);
         }
         if (!batch.isEmpty()) {
-            boolean keep = store.holds() == Hold.RECORDS && heldInMemory.addAndGet(batch.size()) <= maxHeldInMemory;
-            if (!keep && store.holds() == Hold.RECORDS) {
+            // a store that reads the segments' files (the embedded one) is given nothing to hold
+            boolean recordsWanted = store.holds() == Hold.RECORDS;
+            boolean keep = recordsWanted && heldInMemory.addAndGet(batch.size()) <= maxHeldInMemory;
+            if (recordsWanted && !keep) {
                 heldInMemory.addAndGet(-batch.size());
             }
             try {
