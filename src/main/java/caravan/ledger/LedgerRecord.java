@@ -4,13 +4,15 @@ import java.math.BigDecimal;
 
 import caravan.api.Usage;
 import caravan.telemetry.CallRecord;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * One row of the usage ledger: a model call as the client met it (table {@code usage_ledger}, whose columns
  * these fields are, in this order and with these names in snake case; the journal writes them as JSON
- * lines under the same names). Built once per call, when its answer ended, by {@link #of}: the one place
+ * lines under the same names, leaving out the fields that are null: a call without a key, user, session,
+ * task, route, error, stream or guardrail has ten of them, a sixth of its line). Built once per call, when its answer ended, by {@link #of}: the one place
  * that reads a {@link CallRecord} for the ledger.
  *
  * @param timeMs       when the request arrived, epoch milliseconds
@@ -31,6 +33,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param costSavedUsd  on a cache hit, what the answer it replayed cost when it was produced (its own cost is 0)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerRecord(String requestId, long timeMs, String traceId, String tenant, String team, String keyId,
                            String userId, String sessionId, String taskId, String endpoint, String route,
                            String provider, String model, String requestedModel, int attempts, int status,

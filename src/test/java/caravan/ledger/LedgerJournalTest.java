@@ -47,6 +47,20 @@ class LedgerJournalTest {
     }
 
     @Test
+    void aLineLeavesItsNullFieldsOutAndReadsBackWithThemNull() throws Exception {
+        LedgerRecord sparse = new LedgerRecord("r-1", 1_767_225_600_000L, null, "default", null, null, null, null, null,
+                "/v1/chat/completions", null, "openai", "gpt-4o-mini", "gpt-4o-mini", 1, 200, null, false, 12, 3, 0, 0, 0,
+                false, null, 2_000, null, 150, null, null, null);
+        Path segment;
+        try (LedgerJournal journal = LedgerJournal.open(dir)) {
+            segment = journal.write(List.of(sparse), LedgerJournal.Hold.NOTHING).path();
+            assertThat(Files.readString(segment)).doesNotContain("null").contains("\"input_tokens\":12")
+                    .contains("\"stream\":false");
+            assertThat(journal.records(journal.onDisk().get(0))).containsExactly(sparse);
+        }
+    }
+
+    @Test
     void aLastLineCutShortIsSkippedAndTheRestIsRead() throws Exception {
         Path segment;
         try (LedgerJournal journal = LedgerJournal.open(dir)) {
