@@ -2,6 +2,7 @@ package caravan.ledger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -174,6 +175,13 @@ final class LedgerWriter implements Runnable {
         int rows = 0;
         boolean storeReadsFiles = store.holds() == Hold.NOTHING;
         for (Segment segment : pending) {
+            if (storeReadsFiles && segment.records() == null && segment.span() != null && Files.notExists(segment.path())) {
+                // removed by hand before its write: nothing brings it back, and it must not hold up the rest
+                LOG.error("The ledger journal segment {} was removed before the store took it: its {} usage records are"
+                        + " not in the ledger", segment.path(), segment.span().count());
+                taken.add(segment);
+                continue;
+            }
             Segment held;
             try {
                 held = segment.records() != null || storeReadsFiles && segment.span() != null ? segment
