@@ -11,8 +11,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * One row of the usage ledger: a model call as the client met it (table {@code usage_ledger}, whose columns
  * these fields are, in this order and with these names in snake case; the journal writes them as JSON
- * lines under the same names, leaving out the fields that are null: a call without a key, user, session,
- * task, route, error, stream or guardrail has ten of them, a sixth of its line). Built once per call, when its answer ended, by {@link #of}: the one place
+ * lines under the same names, leaving out the fields that are null: a whole answer without a key, user,
+ * session, task, route, error or guardrail has ten of them, a quarter of its line). Built once per call, when
+ * its answer ended, by {@link #of}: the one place
  * that reads a {@link CallRecord} for the ledger.
  *
  * @param timeMs       when the request arrived, epoch milliseconds
