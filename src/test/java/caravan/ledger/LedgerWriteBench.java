@@ -67,6 +67,12 @@ public final class LedgerWriteBench {
                             + " the whole process %.2f us per record (the records' making and the collector included)%n",
                     database.describe(), measured, journalNanos / 1000.0 / measured, insertNanos / 1000.0 / measured,
                     forgetNanos / 1000.0 / measured, processNanos / 1000.0 / measured);
+            Path file = dir.resolve("caravan.mv.db");
+            if (Files.exists(file)) {
+                // what the embedded file takes on disk per record written, all records counted
+                System.out.printf("H2 file %d bytes after %d records: %.0f bytes per record%n",
+                        Files.size(file), (long) rows * batches, Files.size(file) / (double) rows / batches);
+            }
         }
     }
 
