@@ -46,11 +46,14 @@ public final class Database implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final String description;
     private final boolean embedded;
+    /** The embedded file's compaction (null on PostgreSQL, which vacuums itself). */
+    private final EmbeddedFileCompaction compaction;
 
     private Database(HikariDataSource dataSource, String description, boolean embedded, int threads) {
         this.dataSource = dataSource;
         this.description = description;
         this.embedded = embedded;
+        this.compaction = embedded ? EmbeddedFileCompaction.start(dataSource) : null;
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUED_WORK), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
     }
@@ -84,7 +87,8 @@ public final class Database implements AutoCloseable {
                     + ";DB_CLOSE_ON_EXIT=FALSE"
                     // a commit is in the file when it returns: by default H2 writes it up to 500 ms later,
                     // and a process killed meanwhile lost keys, spend and ledger rows that callers (the
-                    // ledger's journal among them) had been told were stored
+                    // ledger's journal among them) had been told were stored. It also means no background
+                    // writer, whose compaction EmbeddedFileCompaction does instead
                     + ";WRITE_DELAY=0"
                     // H2's page cache (64 MB by default) would take a third of the gateway's heap as the
                     // ledger grows: keys are cached by the gateway itself, and the ledger only appends
@@ -175,9 +179,17 @@ public final class Database implements AutoCloseable {
         return embedded;
     }
 
+    /** The embedded file's compaction, for tests; null on PostgreSQL. */
+    EmbeddedFileCompaction compaction() {
+        return compaction;
+    }
+
     /** Lets queued work finish (for a few seconds at most), then closes the connections. */
     @Override
     public void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
