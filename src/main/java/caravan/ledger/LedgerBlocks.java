@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -39,8 +38,6 @@ final class LedgerBlocks implements LedgerStore {
     private static final String INSERT = "INSERT INTO usage_ledger_block (first_time_ms, first_request_id, min_time_ms,"
             + " max_time_ms, row_count, records) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
-    private static final Duration GATHER = Duration.ofSeconds(1);
-
     private final DataSource dataSource;
     private final String database;
 
@@ -56,17 +53,6 @@ final class LedgerBlocks implements LedgerStore {
     @Override
     public LedgerJournal.Hold holds() {
         return LedgerJournal.Hold.NOTHING;
-    }
-
-    /**
-     * A second: H2 writes each commit as a new chunk, and spends ~0.6 ms of CPU on it whatever it holds; and
-     * the new block's bytes join the last page of H2's LOB map, which each commit writes again whole with the
-     * block before it (a 230 KB block cost 480 KB of file). Twenty segments in one commit are written once,
-     * the last page with them. The segments wait in their journal files, not in the heap.
-     */
-    @Override
-    public Duration gatherFor() {
-        return GATHER;
     }
 
     /** Nothing is refused: a block holds any value a record can have. */

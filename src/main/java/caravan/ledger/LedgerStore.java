@@ -23,15 +23,6 @@ public interface LedgerStore {
     LedgerJournal.Hold holds();
 
     /**
-     * How old the oldest waiting segment is before a store write takes it (and every segment journaled since):
-     * zero writes each writer cycle's segment at once; more gathers several segments into one transaction, for
-     * a store whose commit costs much whatever it holds. The records are already safe in the journal meanwhile.
-     */
-    default Duration gatherFor() {
-        return Duration.ZERO;
-    }
-
-    /**
      * Stores the segments' records (each segment's in memory, or, for a store that holds nothing, those of a
      * segment this process journaled whole in its file) in one transaction; a record the store refuses
      * as data whatever is tried is handed to {@code refused}, so that it cannot hold the rest up.
@@ -64,11 +55,6 @@ public interface LedgerStore {
         @Override
         public LedgerJournal.Hold holds() {
             return store.holds();
-        }
-
-        @Override
-        public Duration gatherFor() {
-            return store.gatherFor();
         }
 
         @Override

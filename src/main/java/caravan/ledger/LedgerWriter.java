@@ -24,8 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger's writer: a thread of its own (never an event loop, never the store's pool) that, every
  * {@value #INTERVAL_MILLIS} ms, takes what the queue holds, writes it to the journal as one segment, and
- * starts a store write of the pending segments on the store's pool (once the oldest has waited as long as
- * the store gathers segments for: {@link LedgerStore#gatherFor()}). The thread itself never waits for the
+ * starts a store write of the pending segments on the store's pool. The thread itself never waits for the
  * store, so a slow or unreachable store only makes the journal longer, never the queue fuller.
  *
  * <p>Store writes run one at a time ({@link SingleFlight}): each takes the oldest pending segments, up to
@@ -80,7 +79,7 @@ final class LedgerWriter implements Runnable {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
             try {
                 journalQueue();
-                if (storeWriteDue()) {
+                if (!pending.isEmpty()) {
                     writes.run(pool, this::writeSome, failure -> { });
                 }
             } catch (RuntimeException e) {
@@ -88,16 +87,6 @@ final class LedgerWriter implements Runnable {
                 LOG.error("The ledger writer failed a cycle", e);
             }
         }
-    }
-
-    /**
-     * Whether a store write should start: there is a segment waiting, and the oldest has waited as long as the
-     * store gathers segments for (so a store that was away catches up without waiting).
-     */
-    private boolean storeWriteDue() {
-        Segment oldest = pending.peekFirst();
-        return oldest != null
-                && System.currentTimeMillis() - oldest.madeAtMillis() >= store.gatherFor().toMillis();
     }
 
     /** How far behind the store is: the age of the oldest row journaled and not yet stored, 0 when none. */

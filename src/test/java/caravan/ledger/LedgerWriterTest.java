@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The writer with the embedded store, which reads each waiting segment from its file and gathers segments into one write. */
+/** The writer with the embedded store, which reads each waiting segment from its file. */
 class LedgerWriterTest {
 
     @TempDir
@@ -78,69 +77,7 @@ class LedgerWriterTest {
                 blocks.insert(records, refused);
             }
         };
-        Path journal = dir.resolve("ledger");
-        UsageLedger ledger = UsageLedger.open(journal, 1024, held, onPool());
-        open.add(ledger);
-        ledger.start();
-
-        ledger.record(record("a"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 1);
-        ledger.record(record("b"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 2);
-        Files.delete(segments(journal).get(1));
-        firstWriteMayEnd.countDown();
-        ledger.record(record("c"));
-
-        await().atMost(10, TimeUnit.SECONDS).until(() -> requestIds(database).equals(List.of("a", "c")));
-        assertThat(segments(journal)).isEmpty();
-    }
-
-    @Test
-    void segmentsJournaledWhileTheStoreGathersAreWrittenInOneTransaction() throws Exception {
-        Database database = Database.open(null, dir);
-        open.add(database);
-        LedgerStore blocks = LedgerStore.of(database, Duration.ZERO);
-        List<List<Segment>> writes = new CopyOnWriteArrayList<>();
-        LedgerStore gathering = new LedgerStore() {
-            @Override
-            public LedgerJournal.Hold holds() {
-                return blocks.holds();
-            }
-
-            @Override
-            public Duration gatherFor() {
-                return Duration.ofSeconds(3);
-            }
-
-            @Override
-            public void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
-                blocks.write(segments, refused);
-                writes.add(List.copyOf(segments));
-            }
-
-            @Override
-            public void insert(List<LedgerRecord> records, Consumer<LedgerRecord> refused) {
-                blocks.insert(records, refused);
-            }
-        };
-        Path journal = dir.resolve("ledger");
-        UsageLedger ledger = UsageLedger.open(journal, 1024, gathering, onPool());
-        open.add(ledger);
-        ledger.start();
-
-        ledger.record(record("a"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 1);
-        ledger.record(record("b"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 2);
-
-        await().atMost(10, TimeUnit.SECONDS).until(() -> requestIds(database).equals(List.of("a", "b")));
-        assertThat(writes).hasSize(1);
-        assertThat(writes.get(0)).hasSize(2);
-        assertThat(segments(journal)).isEmpty();
-    }
-
-    StorePool onPool() {
-        return new StorePool() {
+        StorePool onPool = new StorePool() {
             @Override
             public <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> work) {
                 CompletableFuture<T> done = new CompletableFuture<>();
@@ -154,6 +91,21 @@ class LedgerWriterTest {
                 return done;
             }
         };
+        Path journal = dir.resolve("ledger");
+        UsageLedger ledger = UsageLedger.open(journal, 1024, held, onPool);
+        open.add(ledger);
+        ledger.start();
+
+        ledger.record(record("a"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 1);
+        ledger.record(record("b"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 2);
+        Files.delete(segments(journal).get(1));
+        firstWriteMayEnd.countDown();
+        ledger.record(record("c"));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> requestIds(database).equals(List.of("a", "c")));
+        assertThat(segments(journal)).isEmpty();
     }
 
     static List<Path> segments(Path journal) throws Exception {
