@@ -18,20 +18,23 @@ import org.slf4j.LoggerFactory;
  * pages and leaves the older versions of those pages behind in earlier chunks; a chunk is reused once none
  * of its pages is live. Rewriting the live pages of mostly dead chunks is H2's background writer's job,
  * and {@code WRITE_DELAY=0} (commits in the file when they return, see {@link Database}) means there is no
- * background writer: the ledger's blocks leave a partly live chunk behind each commit, and the file grew by
- * about twice what it held (12 GB in a 30-minute soak). This does that one part of the background writer's
- * work on its own thread: when the chunks' fill rate is below {@link #TARGET_FILL_RATE}, it rewrites up to
- * {@link #WRITE_LIMIT_BYTES} of live pages out of the emptiest chunks and commits, and H2 frees those
- * chunks at a later commit once its retention time (45 s, for a crash in the middle of a write) is past.
+ * background writer: the file kept every partly live chunk and grew to two or three times what it held
+ * (12 GB in a 30-minute soak). This does that one part of the background writer's work, as gently: once a
+ * second, when the chunks H2 may rewrite (those past its retention time, 45 s, kept for a crash in the
+ * middle of a write) are less than {@link #TARGET_FILL_RATE}% live, it moves up to {@link #WRITE_LIMIT_BYTES}
+ * of live pages out of the emptiest of them and commits; H2 frees the emptied chunks at a later commit.
  */
 final class EmbeddedFileCompaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFileCompaction.class);
 
-    /** H2's own background writer aims at 90%; 80 leaves it less rewriting for a file 1.25x what it holds. */
+    /** H2's own background writer aims at 90% when busy; 80 rewrites less for a file 1.25x what it holds. */
     static final int TARGET_FILL_RATE = 80;
-    /** Per round: a few times what the ledger writes in a second under load (~0.5 KB a call). */
-    static final int WRITE_LIMIT_BYTES = 8 * 1024 * 1024;
+    /**
+     * Live bytes moved per round, about what H2's background writer moves in a second when the store is busy:
+     * H2 takes the emptiest chunks first, and then fuller ones up to this limit, so it must stay small.
+     */
+    static final int WRITE_LIMIT_BYTES = 1024 * 1024;
     private static final long EVERY_MILLIS = 1_000;
 
     private final MVStore store;
@@ -60,21 +63,28 @@ final class EmbeddedFileCompaction implements AutoCloseable {
      * @return whether anything was rewritten
      */
     boolean compactOnce() {
-        if (store.isClosed() || store.getFileStore().getChunksFillRate() >= TARGET_FILL_RATE) {
+        if (store.isClosed() || chunksFillRate() >= TARGET_FILL_RATE) {
             return false;
         }
-        // FileStore.compact picks the emptiest chunks up to the write limit; the rewritten pages are stored
-        // by the commit, which also frees the chunks that died at least H2's retention time ago
-        boolean rewritten = store.compact(TARGET_FILL_RATE, WRITE_LIMIT_BYTES);
+        // FileStore.compact rewrites the rewritable chunks, emptiest and oldest first, up to the write limit
+        // (its own test of the fill rate counts the chunks still within the retention time too: 101 passes it);
+        // the rewritten pages are stored by the commit, which also frees the chunks emptied a retention time ago
+        boolean rewritten = store.compact(101, WRITE_LIMIT_BYTES);
         if (rewritten) {
             store.commit();
         }
         return rewritten;
     }
 
-    /** The percentage of the chunks' space holding live pages, as H2 counts it. */
+    /** The percentage of live pages in the chunks H2 may rewrite (those past its retention time). */
     int chunksFillRate() {
-        return store.getFileStore().getChunksFillRate();
+        int[] rate = {100};
+        store.getFileStore().populateInfo((name, value) -> {
+            if (name.equals("info.CHUNKS_FILL_RATE_RW")) {
+                rate[0] = Integer.parseInt(value);
+            }
+        });
+        return rate[0];
     }
 
     /** H2's file store, for tests (which shorten its retention time rather than wait 45 s). */
