@@ -31,8 +31,10 @@ final class EmbeddedFileCompaction implements AutoCloseable {
     /** H2's own background writer aims at 90% when busy; 80 rewrites less for a file 1.25x what it holds. */
     static final int TARGET_FILL_RATE = 80;
     /**
-     * Live bytes moved per round, about what H2's background writer moves in a second when the store is busy:
-     * H2 takes the emptiest chunks first, and then fuller ones up to this limit, so it must stay small.
+     * Live bytes moved per round, about what H2's background writer moves in a second when the store is busy.
+     * H2 takes the emptiest chunks first, and then fuller ones up to this limit; and the pages it moves are
+     * read back into the heap. Measured under full load: 1 MB costs nothing the harness shows, 4 MB kept the
+     * file at 1.25x what it holds but added 8 to 29 ms of p99 and 50 to 85 MB of RSS.
      */
     static final int WRITE_LIMIT_BYTES = 1024 * 1024;
     private static final long EVERY_MILLIS = 1_000;
