@@ -137,7 +137,13 @@ public final class Database implements AutoCloseable {
         }
         LOG.info("Keys and tenants are kept in {}{}", description,
                 migrations == 0 ? "" : " (schema migrations applied: " + migrations + ")");
-        return new Database(dataSource, description, embedded, config.getMaximumPoolSize());
+        try {
+            return new Database(dataSource, description, embedded, config.getMaximumPoolSize());
+        } catch (RuntimeException e) {
+            // the file stays locked while its pool is open
+            dataSource.close();
+            throw e;
+        }
     }
 
     /** The bounded pool that runs all blocking store work; it rejects work at once when its queue is full. */

@@ -41,6 +41,8 @@ final class EmbeddedFileCompaction implements AutoCloseable {
 
     private final MVStore store;
     private final ScheduledExecutorService timer;
+    /** Whether the last round failed: only the timer's thread reads and writes it. */
+    private boolean failing;
 
     private EmbeddedFileCompaction(MVStore store, ScheduledExecutorService timer) {
         this.store = store;
@@ -60,7 +62,8 @@ final class EmbeddedFileCompaction implements AutoCloseable {
     }
 
     /**
-     * One round: rewrites live pages out of sparse chunks when the chunks' fill rate is below the target.
+     * One round: rewrites live pages out of sparse chunks when the rewritable chunks' fill rate is below the
+     * target.
      *
      * @return whether anything was rewritten
      */
@@ -97,9 +100,17 @@ final class EmbeddedFileCompaction implements AutoCloseable {
     private void runQuietly() {
         try {
             compactOnce();
+            if (failing) {
+                failing = false;
+                LOG.info("The embedded database file is compacted again");
+            }
         } catch (RuntimeException e) {
-            // a file that cannot be compacted still takes every write; the next round tries again
-            LOG.warn("Compacting the embedded database file failed: {}", e.toString());
+            // a file that cannot be compacted still takes every write; the next round tries again, and a
+            // failure that lasts is logged once, not every second
+            if (!failing) {
+                failing = true;
+                LOG.warn("Compacting the embedded database file failed ({}); it is tried again every second", e.toString());
+            }
         }
     }
 
