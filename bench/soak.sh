@@ -2,7 +2,8 @@
 # A soak at `slow` load (README "Benchmarks"): the jar behind a fake upstream answering after 50 ms, driven
 # by wrk at 256 connections for SOAK_MINUTES (30), the gateway's RSS sampled every minute. Prints the
 # samples, the requests and errors, and the RSS growth per minute over the second half of the run (the
-# first half lets the JIT and the heap settle). Target: under 1 MB per minute.
+# first half lets the JIT and the heap settle; target: under 1 MB per minute), and the embedded H2 file's
+# bytes per call.
 #
 #   bench/soak.sh
 #   SOAK_MINUTES=5 bench/soak.sh
@@ -42,3 +43,9 @@ grep -E "requests in|Socket errors|Non-2xx" "$data/wrk.txt" || true
 printf '%s\n' "${samples[@]}" | awk -v half=$(( minutes / 2 )) '
   $1 > half { n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2 }
   END { if (n > 1) printf "RSS growth over the second half: %.2f MB/minute (%d samples)\n", (n * sxy - sx * sy) / (n * sxx - sx * sx), n }'
+# the embedded ledger's file (README "Accounting and the ledger"): what it took per call answered
+calls=$(grep -oE '^ *[0-9]+ requests in' "$data/wrk.txt" | grep -oE '[0-9]+' | head -1 || true)
+if [[ -f $data/caravan.mv.db && -n $calls && $calls -gt 0 ]]; then
+  size=$(stat -c %s "$data/caravan.mv.db")
+  echo "H2 file: $size bytes after $calls calls, $(( size / calls )) bytes a call"
+fi
