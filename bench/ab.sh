@@ -17,16 +17,13 @@ source "$(dirname "$0")/harness.sh"
 [[ -n ${ROWS:-} ]] || { echo "ab.sh: set ROWS=\"name=jar[:ENV=value] ...\"" >&2; exit 1; }
 export TARGETS=${TARGETS:-direct}
 export SCENARIOS=${SCENARIOS:-fast}
-n=""
 i=1
 for row in $ROWS; do
   name=${row%%=*}; rest=${row#*=}; jar=${rest%%:*}; env=""
   [[ $rest == *:* ]] && env=${rest#*:} && env=${env//,/ }
   [[ $jar == /* ]] || jar=$root/$jar
   [[ -f $jar ]] || { echo "ab.sh: no jar at $jar (row $name)" >&2; exit 1; }
-  p=$(( 18090 + i )); data=$(mktemp -d)
-  export "GATEWAY${n}_URL=http://127.0.0.1:$p" "GATEWAY${n}_NAME=$name"
-  export "GATEWAY${n}_CMD=cd '$root' && GATEWAY_PORT=$p GATEWAY_DATA_DIR='$data' OPENAI_BASE_URL=\$BENCH_UPSTREAM_URL OPENAI_API_KEY=sk-bench $env exec java $java_opts -jar '$jar'"
-  n=$(( ${n:-1} + 1 )); i=$(( i + 1 ))
+  caravan_row "$i" "$name" "$jar" "$env"
+  i=$(( i + 1 ))
 done
 "$harness/run.sh"

@@ -12,24 +12,18 @@
 set -euo pipefail
 source "$(dirname "$0")/harness.sh"
 
-caravan() { # port, extra environment
-  local data; data=$(mktemp -d)
-  echo "cd '$root' && GATEWAY_PORT=$1 GATEWAY_DATA_DIR='$data' OPENAI_BASE_URL=\$BENCH_UPSTREAM_URL OPENAI_API_KEY=sk-bench $2 exec java $java_opts -jar '$root/target/caravan.jar'"
-}
 export TARGETS=${TARGETS:-direct nginx portkey}
 export SCENARIOS=${SCENARIOS:-fast}
 declare -A extra=([ledger-off]="GATEWAY_LEDGER=off" [ledger]="" [ledger-slow]="GATEWAY_LEDGER_WRITE_DELAY_MS=200")
 # a row may be named twice (ORDER="ledger-off ledger ledger-off ledger"): the harness's throughput moves with a
 # target's position in the run, so an A/B is read from both positions; each gateway has its own port
-n=""
+i=1
 declare -A seen=()
 for row in ${ORDER:-ledger-off ledger ledger-slow}; do
   [[ -v "extra[$row]" ]] || { echo "ledger.sh: unknown row '$row' in ORDER" >&2; exit 1; }
   seen[$row]=$(( ${seen[$row]:-0} + 1 ))
   name=caravan-$row; (( seen[$row] == 1 )) || name+="-${seen[$row]}"
-  p=$(( 18090 + ${n:-1} ))
-  export "GATEWAY${n}_URL=http://127.0.0.1:$p" "GATEWAY${n}_NAME=$name"
-  export "GATEWAY${n}_CMD=$(caravan "$p" "${extra[$row]}")"
-  n=$(( ${n:-1} + 1 ))
+  caravan_row "$i" "$name" "$root/target/caravan.jar" "${extra[$row]}"
+  i=$(( i + 1 ))
 done
 "$harness/run.sh"
