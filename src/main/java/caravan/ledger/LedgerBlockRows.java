@@ -3,21 +3,28 @@ package caravan.ledger;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.h2.tools.SimpleResultSet;
 import org.h2.tools.SimpleRowSource;
 
 /**
  * The embedded ledger's rows as a table: H2's {@code usage_ledger_rows(from_ms, to_ms)} table function
- * (declared in {@code db/h2/V5_1__ledger_blocks.sql}), the records of every block ({@link LedgerBlocks})
- * whose time range meets {@code [from_ms, to_ms)}, and the rows written one by one before blocks, with
+ * (declared in {@code db/h2/V5_1__ledger_blocks.sql}), the records of every block ({@link LedgerBlocks}: its
+ * lines in a day file, or, for blocks written before day files, in the row itself) whose time range meets
+ * {@code [from_ms, to_ms)}, and the rows written one by one before blocks, with
  * {@code usage_ledger}'s columns. A null bound is open. The {@code usage_ledger} view is this function over
  * all time, so that SQL written for PostgreSQL's table reads the same here.
  *
@@ -36,6 +43,10 @@ public final class LedgerBlockRows implements SimpleRowSource {
     private boolean readingBlocks;
     private byte[] block;
     private int offset;
+    /** Resolved at the first block kept in a day file. */
+    private Path folder;
+    /** The day files read so far, open until the rows are closed. */
+    private final Map<String, FileChannel> dayFiles = new HashMap<>();
 
     private LedgerBlockRows(Connection connection, Long fromMs, Long toMs) {
         this.connection = connection;
@@ -91,7 +102,7 @@ public final class LedgerBlockRows implements SimpleRowSource {
             }
             closeRows();
             readingBlocks = true;
-            open("SELECT records FROM usage_ledger_block", "max_time_ms", "min_time_ms");
+            open("SELECT records, file_name, file_offset, byte_count FROM usage_ledger_block", "max_time_ms", "min_time_ms");
         }
         while (true) {
             LedgerRecord record = nextInBlock();
@@ -100,7 +111,7 @@ public final class LedgerBlockRows implements SimpleRowSource {
                     return values(record);
                 }
             } else if (rows.next()) {
-                block = rows.getBytes(1);
+                block = rows.getString(2) == null ? rows.getBytes(1) : fromDayFile(rows.getString(2), rows.getLong(3), rows.getLong(4));
                 offset = 0;
             } else {
                 return null;
@@ -125,6 +136,31 @@ public final class LedgerBlockRows implements SimpleRowSource {
             statement.setLong(i + 1, bounds.get(i));
         }
         rows = statement.executeQuery();
+    }
+
+    /** A block's lines, read from where they were appended in its day file. */
+    private byte[] fromDayFile(String day, long at, long length) throws SQLException {
+        if (folder == null) {
+            folder = LedgerBlocks.folder(connection);
+        }
+        Path path = folder.resolve(day + ".jsonl");
+        try {
+            FileChannel file = dayFiles.get(day);
+            if (file == null) {
+                file = FileChannel.open(path, StandardOpenOption.READ);
+                dayFiles.put(day, file);
+            }
+            ByteBuffer lines = ByteBuffer.allocate(Math.toIntExact(length));
+            while (lines.hasRemaining()) {
+                if (file.read(lines, at + lines.position()) < 0) {
+                    throw new SQLException("The usage ledger's day file " + path + " ends before the block at " + at
+                            + " (" + length + " bytes): it was cut or replaced");
+                }
+            }
+            return lines.array();
+        } catch (IOException e) {
+            throw new SQLException("The usage ledger's day file " + path + " cannot be read: " + e, e);
+        }
     }
 
     /** The block's next record, or null at its end. */
@@ -164,6 +200,14 @@ public final class LedgerBlockRows implements SimpleRowSource {
     public void close() {
         closeRows();
         block = null;
+        for (FileChannel file : dayFiles.values()) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // opened to read: nothing is lost
+            }
+        }
+        dayFiles.clear();
     }
 
     @Override

@@ -23,6 +23,14 @@ public interface LedgerStore {
     LedgerJournal.Hold holds();
 
     /**
+     * How long a journaled segment may wait so that it is written with the next ones: a store whose every
+     * commit costs the same whatever it holds (the embedded file) is asked less often.
+     */
+    default Duration gathers() {
+        return Duration.ZERO;
+    }
+
+    /**
      * Stores the segments' records (each segment's in memory, or, for a store that holds nothing, those of a
      * segment this process journaled whole in its file) in one transaction; a record the store refuses
      * as data whatever is tried is handed to {@code refused}, so that it cannot hold the rest up.
@@ -55,6 +63,11 @@ public interface LedgerStore {
         @Override
         public LedgerJournal.Hold holds() {
             return store.holds();
+        }
+
+        @Override
+        public Duration gathers() {
+            return store.gathers();
         }
 
         @Override

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger's writer: a thread of its own (never an event loop, never the store's pool) that, every
  * {@value #INTERVAL_MILLIS} ms, takes what the queue holds, writes it to the journal as one segment, and
- * starts a store write of the pending segments on the store's pool. The thread itself never waits for the
- * store, so a slow or unreachable store only makes the journal longer, never the queue fuller.
+ * starts a store write of the pending segments on the store's pool, once the oldest has waited what the store
+ * gathers ({@link LedgerStore#gathers}: nothing for PostgreSQL, a second for the embedded file). The thread
+ * itself never waits for the store, so a slow or unreachable store only makes the journal longer, never the
+ * queue fuller.
  *
  * <p>Store writes run one at a time ({@link SingleFlight}): each takes the oldest pending segments, up to
  * {@value #ROWS_PER_WRITE} rows, inserts them in one transaction and then forgets them; one that fails
@@ -51,6 +53,8 @@ final class LedgerWriter implements Runnable {
     /** Records of pending segments still held in memory; beyond the cap new segments are kept on disk only. */
     private final AtomicLong heldInMemory = new AtomicLong();
     private final long maxHeldInMemory;
+    /** How long the oldest pending segment waits for the store write that takes the ones after it too. */
+    private final long gatherMillis;
     private volatile boolean stopping;
 
     LedgerWriter(Queue<LedgerRecord> queue, int queueCapacity, LedgerJournal journal, LedgerStore store, StorePool pool)
@@ -63,6 +67,7 @@ final class LedgerWriter implements Runnable {
         // beyond this the rows of a lagging store wait on disk, not in the heap, where they would outlive
         // young collections and be copied into the old generation
         this.maxHeldInMemory = Math.max(1, queueCapacity / 2);
+        this.gatherMillis = store.gathers().toMillis();
         this.writes = new SingleFlight(LOG, "Usage records cannot be written to the store ({}); they are kept in "
                 + journal.dir() + " and written when it answers", "Usage records are written to the store again",
                 Duration.ofSeconds(1));
@@ -79,7 +84,8 @@ final class LedgerWriter implements Runnable {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
             try {
                 journalQueue();
-                if (!pending.isEmpty()) {
+                Segment oldest = pending.peekFirst();
+                if (oldest != null && System.currentTimeMillis() - oldest.madeAtMillis() >= gatherMillis) {
                     writes.run(pool, this::writeSome, failure -> { });
                 }
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package caravan.ledger;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The embedded ledger's blocks (README "The ledger"): a segment is one block, written again it adds nothing,
- * and the rows read back through {@code usage_ledger_rows} and the {@code usage_ledger} view are the records,
+ * The embedded ledger's blocks (README "The ledger"): a segment is one block, its lines appended to a day file
+ * beside the database, written again it adds nothing, a write that failed leaves nothing read, and the rows read back through {@code usage_ledger_rows} and the {@code usage_ledger} view are the records,
  * value for value, within the range asked for, with the rows written one by one before blocks.
  */
 class LedgerBlocksTest {
@@ -69,6 +71,56 @@ class LedgerBlocksTest {
 
         assertThat(count("SELECT COUNT(*) FROM usage_ledger_block")).isEqualTo(1);
         assertThat(requestIds("SELECT request_id FROM usage_ledger")).containsExactly("r-1", "r-2", "r-3");
+        // the lines were appended once: the second write found the block and copied nothing
+        assertThat(Files.size(dayFile())).isEqualTo(Files.size(fromDisk.path()));
+    }
+
+    @Test
+    void aBlocksLinesAreInItsDayFileBesideTheDatabaseNotInIt() throws Exception {
+        store.insert(List.of(record("r-1", T0), record("r-2", T0 + 1)), refused -> { throw new AssertionError(refused); });
+
+        assertThat(Files.readString(dayFile())).contains("\"request_id\":\"r-1\"").contains("\"request_id\":\"r-2\"");
+        assertThat(count("SELECT COUNT(*) FROM usage_ledger_block WHERE records IS NULL AND file_offset = 0")).isEqualTo(1);
+        assertThat(requestIds("SELECT request_id FROM usage_ledger")).containsExactly("r-1", "r-2");
+    }
+
+    @Test
+    void linesAppendedByAWriteThatFailedAreNeverRead() throws Exception {
+        Segment first = journal.write(List.of(record("r-1", T0), record("r-2", T0 + 1)), store.holds());
+        Segment gone = journal.write(List.of(record("r-3", T0 + 2)), store.holds());
+        Files.delete(gone.path());
+        // the first segment's lines reach the day file, then the second cannot be read: the transaction is rolled back
+        assertThatThrownBy(() -> store.write(List.of(first, gone), refused -> { }))
+                .isInstanceOf(caravan.store.StoreException.class);
+        long orphaned = Files.size(dayFile());
+        assertThat(orphaned).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM usage_ledger_block")).isZero();
+
+        store.write(List.of(first), refused -> { throw new AssertionError(refused); });
+
+        assertThat(requestIds("SELECT request_id FROM usage_ledger")).containsExactly("r-1", "r-2");
+        assertThat(count("SELECT file_offset FROM usage_ledger_block")).isEqualTo(orphaned);
+    }
+
+    @Test
+    void blocksWrittenIntoTheDatabaseBeforeDayFilesAreReadToo() throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_ledger_block (first_time_ms,"
+                     + " first_request_id, min_time_ms, max_time_ms, row_count, records) VALUES (?, 'old-1', ?, ?, 1, ?)")) {
+            insert.setLong(1, T0 - 5);
+            insert.setLong(2, T0 - 5);
+            insert.setLong(3, T0 - 5);
+            insert.setBytes(4, LedgerJournal.lines(List.of(record("old-1", T0 - 5))));
+            insert.executeUpdate();
+        }
+        store.insert(List.of(record("new-1", T0)), refused -> { });
+
+        assertThat(requestIds("SELECT request_id FROM usage_ledger")).containsExactlyInAnyOrder("old-1", "new-1");
+        assertThat(idsBetween(T0 - 10, T0)).containsExactly("old-1");
+    }
+
+    private Path dayFile() {
+        return dir.resolve(LedgerBlocks.FOLDER).resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".jsonl");
     }
 
     @Test

@@ -27,6 +27,9 @@ public final class LedgerWriteBench {
     public static void main(String[] args) throws Exception {
         int rows = Integer.getInteger("ROWS", 2800);
         int batches = Integer.getInteger("BATCHES", 60);
+        // segments per store write: the writer gathers what its store's window holds (20 = a second of segments)
+        int perWrite = Integer.getInteger("SEGMENTS_PER_WRITE", 1);
+        List<LedgerJournal.Segment> waiting = new ArrayList<>();
         Path dir = Files.createTempDirectory("caravan-ledger-bench");
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         try (Database database = Database.open(System.getenv("DATABASE_URL"), dir);
@@ -45,10 +48,18 @@ public final class LedgerWriteBench {
                 }
                 long t0 = cpu.getCurrentThreadCpuTime();
                 LedgerJournal.Segment segment = journal.write(batch, store.holds());
+                waiting.add(segment);
                 long t1 = cpu.getCurrentThreadCpuTime();
-                store.write(List.of(segment), journal::refuse);
+                if (waiting.size() == perWrite) {
+                    store.write(waiting, journal::refuse);
+                }
                 long t2 = cpu.getCurrentThreadCpuTime();
-                journal.forget(segment);
+                if (waiting.size() == perWrite) {
+                    for (LedgerJournal.Segment written : waiting) {
+                        journal.forget(written);
+                    }
+                    waiting.clear();
+                }
                 long t3 = cpu.getCurrentThreadCpuTime();
                 // the first third warms the JIT up
                 if (b == batches / 3) {
@@ -69,9 +80,15 @@ public final class LedgerWriteBench {
                     forgetNanos / 1000.0 / measured, processNanos / 1000.0 / measured);
             Path file = dir.resolve("caravan.mv.db");
             if (Files.exists(file)) {
-                // what the embedded file takes on disk per record written, all records counted
-                System.out.printf("H2 file %d bytes after %d records: %.0f bytes per record%n",
-                        Files.size(file), (long) rows * batches, Files.size(file) / (double) rows / batches);
+                // what the embedded database takes on disk per record written, all records counted: the H2 file
+                // and the day files beside it
+                long days;
+                try (var files = Files.list(dir.resolve(LedgerBlocks.FOLDER))) {
+                    days = files.mapToLong(day -> day.toFile().length()).sum();
+                }
+                long records = (long) rows * batches;
+                System.out.printf("H2 file %d bytes, day files %d bytes after %d records: %.0f bytes per record%n",
+                        Files.size(file), days, records, (Files.size(file) + days) / (double) records);
             }
         }
     }

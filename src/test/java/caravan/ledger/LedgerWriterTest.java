@@ -108,6 +108,54 @@ class LedgerWriterTest {
         assertThat(segments(journal)).isEmpty();
     }
 
+    @Test
+    void segmentsWaitWhatTheStoreGathersAndAreWrittenTogether() throws Exception {
+        Database database = Database.open(null, dir);
+        open.add(database);
+        LedgerStore blocks = LedgerStore.of(database, Duration.ZERO);
+        // the embedded file's commits cost the same whatever they hold: it is asked once a second
+        assertThat(blocks.gathers()).isEqualTo(Duration.ofSeconds(1));
+        List<Integer> writes = new ArrayList<>();
+        LedgerStore gathering = new LedgerStore() {
+            @Override
+            public LedgerJournal.Hold holds() {
+                return blocks.holds();
+            }
+
+            @Override
+            public Duration gathers() {
+                return Duration.ofHours(1);
+            }
+
+            @Override
+            public synchronized void write(List<Segment> segments, Consumer<LedgerRecord> refused) {
+                writes.add(segments.size());
+                blocks.write(segments, refused);
+            }
+
+            @Override
+            public void insert(List<LedgerRecord> records, Consumer<LedgerRecord> refused) {
+                blocks.insert(records, refused);
+            }
+        };
+        Path journal = dir.resolve("ledger");
+        UsageLedger ledger = UsageLedger.open(journal, 1024, gathering, StorePool.DIRECT);
+        ledger.start();
+
+        ledger.record(record("a"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 1);
+        ledger.record(record("b"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> segments(journal).size() == 2);
+        synchronized (gathering) {
+            assertThat(writes).isEmpty();
+        }
+        // at stop everything waiting is written: the two segments in one write
+        ledger.close();
+
+        assertThat(writes).containsExactly(2);
+        assertThat(requestIds(database)).containsExactly("a", "b");
+    }
+
     static List<Path> segments(Path journal) throws Exception {
         try (Stream<Path> files = Files.list(journal)) {
             return files.filter(path -> path.getFileName().toString().startsWith("segment-")).sorted().toList();
