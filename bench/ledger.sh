@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the usage ledger costs (README "Accounting and the ledger"): the shared harness measures Caravans
 # against the same fake upstream in one run: "ledger-off" (GATEWAY_LEDGER=off), "ledger" (the default:
-# one record per call, journalled and written to the embedded H2 a block per segment) and "ledger-slow" (the same,
-# every store write made 200 ms slower, as a slow database would be: request latency must not move).
+# one record per call, journalled, and on the embedded H2 a block per segment appended to a day file) and
+# "ledger-slow" (the same, every store write made 200 ms slower, as a slow database would be: request latency must not move).
 # Each gateway starts the harness's way (GATEWAY_CMD), with a data folder of its own.
 #
 #   bench/ledger.sh                      # scenario fast

@@ -2,8 +2,8 @@
 # A soak at `slow` load (README "Benchmarks"): the jar behind a fake upstream answering after 50 ms, driven
 # by wrk at 256 connections for SOAK_MINUTES (30), the gateway's RSS sampled every minute. Prints the
 # samples, the requests and errors, and the RSS growth per minute over the second half of the run (the
-# first half lets the JIT and the heap settle; target: under 1 MB per minute), and the embedded H2 file's
-# bytes per call.
+# first half lets the JIT and the heap settle; target: under 1 MB per minute), and the embedded database's
+# bytes per call (the H2 file and the ledger's day files).
 #
 #   bench/soak.sh
 #   SOAK_MINUTES=5 bench/soak.sh
@@ -47,5 +47,6 @@ printf '%s\n' "${samples[@]}" | awk -v half=$(( minutes / 2 )) '
 calls=$(grep -oE '^ *[0-9]+ requests in' "$data/wrk.txt" | grep -oE '[0-9]+' | head -1 || true)
 if [[ -f $data/caravan.mv.db && -n $calls && $calls -gt 0 ]]; then
   size=$(stat -c %s "$data/caravan.mv.db")
-  echo "H2 file: $size bytes after $calls calls, $(( size / calls )) bytes a call"
+  days=$(du -cb "$data"/usage-ledger/*.jsonl 2>/dev/null | tail -n 1 | cut -f1); days=${days:-0}
+  echo "H2 file: $size bytes and ledger day files: $days bytes after $calls calls, $(( (size + days) / calls )) bytes a call"
 fi

@@ -14,10 +14,11 @@ import caravan.store.Database;
 /**
  * What writing the ledger costs the writer, per record (not a test; README "Accounting and the ledger"):
  * BATCHES batches of ROWS realistic records (the fast bench's 200 ms at ~14k req/s), each journaled as one
- * segment, written to the store in one transaction (a block on H2, rows on PostgreSQL) and forgotten, as the writer does; prints the CPU
- * microseconds per record of each part. DATABASE_URL picks PostgreSQL, else the embedded H2.
+ * segment, written to the store SEGMENTS_PER_WRITE segments to a transaction (blocks on H2, rows on
+ * PostgreSQL) and forgotten, as the writer does; prints the CPU microseconds per record of each part and, on
+ * H2, the disk taken per record. DATABASE_URL picks PostgreSQL, else the embedded H2.
  *
- *   java -cp target/caravan.jar:target/test-classes caravan.ledger.LedgerWriteBench
+ *   java -DROWS=500 -DBATCHES=800 -DSEGMENTS_PER_WRITE=20 -cp target/caravan.jar:target/test-classes caravan.ledger.LedgerWriteBench
  */
 public final class LedgerWriteBench {
 
