@@ -151,8 +151,10 @@ final class LedgerBlocks implements LedgerStore {
 
     private FileChannel dayFile(Connection connection, String day) throws SQLException, IOException {
         if (folder == null) {
-            folder = Files.createDirectories(folder(connection));
+            folder = folder(connection);
         }
+        // each time (once a second): a folder removed by hand is made again rather than failing every write
+        Files.createDirectories(folder);
         // written at its end, but not opened to append: the kernel then copies a segment into it without its
         // bytes passing through the process (sendfile); one writer at a time, so its end does not move under it
         FileChannel file = FileChannel.open(folder.resolve(day + ".jsonl"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -85,6 +85,17 @@ class LedgerBlocksTest {
     }
 
     @Test
+    void aDayFilesFolderRemovedByHandIsMadeAgainAtTheNextWrite() throws Exception {
+        store.insert(List.of(record("r-1", T0)), refused -> { throw new AssertionError(refused); });
+        Files.delete(dayFile());
+        Files.delete(dayFile().getParent());
+
+        store.insert(List.of(record("r-2", T0 + 1)), refused -> { throw new AssertionError(refused); });
+
+        assertThat(Files.readString(dayFile())).contains("\"request_id\":\"r-2\"");
+    }
+
+    @Test
     void linesAppendedByAWriteThatFailedAreNeverRead() throws Exception {
         Segment first = journal.write(List.of(record("r-1", T0), record("r-2", T0 + 1)), store.holds());
         Segment gone = journal.write(List.of(record("r-3", T0 + 2)), store.holds());
