@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 port=${CARAVAN_BENCH_PORT:-18090}
 runs=${RUNS:-5}
-java_opts=${CARAVAN_JAVA_OPTS--XX:+UseParallelGC -Xmx200m}
+java_opts=${CARAVAN_JAVA_OPTS--XX:SharedArchiveFile=$root/target/caravan.jsa -XX:+UseParallelGC -Xmx200m}
 [[ -f $root/target/caravan.jar ]] || (cd "$root" && mvn -B -q package -DskipTests)
 
 request='{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
