@@ -15,6 +15,7 @@ jar=$root/target/caravan.jar
 archive=$root/target/caravan.jsa
 rm -f "$archive"
 [[ -f $jar ]] || { echo "class-archive: no $jar" >&2; exit 0; }
+command -v curl >/dev/null || { echo "class-archive: needs curl to ask the gateway; the jar starts without an archive" >&2; exit 0; }
 work=$(mktemp -d)
 gateway=
 cleanup() {
