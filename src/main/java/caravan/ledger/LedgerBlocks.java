@@ -129,7 +129,7 @@ final class LedgerBlocks implements LedgerStore {
 
     /** One block of the records. */
     @Override
-    public synchronized void insert(List<LedgerRecord> records, Consumer<LedgerRecord> refused) {
+    public void insert(List<LedgerRecord> records, Consumer<LedgerRecord> refused) {
         if (records.isEmpty()) {
             return;
         }
