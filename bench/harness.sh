@@ -10,7 +10,7 @@ harness=$here/.harness
 mkdir -p "$harness"
 (cd "$shared" && tar cf - --exclude=./results --exclude=./.run --exclude=./portkey/node_modules .) | (cd "$harness" && tar xf -)
 # the gateway's JVM options (default: those of the README's run command; the class-data archive that
-# `mvn package` builds fits target/caravan.jar only: the JVM ignores it, silently, for any other jar)
+# `mvn package` builds fits target/caravan.jar only: for any other jar the JVM warns once and runs without it)
 java_opts=${CARAVAN_JAVA_OPTS--XX:SharedArchiveFile=$root/target/caravan.jsa -XX:+UseParallelGC -Xmx200m}
 # the JIT needs ~30 s of load on 2 cores before the hot path is compiled (README: "Benchmarks")
 export WARMUP=${WARMUP:-40}

@@ -8,7 +8,7 @@
 # echo provider answers), stops it, and the JVM writes the archive as it exits (JDK 13+).
 #
 # Best effort: whatever fails, it says so and leaves no archive, and the gateway then starts without one (the
-# JVM ignores a missing archive, and one made for another jar or JVM, without a word).
+# JVM ignores a missing archive without a word, and one made for another jar or JVM after a one-line warning).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/target/caravan.jar
