@@ -87,8 +87,9 @@ class LedgerBlocksTest {
     @Test
     void aDayFilesFolderRemovedByHandIsMadeAgainAtTheNextWrite() throws Exception {
         store.insert(List.of(record("r-1", T0)), refused -> { throw new AssertionError(refused); });
-        Files.delete(dayFile());
-        Files.delete(dayFile().getParent());
+        Path written = dayFile();
+        Files.delete(written);
+        Files.delete(written.getParent());
 
         store.insert(List.of(record("r-2", T0 + 1)), refused -> { throw new AssertionError(refused); });
 
@@ -130,8 +131,14 @@ class LedgerBlocksTest {
         assertThat(idsBetween(T0 - 10, T0)).containsExactly("old-1");
     }
 
-    private Path dayFile() {
-        return dir.resolve(LedgerBlocks.FOLDER).resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".jsonl");
+    /**
+     * The day file the tests' writes went to: the newest in the folder, not today's by the clock, which a write
+     * just before midnight UTC would have left behind.
+     */
+    private Path dayFile() throws Exception {
+        try (var days = Files.list(dir.resolve(LedgerBlocks.FOLDER))) {
+            return days.filter(day -> day.toString().endsWith(".jsonl")).max(Path::compareTo).orElseThrow();
+        }
     }
 
     @Test
