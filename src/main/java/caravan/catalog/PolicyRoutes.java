@@ -19,6 +19,11 @@ public final class PolicyRoutes {
 
     /** The named route with this id, or null. */
     public static Route named(CamelContext context, String name) {
+        // asked on every call with the request's model, which mostly names no route: the route status is a
+        // map lookup, where getRoute copies and scans all routes
+        if (context.getRouteController().getRouteStatus(name) == null) {
+            return null;
+        }
         Route route = context.getRoute(name);
         return route != null && GROUP.equals(route.getGroup()) ? route : null;
     }
