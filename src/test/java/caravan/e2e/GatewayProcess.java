@@ -86,6 +86,18 @@ public final class GatewayProcess implements AutoCloseable {
         throw new AssertionError("The gateway was not ready within 30 s:\n" + output());
     }
 
+    /** Waits until the gateway has written {@code text} to its output (polling), failing with the output if it does not. */
+    GatewayProcess awaitOutput(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("The gateway did not write \"" + text + "\" within 30 s:\n" + output());
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
     /** Waits for the process to exit by itself and returns its exit code. */
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
