@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +51,12 @@ public final class EmbeddingPool {
     }
 
     /**
-     * The gateway's model, bge-small-en-v1.5 quantized, loaded now. Its own executor is the calling thread: a
-     * text of several windows is embedded on the thread that asked (the pool's), not fanned out to threads
-     * the pool does not count.
+     * The gateway's model, bge-small-en-v1.5 quantized, loaded now, outside the heap ({@link BgeSmallModel}).
+     * Its own executor is the calling thread: a text of several windows is embedded on the thread that asked
+     * (the pool's), not fanned out to threads the pool does not count.
      */
     public static EmbeddingModel bgeSmall() {
-        return new BgeSmallEnV15QuantizedEmbeddingModel(Runnable::run);
+        return BgeSmallModel.load();
     }
 
     /** Starts loading the model now, on the pool, so that the first call that needs it need not be declined. */

@@ -9,7 +9,6 @@ import java.util.stream.Stream;
 
 import caravan.embedding.EmbeddingPool;
 import caravan.cache.SemanticIndex;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 
 /**
  * What a semantic lookup costs with a full index (README "Caching"; run by bench/cache.sh, not a test): one
@@ -27,7 +26,7 @@ public final class SemanticLookupBench {
         int entries = Integer.getInteger("ENTRIES", 100_000);
         int lookups = Integer.getInteger("LOOKUPS", 1_000);
         Path folder = Files.createTempDirectory("caravan-semantic-bench");
-        EmbeddingPool pool = new EmbeddingPool(1, BgeSmallEnV15QuantizedEmbeddingModel::new);
+        EmbeddingPool pool = new EmbeddingPool(1, EmbeddingPool::bgeSmall);
         float[] probe = pool.embedNow("warm up");
         long heapBefore = usedHeapAfterGc();
         SemanticIndex index = new SemanticIndex(folder, entries);

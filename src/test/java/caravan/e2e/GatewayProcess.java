@@ -27,8 +27,15 @@ public final class GatewayProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * The README's run command's collector and heap: the gateway must work in them (it once ran out of heap at
+     * start in 200 MB, which tests given the JVM's default heap of a quarter of the machine never saw).
+     */
+    private static final String PARALLEL_GC = "-XX:+UseParallelGC";
+    private static final String README_HEAP = "-Xmx200m";
+
     public static GatewayProcess start(Path workDir, int port, Map<String, String> environment) throws IOException {
-        return start(workDir, port, environment, javaBin(), "-jar", jar().toString());
+        return start(workDir, port, environment, javaBin(), PARALLEL_GC, README_HEAP, "-jar", jar().toString());
     }
 
     /**
@@ -36,12 +43,14 @@ public final class GatewayProcess implements AutoCloseable {
      * JBang uses), with these arguments: no Caravan class is named anywhere but in the working directory's files.
      */
     public static GatewayProcess startPlainCamelMain(Path workDir, int port, String... arguments) throws IOException {
-        String[] command = new String[4 + arguments.length];
+        String[] command = new String[6 + arguments.length];
         command[0] = javaBin();
-        command[1] = "-cp";
-        command[2] = jar().toString();
-        command[3] = "org.apache.camel.main.Main";
-        System.arraycopy(arguments, 0, command, 4, arguments.length);
+        command[1] = PARALLEL_GC;
+        command[2] = README_HEAP;
+        command[3] = "-cp";
+        command[4] = jar().toString();
+        command[5] = "org.apache.camel.main.Main";
+        System.arraycopy(arguments, 0, command, 6, arguments.length);
         return start(workDir, port, Map.of(), command);
     }
 

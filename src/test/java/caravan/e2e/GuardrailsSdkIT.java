@@ -68,6 +68,14 @@ class GuardrailsSdkIT {
     }
 
     @Test
+    void theInjectionModelAndTheTokenTablesBothLoadInTheReadmesHeap() throws Exception {
+        // both load as the gateway starts; side by side they overflowed -Xmx200m and the model never loaded
+        gateway.awaitOutput("Embedding model loaded").awaitOutput("Token counting ready");
+
+        assertThat(gateway.output()).doesNotContain("OutOfMemoryError");
+    }
+
+    @Test
     void theOpenAiSdksCardNumberReachesTheProviderRedacted() throws Exception {
         openai.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o-mini")
                 .addUserMessage("My card is " + CARD).build());
