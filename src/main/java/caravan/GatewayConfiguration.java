@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import caravan.api.TokenCount;
 import caravan.catalog.LiteLlmPrices;
 import caravan.catalog.ModelCatalog;
 import caravan.catalog.PriceList;
@@ -69,8 +68,6 @@ public final class GatewayConfiguration implements CamelConfiguration {
             eventLoops = Runtime.getRuntime().availableProcessors();
         }
 
-        // first: loading the tables overlaps opening the store, and no call's event loop ever waits for it
-        TokenCount.loadInBackground();
         KeyRegistry keys = openKeyStore(context, workDir);
         Authenticate authenticate = new Authenticate(masterKey, keys);
         EdgeServer server = new EdgeServer(

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * o200k token counts in bounded memory and time. JTokkit counts a text in one pass whose memory grows with
@@ -22,8 +20,6 @@ import org.slf4j.LoggerFactory;
  * answer whose provider reported none ({@link UsageEstimate}).
  */
 public final class TokenCount {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TokenCount.class);
 
     static final int SLICE_CHARS = 8 * 1024;
     static final int EXACT_CHARS = 256 * 1024;
@@ -44,31 +40,7 @@ public final class TokenCount {
         return Tokenizer.ENCODING.countTokens(slice);
     }
 
-    /**
-     * Starts loading the o200k tables on a thread of their own and returns at once. Loading takes 0.3 to
-     * 0.6 s of a core and keeps about 25 MB of heap; left to the first count, it would hold that call's event
-     * loop, and every connection on it, for as long (the echo provider's first answer, an answer longer than
-     * a slice, the first estimate or token limit). The gateway calls this as it starts, before it opens its
-     * store, so the two overlap.
-     */
-    public static void loadInBackground() {
-        Thread loader = new Thread(TokenCount::load, "caravan-tokenizer");
-        loader.setDaemon(true);
-        loader.start();
-    }
-
-    private static void load() {
-        long started = System.nanoTime();
-        try {
-            Tokenizer.ENCODING.countTokens("");
-            LOG.info("Token counting ready: o200k tables loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
-        } catch (LinkageError e) {
-            // a count will fail the same way and say so where it happens
-            LOG.warn("Could not load the o200k token tables: {}", e.toString());
-        }
-    }
-
-    /** The tables, loaded once: by {@link #loadInBackground}, or by the first count if it comes sooner. */
+    /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */
     private static final class Tokenizer {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     }
