@@ -17,7 +17,7 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
  * bge-small-en-v1.5, quantized: the model and tokenizer of langchain4j's
  * {@code BgeSmallEnV15QuantizedEmbeddingModel} artifact, encoded and pooled (CLS) as that class does, so its
  * vectors are the same, but loaded outside the heap. langchain4j reads the 34 MB model into a byte array
- * that grows by doubling and then copies it, about 100 MB of heap at once, whose pages stay resident (82 MB
+ * that grows by doubling and then copies it, about 100 MB of heap at once, whose pages stay resident (95 MB
  * more RSS) and which, in the README's 200 MB heap with the token tables already loaded, failed with
  * {@code OutOfMemoryError}, so that the features needing the model never had it. Here the model is read into
  * a direct buffer of its exact size, which ONNX Runtime copies into its own memory, and the buffer is left to
