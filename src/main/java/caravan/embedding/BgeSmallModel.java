@@ -18,8 +18,9 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
  * {@code BgeSmallEnV15QuantizedEmbeddingModel} artifact, encoded and pooled (CLS) as that class does, so its
  * vectors are the same, but loaded outside the heap. langchain4j reads the 34 MB model into a byte array
  * that grows by doubling and then copies it, about 100 MB of heap at once, whose pages stay resident (95 MB
- * more RSS) and which, in the README's 200 MB heap with the token tables already loaded, failed with
- * {@code OutOfMemoryError}, so that the features needing the model never had it. Here the model is read into
+ * more RSS) and which, in the README's 200 MB heap with the token tables already loaded (a key's guardrail
+ * first asking for the model after calls had counted tokens), failed with {@code OutOfMemoryError}, so that
+ * the features needing the model never had it. Here the model is read into
  * a direct buffer of its exact size, which ONNX Runtime copies into its own memory, and the buffer is left to
  * the collector.
  */

@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayProcess implements AutoCloseable {
 
+    /**
+     * The README's run command's collector and heap: the gateway must work in them (it once ran out of heap
+     * loading its embedding model in 200 MB, which tests given the JVM's default heap, a quarter of the
+     * machine's memory, never saw).
+     */
+    private static final String PARALLEL_GC = "-XX:+UseParallelGC";
+    private static final String README_HEAP = "-Xmx200m";
+
     private final Process process;
     private final Path log;
     final int port;
@@ -26,13 +34,6 @@ public final class GatewayProcess implements AutoCloseable {
         this.log = log;
         this.port = port;
     }
-
-    /**
-     * The README's run command's collector and heap: the gateway must work in them (it once ran out of heap at
-     * start in 200 MB, which tests given the JVM's default heap of a quarter of the machine never saw).
-     */
-    private static final String PARALLEL_GC = "-XX:+UseParallelGC";
-    private static final String README_HEAP = "-Xmx200m";
 
     public static GatewayProcess start(Path workDir, int port, Map<String, String> environment) throws IOException {
         return start(workDir, port, environment, javaBin(), PARALLEL_GC, README_HEAP, "-jar", jar().toString());

@@ -68,13 +68,21 @@ class GuardrailsSdkIT {
     }
 
     @Test
-    void theInjectionModelLoadsInTheReadmesHeap() throws Exception {
-        // a call counts tokens while the model loads: the two loads side by side in -Xmx200m
-        openai.chat().completions().create(ChatCompletionCreateParams.builder().model("echo/any")
-                .addUserMessage("What is the capital of France?").build());
-        gateway.awaitOutput("Embedding model loaded");
+    void aKeysInjectionModelLoadsInTheReadmesHeapAfterTheTokenTables() throws Exception {
+        try (GatewayProcess lazy = GatewayProcess.start(workDir, GatewayUnderTest.freePort(),
+                Map.of("GATEWAY_MASTER_KEY", MASTER_KEY)).awaitReady()) {
+            GatewayCalls calls = new GatewayCalls(lazy, MASTER_KEY);
+            // the echo provider counts tokens: the o200k tables (26 MB kept) are in the heap first
+            assertThat(calls.chat(MASTER_KEY, "echo/any").statusCode()).isEqualTo(200);
+            String key = calls.createKey("{\"tenant\":\"lazy\",\"guardrails\":[\"injection:block\"]}")
+                    .get("key").asText();
 
-        assertThat(gateway.output()).doesNotContain("OutOfMemoryError");
+            // the key's guardrail is the first to need the model: it loads now, into a 200 MB heap
+            calls.chat(key, "echo/any");
+            lazy.awaitOutput("Embedding model loaded");
+
+            assertThat(lazy.output()).doesNotContain("OutOfMemoryError");
+        }
     }
 
     @Test
