@@ -40,6 +40,7 @@ import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,20 +110,21 @@ public final class GatewayConfiguration implements CamelConfiguration {
 
     /**
      * The keys and tenants: the H2 file database under {@code gateway.data-dir}, or PostgreSQL at
-     * {@code gateway.database-url}, migrated now; read whole into memory before the first request. The
-     * audit log lives in the same database, so each admin change is recorded in the transaction that makes it.
+     * {@code gateway.database-url}, opened and migrated while the routes load, and read whole into memory
+     * before the first request ({@link KeysLoaded}). The audit log lives in the same database, so each admin
+     * change is recorded in the transaction that makes it.
      */
-    private static KeyRegistry openKeyStore(CamelContext context, Path workDir) {
+    private static KeyRegistry openKeyStore(CamelContext context, Path workDir) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Path dataDir = workDir.resolve(properties.resolveProperty("gateway.data-dir").orElse("data")).normalize();
         GatewaySecret secret = GatewaySecret.load(properties.resolveProperty("gateway.secret-key").orElse(""), dataDir);
         AuditChain chain = new AuditChain(auditKey(properties.resolveProperty("gateway.audit-key").orElse(""), secret));
-        Database database = Database.open(properties.resolveProperty("gateway.database-url").orElse(""), dataDir);
+        Database database = Database.opening(properties.resolveProperty("gateway.database-url").orElse(""), dataDir);
         JdbcAuditLog auditLog = new JdbcAuditLog(database, chain);
         JdbcKeyStore store = new JdbcKeyStore(database, secret, auditLog, new StateDigests(chain::fingerprint));
         KeyRegistry keys = new KeyRegistry(store, secret::digest);
-        keys.reload();
-        LOG.info("{} virtual keys and {} tenants loaded", keys.keys().size(), keys.tenants().size());
+        // added before the edge server, so it starts first: no call is taken before the keys are in memory
+        context.addService(new KeysLoaded(database, keys), true, true);
         Registry registry = context.getRegistry();
         registry.bind("dataDir", dataDir);
         registry.bind("database", database);
@@ -131,6 +133,27 @@ public final class GatewayConfiguration implements CamelConfiguration {
         registry.bind("keyRegistry", keys);
         registry.bind("auditLog", auditLog);
         return keys;
+    }
+
+    /**
+     * Waits at start for the database opened during configuration, then reads the keys and tenants into
+     * memory: a database that cannot be reached or migrated fails the start, saying which one.
+     */
+    private static final class KeysLoaded extends ServiceSupport {
+        private final Database database;
+        private final KeyRegistry keys;
+
+        KeysLoaded(Database database, KeyRegistry keys) {
+            this.database = database;
+            this.keys = keys;
+        }
+
+        @Override
+        protected void doStart() {
+            database.awaitOpen();
+            keys.reload();
+            LOG.info("{} virtual keys and {} tenants loaded", keys.keys().size(), keys.tenants().size());
+        }
     }
 
     /** {@code GATEWAY_AUDIT_KEY} when set; else a key derived from the gateway secret for the audit log alone. */

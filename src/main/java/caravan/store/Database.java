@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -26,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code DATABASE_URL} names one (what several gateway instances share). H2 runs in its PostgreSQL mode
  * so one set of migrations ({@code db/migration}) serves both. Opening it connects once and migrates, so
  * a wrong URL or a database that is down stops the start within seconds, saying which database.
+ * {@link #opening} does that on a thread of its own while the gateway loads its routes (H2's engine and the
+ * migrations take most of a second of a cold JVM), and whoever needs the database first waits for it:
+ * {@link #awaitOpen()} at start, or a connection asked of {@link #dataSource()}.
  *
  * <p>JDBC blocks, so store work runs on the database's own small pool of threads ({@link #executor()}),
  * never on an event loop. Its queue is bounded: when the database falls behind, new work fails at once
@@ -41,19 +47,24 @@ public final class Database implements AutoCloseable {
     /** How long a connection may take: at start (fail fast), and later for a pooled connection. */
     private static final int CONNECT_SECONDS = 5;
     private static final int CLOSE_WAIT_SECONDS = 10;
+    /** How long an exit waits for an embedded database still opening (a migration is seconds at most). */
+    private static final int EXIT_WAIT_SECONDS = 60;
 
-    private final HikariDataSource dataSource;
+    /** The pool once connected and migrated, with the embedded file's compaction (null on PostgreSQL, which vacuums itself). */
+    private record Opened(HikariDataSource pool, EmbeddedFileCompaction compaction) {
+    }
+
+    private final CompletableFuture<Opened> opened;
+    private final DataSource dataSource;
     private final ThreadPoolExecutor executor;
     private final String description;
     private final boolean embedded;
-    /** The embedded file's compaction (null on PostgreSQL, which vacuums itself). */
-    private final EmbeddedFileCompaction compaction;
 
-    private Database(HikariDataSource dataSource, String description, boolean embedded, int threads) {
-        this.dataSource = dataSource;
+    private Database(CompletableFuture<Opened> opened, String description, boolean embedded, int threads) {
+        this.opened = opened;
+        this.dataSource = new OpeningDataSource(() -> opening().pool(), description);
         this.description = description;
         this.embedded = embedded;
-        this.compaction = embedded ? EmbeddedFileCompaction.start(dataSource) : null;
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUED_WORK), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
     }
@@ -63,10 +74,27 @@ public final class Database implements AutoCloseable {
      *
      * @param databaseUrl {@code DATABASE_URL}: a PostgreSQL URL, or null/blank for the embedded H2 file
      * @param dataDir     where the embedded database lives ({@code <dataDir>/caravan.mv.db}); created if missing
-     * @throws IllegalStateException when it cannot be reached or migrated (the message names the database, never a password)
+     * @throws StoreException when it cannot be reached or migrated (the message names the database, never a password)
      * @throws IllegalArgumentException when {@code databaseUrl} is no PostgreSQL URL
      */
     public static Database open(String databaseUrl, Path dataDir) {
+        Database database = opening(databaseUrl, dataDir);
+        try {
+            database.awaitOpen();
+        } catch (StoreException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    /**
+     * Starts opening the database (connecting and migrating, as {@link #open}) on a thread of its own and
+     * returns at once. Its failure is thrown by {@link #awaitOpen()} and by every connection asked for.
+     *
+     * @throws IllegalArgumentException when {@code databaseUrl} is no PostgreSQL URL
+     */
+    public static Database opening(String databaseUrl, Path dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("caravan-store");
         config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(CONNECT_SECONDS));
@@ -111,6 +139,51 @@ public final class Database implements AutoCloseable {
             config.setMaximumPoolSize(POSTGRES_POOL_SIZE);
         }
 
+        CompletableFuture<Opened> opened = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                opened.complete(connectAndMigrate(config, description, embedded));
+            } catch (Throwable e) {
+                opened.completeExceptionally(e);
+            }
+        }, "caravan-store-open");
+        opener.setDaemon(true);
+        opener.start();
+        if (embedded) {
+            finishBeforeExit(opened, description);
+        }
+        return new Database(opened, description, embedded, config.getMaximumPoolSize());
+    }
+
+    /**
+     * H2 commits each DDL statement on its own, so a process that exits in the middle of a migration (a start
+     * refused for another reason while the database still opens) would leave tables that Flyway's history
+     * does not list, and every later start would fail on them. Until the opening is done, an exit waits for
+     * it (PostgreSQL migrates in a transaction and needs no such wait).
+     */
+    private static void finishBeforeExit(CompletableFuture<Opened> opened, String description) {
+        Thread waitForOpening = new Thread(() -> {
+            try {
+                opened.get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("Exiting while {} still opens after {} s", description, EXIT_WAIT_SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // it failed: nothing is left half done
+            }
+        }, "caravan-store-open-exit");
+        Runtime.getRuntime().addShutdownHook(waitForOpening);
+        opened.whenComplete((done, failed) -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(waitForOpening);
+            } catch (IllegalStateException exiting) {
+                // the hook runs, and finds the opening done
+            }
+        });
+    }
+
+    private static Opened connectAndMigrate(HikariConfig config, String description, boolean embedded) {
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
@@ -138,11 +211,32 @@ public final class Database implements AutoCloseable {
         LOG.info("Keys and tenants are kept in {}{}", description,
                 migrations == 0 ? "" : " (schema migrations applied: " + migrations + ")");
         try {
-            return new Database(dataSource, description, embedded, config.getMaximumPoolSize());
+            return new Opened(dataSource, embedded ? EmbeddedFileCompaction.start(dataSource) : null);
         } catch (RuntimeException e) {
             // the file stays locked while its pool is open
             dataSource.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the database is connected and migrated.
+     *
+     * @throws StoreException when it could not be (the message names the database, never a password)
+     */
+    public void awaitOpen() {
+        opening();
+    }
+
+    private Opened opening() {
+        try {
+            return opened.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException failed) {
+                // a new exception each time, so the caller's stack is in it; the message stays the first one's
+                throw new StoreException(failed.getMessage(), failed);
+            }
+            throw new StoreException("Cannot open the database (" + description + "): " + rootMessage(e), e);
         }
     }
 
@@ -187,14 +281,21 @@ public final class Database implements AutoCloseable {
 
     /** The embedded file's compaction, for tests; null on PostgreSQL. */
     EmbeddedFileCompaction compaction() {
-        return compaction;
+        return opening().compaction();
     }
 
     /** Lets queued work finish (for a few seconds at most), then closes the connections. */
     @Override
     public void close() {
-        if (compaction != null) {
-            compaction.close();
+        Opened open;
+        try {
+            // still opening: the pool it makes must not outlive the gateway (it holds the H2 file's lock)
+            open = opened.join();
+        } catch (CompletionException e) {
+            open = null;
+        }
+        if (open != null && open.compaction() != null) {
+            open.compaction().close();
         }
         executor.shutdown();
         try {
@@ -206,7 +307,9 @@ public final class Database implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        dataSource.close();
+        if (open != null) {
+            open.pool().close();
+        }
     }
 
     @Override

@@ -84,6 +84,33 @@ class DatabaseTest {
     }
 
     @Test
+    void opensOnAThreadOfItsOwnAndTheFirstConnectionWaitsForTheMigration() throws Exception {
+        try (Database db = Database.opening(null, dataDir)) {
+            // made before the database is open, as the stores are at configuration: the connection waits
+            assertThat(storeVersion(db)).isZero();
+            db.awaitOpen();
+        }
+    }
+
+    @Test
+    void aDatabaseThatCannotBeOpenedFailsEveryConnectionAndTheWaitWithItsReason() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (Database db = Database.opening("postgresql://caravan:hunter2-secret@127.0.0.1:" + closedPort + "/gateway", dataDir)) {
+            Throwable waited = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> catchThrowable(db::awaitOpen));
+            assertThat(waited).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("Cannot connect to the database (PostgreSQL 127.0.0.1:" + closedPort + "/gateway)");
+            assertThatThrownBy(() -> db.dataSource().getConnection()).isInstanceOf(SQLException.class)
+                    .hasMessage(waited.getMessage());
+            assertThat(db.submit(() -> storeVersion(db))).failsWithin(Duration.ofSeconds(15))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
     void runsWorkOnItsOwnDaemonThreadsAndRefusesWorkBeyondItsQueueAtOnce() throws Exception {
         try (Database db = Database.open(null, dataDir)) {
             CountDownLatch release = new CountDownLatch(1);
