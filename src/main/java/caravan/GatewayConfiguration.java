@@ -18,6 +18,7 @@ import caravan.edge.EdgeEngine;
 import caravan.edge.EdgeLimits;
 import caravan.edge.EdgeServer;
 import caravan.api.RequestIds;
+import caravan.api.TokenCount;
 import caravan.audit.AuditChain;
 import caravan.audit.StateDigests;
 import caravan.processors.Authenticate;
@@ -122,7 +123,7 @@ public final class GatewayConfiguration implements CamelConfiguration {
         Database database = Database.opening(properties.resolveProperty("gateway.database-url").orElse(""), dataDir);
         JdbcAuditLog auditLog = new JdbcAuditLog(database, chain);
         JdbcKeyStore store = new JdbcKeyStore(database, secret, auditLog, new StateDigests(chain::fingerprint));
-        KeyRegistry keys = new KeyRegistry(store, secret::digest);
+        KeyRegistry keys = new KeyRegistry(store, secret::digest, TokenCount::loadInBackground);
         // added before the edge server, so it starts first: no call is taken before the keys are in memory
         context.addService(new KeysLoaded(database, keys), true, true);
         Registry registry = context.getRegistry();

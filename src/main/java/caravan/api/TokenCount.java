@@ -2,6 +2,7 @@ package caravan.api;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,6 +24,8 @@ public final class TokenCount {
 
     static final int SLICE_CHARS = 8 * 1024;
     static final int EXACT_CHARS = 256 * 1024;
+    /** Whether {@link #loadInBackground()} started the tables' load. */
+    private static final AtomicBoolean LOADING = new AtomicBoolean();
 
     private TokenCount() {
     }
@@ -38,6 +41,20 @@ public final class TokenCount {
     /** JTokkit's count of one slice (at most {@value #SLICE_CHARS} characters). */
     static int exact(String slice) {
         return Tokenizer.ENCODING.countTokens(slice);
+    }
+
+    /**
+     * Loads the o200k tables on a daemon thread of their own, once, and returns at once: for a gateway that
+     * knows its calls will be counted (a key with token limits or a budget), so that its first such call does
+     * not load them on the event loop it runs on (about half a second of a cold JVM, every call on that loop
+     * waiting). A count asked for meanwhile waits for the load, as it would have loaded them itself.
+     */
+    public static void loadInBackground() {
+        if (LOADING.compareAndSet(false, true)) {
+            Thread loader = new Thread(() -> Tokenizer.ENCODING.countTokens(""), "caravan-token-tables");
+            loader.setDaemon(true);
+            loader.start();
+        }
     }
 
     /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */

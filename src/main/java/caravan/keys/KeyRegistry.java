@@ -25,6 +25,7 @@ public final class KeyRegistry {
 
     private final KeyStore store;
     private final Function<String, String> digest;
+    private final Runnable callsWillCountTokens;
     private final SingleFlight refreshes = new SingleFlight(LOG,
             "The key store cannot be read ({}); the keys and tenants read last stay in force",
             "The key store answers again", Duration.ZERO);
@@ -32,8 +33,19 @@ public final class KeyRegistry {
 
     /** @param digest the HMAC digest the store keeps of each key ({@code GatewaySecret#digest}) */
     public KeyRegistry(KeyStore store, Function<String, String> digest) {
+        this(store, digest, () -> { });
+    }
+
+    /**
+     * @param digest               the HMAC digest the store keeps of each key ({@code GatewaySecret#digest})
+     * @param callsWillCountTokens run after a read that found a key or tenant whose calls are admitted on a
+     *                             token count (token limits, a budget): the gateway then loads its token
+     *                             tables ahead of the first such call, off the event loop it would block
+     */
+    public KeyRegistry(KeyStore store, Function<String, String> digest, Runnable callsWillCountTokens) {
         this.store = store;
         this.digest = digest;
+        this.callsWillCountTokens = callsWillCountTokens;
     }
 
     /** An empty registry with no store: the gateway without keys (tests of single parts). */
@@ -60,6 +72,14 @@ public final class KeyRegistry {
             tenants.put(tenant.id(), tenant);
         }
         view = new View(version, byDigest, byId, tenants);
+        if (byDigest.values().stream().anyMatch(key -> countsTokens(key.limits(), key.budget()))
+                || tenants.values().stream().anyMatch(tenant -> countsTokens(tenant.limits(), tenant.budget()))) {
+            callsWillCountTokens.run();
+        }
+    }
+
+    private static boolean countsTokens(Limits limits, Budget budget) {
+        return limits.countTokens() || budget.limited();
     }
 
     /**

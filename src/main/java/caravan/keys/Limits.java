@@ -16,4 +16,9 @@ public record Limits(Long rpm, Long tpm, Integer maxParallel, Long userRpm, Long
     public boolean none() {
         return rpm == null && tpm == null && maxParallel == null && userRpm == null && userTpm == null;
     }
+
+    /** Whether a call under these limits is admitted on a count of its tokens. */
+    public boolean countTokens() {
+        return tpm != null || userTpm != null;
+    }
 }
