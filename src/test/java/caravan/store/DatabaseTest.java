@@ -1,6 +1,5 @@
 package caravan.store;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -67,10 +66,7 @@ class DatabaseTest {
 
     @Test
     void failsFastNamingTheDatabaseButNotThePassword() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = TestPostgres.closedPort();
         String url = "postgresql://caravan:hunter2-secret@127.0.0.1:" + closedPort + "/gateway";
 
         Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(15),
@@ -94,10 +90,7 @@ class DatabaseTest {
 
     @Test
     void aDatabaseThatCannotBeOpenedFailsEveryConnectionAndTheWaitWithItsReason() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = TestPostgres.closedPort();
         try (Database db = Database.opening("postgresql://caravan:hunter2-secret@127.0.0.1:" + closedPort + "/gateway", dataDir)) {
             Throwable waited = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> catchThrowable(db::awaitOpen));
             assertThat(waited).isInstanceOf(StoreException.class)

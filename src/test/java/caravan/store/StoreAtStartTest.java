@@ -1,6 +1,5 @@
 package caravan.store;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import caravan.testing.GatewayUnderTest;
@@ -18,10 +17,7 @@ class StoreAtStartTest {
 
     @Test
     void aDatabaseThatDoesNotAnswerFailsTheStartNamingIt() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = TestPostgres.closedPort();
         String url = "postgresql://caravan:hunter2-secret@127.0.0.1:" + closedPort + "/gateway";
 
         Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> catchThrowable(

@@ -1,5 +1,8 @@
 package caravan.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -35,6 +38,15 @@ public final class TestPostgres implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** A port on this host that nothing listens on (it was free a moment ago): a PostgreSQL that does not answer. */
+    static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A plain JDBC connection to the fresh database, to read what the gateway wrote as it lies there. */
