@@ -54,12 +54,21 @@ public final class Caravan {
     }
 
     /** The first message that explains the failure: a port in use is said plainly, not as a stack trace. */
-    private static String reason(Throwable failure) {
+    static String reason(Throwable failure) {
+        IllegalArgumentException setting = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             // the gateway's own start failures say what to do; a root cause alone would not
             if (t instanceof EdgeServer.PortInUseException || t instanceof caravan.store.StoreException) {
                 return t.getMessage();
             }
+            if (setting == null && t instanceof IllegalArgumentException wrong) {
+                setting = wrong;
+            }
+        }
+        // a setting refused: the outermost refusal names the setting ("GATEWAY_GUARDRAILS: unknown guardrail
+        // 'x'"), where its cause only says what was wrong with the value
+        if (setting != null && setting.getMessage() != null) {
+            return setting.getMessage();
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {

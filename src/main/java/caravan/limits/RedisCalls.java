@@ -91,7 +91,7 @@ public final class RedisCalls {
             return options;
         } catch (RuntimeException unreadable) {
             // no cause: the client's parse errors quote the whole URL, password included ("Malformed escape
-            // pair at index 15: redis://:...@host"), and the start failure prints the root cause
+            // pair at index 15: redis://:...@host"), and the start failure may print any message in the chain
             throw new IllegalArgumentException("REDIS_URL cannot be read as a Redis URL (redis://[:password@]host:6379[/db],"
                     + " rediss:// for TLS; %-encode reserved characters and spaces in the password)");
         }
