@@ -60,6 +60,8 @@ public final class GatewayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // before any route is initialised: each Kamelet producer asks the agent once, when it starts
+        KameletsOnCallersExchange.install(context);
         PropertiesComponent properties = context.getPropertiesComponent();
         Path workDir = Path.of(properties.resolveProperty("gateway.home").orElse("")).toAbsolutePath();
         String masterKey = properties.resolveProperty("gateway.master-key").orElse("");
