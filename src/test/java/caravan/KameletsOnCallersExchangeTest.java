@@ -77,6 +77,7 @@ class KameletsOnCallersExchangeTest {
                 release.complete(null);
                 assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             } finally {
+                release.complete(null);
                 gateway.close();
             }
         }
