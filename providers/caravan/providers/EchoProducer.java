@@ -1,11 +1,13 @@
 package caravan.providers;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
+import caravan.api.TokenCount;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
 import caravan.api.ClientStream;
@@ -21,15 +23,46 @@ final class EchoProducer extends DefaultAsyncProducer {
 
     private final long chunkDelayMs;
     private final Vertx vertx;
+    private final BooleanSupplier tablesLoaded;
+    private final Runnable loadTables;
 
     EchoProducer(ProviderEndpoint endpoint) {
+        this(endpoint, endpoint.getComponent().vertx(), TokenCount::loaded, TokenCount::load);
+    }
+
+    /** With the token tables' check and load given, for a test to hold the load. */
+    EchoProducer(ProviderEndpoint endpoint, Vertx vertx, BooleanSupplier tablesLoaded, Runnable loadTables) {
         super(endpoint);
         this.chunkDelayMs = endpoint.getChunkDelayMs();
-        this.vertx = endpoint.getComponent().vertx();
+        this.vertx = vertx;
+        this.tablesLoaded = tablesLoaded;
+        this.loadTables = loadTables;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        if (!tablesLoaded.getAsBoolean()) {
+            // the echo counts its tokens; the first call after a start would load the o200k tables on this
+            // event loop (0.1 to 0.5 s, every connection on the loop waiting): a worker loads them, and the
+            // answer continues here once they are in memory
+            vertx.executeBlocking(() -> {
+                loadTables.run();
+                return null;
+            }, false).onComplete(load -> {
+                if (load.failed()) {
+                    exchange.setException(new IllegalStateException("The echo provider could not load its token tables",
+                            load.cause()));
+                    callback.done(false);
+                } else {
+                    answer(exchange, callback, false);
+                }
+            });
+            return false;
+        }
+        return answer(exchange, callback, true);
+    }
+
+    private boolean answer(Exchange exchange, AsyncCallback callback, boolean sync) {
         try {
             if (exchange.getVariable(Variables.OPERATION, String.class) != null) {
                 throw new GatewayException(400, ErrorType.INVALID_REQUEST, "moderation_unsupported", null,
@@ -42,8 +75,8 @@ final class EchoProducer extends DefaultAsyncProducer {
                 ChatResponse response = EchoAnswers.answer(request, model);
                 exchange.setVariable(Variables.RESPONSE, response);
                 exchange.setVariable(Variables.USAGE, response.usage());
-                callback.done(true);
-                return true;
+                callback.done(sync);
+                return sync;
             }
             List<ChatChunk> chunks = EchoAnswers.stream(request, model);
             exchange.setVariable(Variables.USAGE, chunks.get(chunks.size() - 1).usage());
@@ -51,15 +84,15 @@ final class EchoProducer extends DefaultAsyncProducer {
             if (chunkDelayMs <= 0) {
                 chunks.forEach(client::sendChunk);
                 client.completeStream(chunks.get(chunks.size() - 1).usage());
-                callback.done(true);
-                return true;
+                callback.done(sync);
+                return sync;
             }
             new PacedStream(exchange, callback, client, chunks).next(0);
             return false;
         } catch (RuntimeException e) {
             exchange.setException(e);
-            callback.done(true);
-            return true;
+            callback.done(sync);
+            return sync;
         }
     }
 

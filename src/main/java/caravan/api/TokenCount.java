@@ -26,6 +26,8 @@ public final class TokenCount {
     static final int EXACT_CHARS = 256 * 1024;
     /** Whether {@link #loadInBackground()} started the tables' load. */
     private static final AtomicBoolean LOADING = new AtomicBoolean();
+    /** Set once the tables are in memory, whoever loaded them. */
+    private static volatile boolean loaded;
 
     private TokenCount() {
     }
@@ -51,15 +53,29 @@ public final class TokenCount {
      */
     public static void loadInBackground() {
         if (LOADING.compareAndSet(false, true)) {
-            Thread loader = new Thread(() -> Tokenizer.ENCODING.countTokens(""), "caravan-token-tables");
+            Thread loader = new Thread(TokenCount::load, "caravan-token-tables");
             loader.setDaemon(true);
             loader.start();
         }
     }
 
+    /** Whether the tables are in memory, so that a count takes microseconds rather than a load. */
+    public static boolean loaded() {
+        return loaded;
+    }
+
+    /** Loads the tables on the calling thread, or waits for a load under way: never on an event loop. */
+    public static void load() {
+        Tokenizer.ENCODING.countTokens("");
+    }
+
     /** Loaded on first use: the o200k tables take a moment and some memory that a gateway without echo never needs. */
     private static final class Tokenizer {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+        static {
+            loaded = true;
+        }
     }
 
     /**

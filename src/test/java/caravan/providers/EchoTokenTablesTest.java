@@ -1,0 +1,122 @@
+package caravan.providers;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.Json;
+import caravan.api.Variables;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The echo provider counts its answers' tokens, and the first count after a start loads the o200k tables: a
+ * worker loads them while the event loop the call arrived on goes on serving, and the answer follows.
+ */
+class EchoTokenTablesTest {
+
+    private static Vertx vertx;
+    private static CamelContext context;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        context = new DefaultCamelContext();
+        context.getRegistry().bind("vertx", vertx);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        context.close();
+        vertx.close();
+    }
+
+    @Test
+    void theTablesLoadOffTheEventLoopAndTheAnswerFollows() throws Exception {
+        CountDownLatch loadMayFinish = new CountDownLatch(1);
+        AtomicBoolean loaded = new AtomicBoolean();
+        CompletableFuture<String> loadedOn = new CompletableFuture<>();
+        EchoProducer echo = new EchoProducer(context.getEndpoint("provider:echo?codec=echo", ProviderEndpoint.class), vertx,
+                loaded::get, () -> {
+                    loadedOn.complete(Thread.currentThread().getName());
+                    await(loadMayFinish);
+                    loaded.set(true);
+                });
+        Exchange exchange = chatExchange();
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        CompletableFuture<Boolean> loopServedMeanwhile = new CompletableFuture<>();
+        Context loop = vertx.getOrCreateContext();
+
+        loop.runOnContext(v -> echo.process(exchange, doneSync -> answered.complete(doneSync)));
+        assertThat(loadedOn.get(10, TimeUnit.SECONDS)).doesNotContain("eventloop");
+        // the load is held: the loop the call came in on still runs other work
+        loop.runOnContext(v -> loopServedMeanwhile.complete(true));
+        assertThat(loopServedMeanwhile.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(answered).isNotDone();
+
+        loadMayFinish.countDown();
+        assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getVariable(Variables.RESPONSE, ChatResponse.class)).isNotNull();
+    }
+
+    @Test
+    void onceTheTablesAreLoadedTheEchoAnswersAtOnce() throws Exception {
+        EchoProducer echo = new EchoProducer(context.getEndpoint("provider:echo?codec=echo", ProviderEndpoint.class), vertx,
+                () -> true, () -> {
+                    throw new AssertionError("the tables are loaded already");
+                });
+        Exchange exchange = chatExchange();
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+
+        boolean sync = echo.process(exchange, answered::complete);
+
+        assertThat(sync).isTrue();
+        assertThat(answered.get(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(exchange.getVariable(Variables.RESPONSE, ChatResponse.class)).isNotNull();
+    }
+
+    @Test
+    void aLoadThatFailsFailsTheCallInsteadOfHangingIt() throws Exception {
+        EchoProducer echo = new EchoProducer(context.getEndpoint("provider:echo?codec=echo", ProviderEndpoint.class), vertx,
+                () -> false, () -> {
+                    throw new IllegalStateException("no tables");
+                });
+        Exchange exchange = chatExchange();
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+
+        vertx.getOrCreateContext().runOnContext(v -> echo.process(exchange, answered::complete));
+
+        assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(exchange.getException()).hasMessageContaining("token tables");
+    }
+
+    private static Exchange chatExchange() throws Exception {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setVariable(Variables.REQUEST, new ChatRequest((ObjectNode) Json.MAPPER.readTree("""
+                {"model":"echo/echo-1","messages":[{"role":"user","content":"Hello there"}]}"""), null));
+        exchange.setVariable(Variables.UPSTREAM_MODEL, "echo-1");
+        return exchange;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
