@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import caravan.embedding.EmbeddingPool;
 import caravan.guardrails.Source;
@@ -32,7 +33,9 @@ public final class InjectionClassifierScorer implements InjectionScorer {
     static final int KEPT_SCORES = 20_000;
 
     private final EmbeddingPool pool;
-    private final InjectionClassifier classifier;
+    private final Supplier<InjectionClassifier> weights;
+    /** Read on the embedding pool at the first score: a gateway that never runs the classifier never reads them. */
+    private volatile InjectionClassifier classifier;
     private final CallRecorder recorder;
     private final Cache<Key, Double> scores = Caffeine.newBuilder().maximumSize(KEPT_SCORES).build();
 
@@ -43,10 +46,24 @@ public final class InjectionClassifierScorer implements InjectionScorer {
     private record Unscored(String text, Source source, Key key) {
     }
 
-    public InjectionClassifierScorer(EmbeddingPool pool, InjectionClassifier classifier, CallRecorder recorder) {
+    /** {@code weights} is asked once, on an embedding pool thread, when the first text is scored. */
+    public InjectionClassifierScorer(EmbeddingPool pool, Supplier<InjectionClassifier> weights, CallRecorder recorder) {
         this.pool = pool;
-        this.classifier = classifier;
+        this.weights = weights;
         this.recorder = recorder;
+    }
+
+    private InjectionClassifier classifier() {
+        InjectionClassifier loaded = classifier;
+        if (loaded == null) {
+            synchronized (this) {
+                if (classifier == null) {
+                    classifier = weights.get();
+                }
+                loaded = classifier;
+            }
+        }
+        return loaded;
     }
 
     @Override
@@ -74,7 +91,7 @@ public final class InjectionClassifierScorer implements InjectionScorer {
         CompletableFuture<Scored> fresh = pool.tryRun(model -> {
             Scored highest = fromCache;
             for (Unscored text : unscored) {
-                double score = classifier.score(model, text.text(), text.source());
+                double score = classifier().score(model, text.text(), text.source());
                 scores.put(text.key(), score);
                 highest = higher(highest, new Scored(score, text.source()));
             }

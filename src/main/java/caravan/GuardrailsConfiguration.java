@@ -54,7 +54,7 @@ public final class GuardrailsConfiguration implements CamelConfiguration {
         EmbeddingPool embeddings = registry.lookupByNameAndType(EmbeddingConfiguration.BEAN, EmbeddingPool.class);
         // without the embedding configuration (an older list of configuration classes) injection runs on its rules
         GuardrailFactory factory = new GuardrailFactory(new GuardrailServices(context, workers, embeddings == null ? null
-                : new InjectionClassifierScorer(embeddings, InjectionClassifier.load(), recorder)));
+                : new InjectionClassifierScorer(embeddings, InjectionClassifier::load, recorder)));
         String configured = context.getPropertiesComponent().resolveProperty("gateway.guardrails").orElse("");
         List<GuardrailStep> defaults;
         try {
