@@ -10,10 +10,7 @@ import caravan.providers.bedrock.BedrockSettings;
 import caravan.providers.cohere.CohereCodec;
 import caravan.providers.gemini.GeminiSettings;
 import caravan.providers.openai.OpenAiSettings;
-import io.vertx.core.Vertx;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ResolveEndpointFailedException;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.URISupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,20 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class CodecSettingsBindingTest {
 
-    private static Vertx vertx;
-    private static CamelContext context;
+    private static ProviderEndpoints endpoints;
 
     @BeforeAll
     static void start() {
-        vertx = Vertx.vertx();
-        context = new DefaultCamelContext();
-        context.getRegistry().bind("vertx", vertx);
+        endpoints = new ProviderEndpoints();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        context.close();
-        vertx.close();
+        endpoints.close();
     }
 
     // ---- binding, per codec
@@ -190,11 +183,11 @@ class CodecSettingsBindingTest {
     }
 
     private static ProviderEndpoint endpoint(String uri) {
-        return context.getEndpoint(uri, ProviderEndpoint.class);
+        return endpoints.endpoint(uri);
     }
 
     private static Throwable failure(String uri) {
-        Throwable failure = catchThrowable(() -> context.getEndpoint(uri));
+        Throwable failure = catchThrowable(() -> endpoints.context().getEndpoint(uri));
         assertThat(failure).as(uri).isNotNull();
         return failure;
     }

@@ -12,9 +12,7 @@ import caravan.api.Variables;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,20 +26,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EchoTokenTablesTest {
 
+    private static ProviderEndpoints endpoints;
     private static Vertx vertx;
-    private static CamelContext context;
 
     @BeforeAll
     static void start() {
-        vertx = Vertx.vertx();
-        context = new DefaultCamelContext();
-        context.getRegistry().bind("vertx", vertx);
+        endpoints = new ProviderEndpoints();
+        vertx = endpoints.vertx();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        context.close();
-        vertx.close();
+        endpoints.close();
     }
 
     @Test
@@ -49,7 +45,7 @@ class EchoTokenTablesTest {
         CountDownLatch loadMayFinish = new CountDownLatch(1);
         AtomicBoolean loaded = new AtomicBoolean();
         CompletableFuture<String> loadedOn = new CompletableFuture<>();
-        EchoProducer echo = new EchoProducer(context.getEndpoint("provider:echo?codec=echo", ProviderEndpoint.class), vertx,
+        EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
                 loaded::get, () -> {
                     loadedOn.complete(Thread.currentThread().getName());
                     await(loadMayFinish);
@@ -75,7 +71,7 @@ class EchoTokenTablesTest {
 
     @Test
     void onceTheTablesAreLoadedTheEchoAnswersAtOnce() throws Exception {
-        EchoProducer echo = new EchoProducer(context.getEndpoint("provider:echo?codec=echo", ProviderEndpoint.class), vertx,
+        EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
                 () -> true, () -> {
                     throw new AssertionError("the tables are loaded already");
                 });
@@ -91,7 +87,7 @@ class EchoTokenTablesTest {
 
     @Test
     void aLoadThatFailsFailsTheCallInsteadOfHangingIt() throws Exception {
-        EchoProducer echo = new EchoProducer(context.getEndpoint("provider:echo?codec=echo", ProviderEndpoint.class), vertx,
+        EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
                 () -> false, () -> {
                     throw new IllegalStateException("no tables");
                 });
@@ -105,7 +101,7 @@ class EchoTokenTablesTest {
     }
 
     private static Exchange chatExchange() throws Exception {
-        Exchange exchange = new DefaultExchange(context);
+        Exchange exchange = new DefaultExchange(endpoints.context());
         exchange.setVariable(Variables.REQUEST, new ChatRequest((ObjectNode) Json.MAPPER.readTree("""
                 {"model":"echo/echo-1","messages":[{"role":"user","content":"Hello there"}]}"""), null));
         exchange.setVariable(Variables.UPSTREAM_MODEL, "echo-1");
