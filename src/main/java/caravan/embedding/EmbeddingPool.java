@@ -1,5 +1,6 @@
 package caravan.embedding;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -35,11 +36,26 @@ public final class EmbeddingPool {
     private final ThreadPoolExecutor threads;
     private final Semaphore permits;
     private final Supplier<EmbeddingModel> loader;
+    /** The wait after a failed load before the next one; doubled each time, up to {@link #MAX_RETRY_DELAY}. */
+    private final Duration firstRetryDelay;
     private volatile EmbeddingModel model;
     private volatile boolean loading;
+    /** Set after a failed load: no new attempt before {@link #retryAtNanos}. */
+    private volatile boolean failed;
+    private volatile long retryAtNanos;
+    private int failures;
+
+    static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(30);
+    static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(10);
 
     /** @param size work running at once; more is declined */
     public EmbeddingPool(int size, Supplier<EmbeddingModel> loader) {
+        this(size, loader, FIRST_RETRY_DELAY);
+    }
+
+    /** @param firstRetryDelay how long a failed load waits before the next call may start another */
+    EmbeddingPool(int size, Supplier<EmbeddingModel> loader, Duration firstRetryDelay) {
+        this.firstRetryDelay = firstRetryDelay;
         AtomicInteger count = new AtomicInteger();
         this.permits = new Semaphore(size);
         this.threads = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
@@ -62,6 +78,11 @@ public final class EmbeddingPool {
     /** Starts loading the model now, on the pool, so that the first call that needs it need not be declined. */
     public void preload() {
         ensureLoading();
+    }
+
+    /** Whether a load is under way now. */
+    boolean loading() {
+        return loading;
     }
 
     /** Whether the model has loaded (until then every {@link #tryRun} is declined). */
@@ -130,11 +151,11 @@ public final class EmbeddingPool {
     }
 
     private void ensureLoading() {
-        if (loading) {
+        if (loading || waitingToRetry()) {
             return;
         }
         synchronized (this) {
-            if (loading) {
+            if (loading || waitingToRetry()) {
                 return;
             }
             loading = true;
@@ -143,9 +164,30 @@ public final class EmbeddingPool {
             try {
                 load();
             } catch (RuntimeException | LinkageError e) {
-                LOG.error("The embedding model could not be loaded; semantic lookups and the injection classifier are skipped", e);
+                // a load can fail for a passing reason (memory, a full temporary folder): the next call after a
+                // growing wait tries again, so the features come back without a restart and a lasting failure
+                // costs a load now and then, not one per call
+                Duration wait = failedOnce();
+                LOG.error("The embedding model could not be loaded; semantic lookups and the injection classifier are "
+                        + "skipped; the next call after {} s loads it again", wait.toSeconds(), e);
             }
         });
+    }
+
+    boolean waitingToRetry() {
+        return failed && System.nanoTime() - retryAtNanos < 0;
+    }
+
+    private synchronized Duration failedOnce() {
+        failures++;
+        Duration wait = firstRetryDelay.multipliedBy(1L << Math.min(failures - 1, 20));
+        if (wait.compareTo(MAX_RETRY_DELAY) > 0) {
+            wait = MAX_RETRY_DELAY;
+        }
+        retryAtNanos = System.nanoTime() + wait.toNanos();
+        failed = true;
+        loading = false;
+        return wait;
     }
 
     public void close() {

@@ -1,8 +1,10 @@
 package caravan.embedding;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 
@@ -15,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The embedding pool declines what it cannot start at once: a busy pool, or a model still loading. */
+/**
+ * The embedding pool declines what it cannot start at once: a busy pool, or a model still loading; a model that
+ * failed to load is loaded again by a call after a growing wait.
+ */
 class EmbeddingPoolTest {
 
     /** A model whose embeddings wait for the test's latch. */
@@ -76,6 +81,51 @@ class EmbeddingPoolTest {
             assertThat(nextAccepted.get(10, TimeUnit.SECONDS)).isTrue();
         } finally {
             model.release.countDown();
+            pool.close();
+        }
+    }
+
+    @Test
+    void aFailedLoadIsTriedAgainByACallAfterTheWait() {
+        AtomicInteger attempts = new AtomicInteger();
+        EmbeddingModel model = new HeldModel();
+        EmbeddingPool pool = new EmbeddingPool(1, () -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("no room to unpack the model");
+            }
+            return model;
+        }, Duration.ZERO);
+        try {
+            assertThat(pool.tryRun(loaded -> 1)).isNull();
+            // the first load has failed and been recorded (with no wait, nothing holds the next one back)
+            await().atMost(10, TimeUnit.SECONDS).until(() -> attempts.get() == 1 && !pool.loading());
+            assertThat(pool.loaded()).isFalse();
+
+            await().atMost(10, TimeUnit.SECONDS).until(() -> pool.tryRun(loaded -> 1) != null);
+            assertThat(attempts).hasValue(2);
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void untilTheWaitIsOverCallsAreDeclinedWithoutLoadingAgain() {
+        AtomicInteger attempts = new AtomicInteger();
+        EmbeddingPool pool = new EmbeddingPool(1, () -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("the model's file is damaged");
+        }, Duration.ofHours(1));
+        try {
+            pool.preload();
+            await().atMost(10, TimeUnit.SECONDS).until(pool::waitingToRetry);
+            for (int i = 0; i < 100; i++) {
+                assertThat(pool.tryRun(loaded -> 1)).isNull();
+            }
+            pool.preload();
+
+            assertThat(pool.loading()).isFalse();
+            assertThat(attempts).hasValue(1);
+        } finally {
             pool.close();
         }
     }
