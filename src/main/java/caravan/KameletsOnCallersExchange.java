@@ -23,8 +23,9 @@ import org.apache.camel.support.service.ServiceSupport;
  * (README, Benchmarks), so this agent answers it and registers nothing.
  *
  * <p>The setters Camel Main applies ({@code camel.main.jmx-management-*}) are kept, so the properties still
- * read true; what would need an MBean server is refused. In a runtime that brings its own agent (Camel JBang,
- * Camel K with JMX), that agent stays and the routes behave the same, with the copy or without it.
+ * read true; an MBean server handed to it is kept, but nothing is registered in it. In a runtime that brings
+ * its own agent (Camel JBang, Camel K with JMX), that agent stays and the routes behave the same, with the
+ * copy or without it.
  */
 final class KameletsOnCallersExchange extends ServiceSupport implements ManagementAgent {
 
@@ -37,6 +38,7 @@ final class KameletsOnCallersExchange extends ServiceSupport implements Manageme
     private volatile ManagementMBeansLevel mbeansLevel = ManagementMBeansLevel.ContextOnly;
     private volatile String managementNamePattern = "#name#";
     private volatile Boolean updateRouteEnabled = Boolean.FALSE;
+    private volatile MBeanServer mbeanServer;
 
     /** Installs the agent where the context has none; returns whether it did. */
     static boolean install(CamelContext context) {
@@ -142,7 +144,7 @@ final class KameletsOnCallersExchange extends ServiceSupport implements Manageme
         updateRouteEnabled = value;
     }
 
-    // no MBean server: nothing is registered, and nothing is found registered
+    // nothing is registered, and nothing is found registered
 
     @Override
     public void register(Object obj, ObjectName name) {
@@ -163,17 +165,19 @@ final class KameletsOnCallersExchange extends ServiceSupport implements Manageme
 
     @Override
     public <T> T newProxyClient(ObjectName name, Class<T> mbean) {
-        throw new UnsupportedOperationException("Caravan runs without JMX: no MBean to proxy");
-    }
-
-    @Override
-    public MBeanServer getMBeanServer() {
+        // Camel's own agent answers null for a name it has not registered; this one registers none
         return null;
     }
 
     @Override
+    public MBeanServer getMBeanServer() {
+        return mbeanServer;
+    }
+
+    @Override
     public void setMBeanServer(MBeanServer server) {
-        throw new UnsupportedOperationException("Caravan runs without JMX: add camel-management for an MBean server");
+        // kept for whoever asks for it (Camel's route-structure dump queries it); Camel's MBeans are never in it
+        mbeanServer = server;
     }
 
     @Override

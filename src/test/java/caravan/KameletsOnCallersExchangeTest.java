@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+
 import caravan.testing.FakeUpstream;
 import caravan.testing.FakeUpstream.Answer;
 import caravan.testing.GatewayUnderTest;
@@ -49,6 +53,21 @@ class KameletsOnCallersExchangeTest {
             KameletsOnCallersExchange.install(context);
             assertThat(KameletsOnCallersExchange.install(context)).isFalse();
         }
+    }
+
+    @Test
+    void theAgentRegistersNothingAndAnswersAsCamelsDoesForANameItHasNot() throws Exception {
+        KameletsOnCallersExchange agent = new KameletsOnCallersExchange();
+        ObjectName route = new ObjectName("org.apache.camel:context=caravan,type=routes,name=\"provider-openai\"");
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        agent.setMBeanServer(server);
+
+        agent.register(new Object(), route);
+
+        assertThat(agent.isRegistered(route)).isFalse();
+        assertThat(agent.newProxyClient(route, Object.class)).isNull();
+        assertThat(agent.getMBeanServer()).isSameAs(server);
+        assertThat(server.queryNames(null, null)).noneMatch(name -> name.getDomain().equals("org.apache.camel"));
     }
 
     @Test
