@@ -1,13 +1,12 @@
 package caravan.providers;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
 import caravan.api.ErrorType;
 import caravan.api.GatewayException;
-import caravan.api.TokenCount;
+import caravan.api.TokenTables;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
 import caravan.api.ClientStream;
@@ -23,32 +22,27 @@ final class EchoProducer extends DefaultAsyncProducer {
 
     private final long chunkDelayMs;
     private final Vertx vertx;
-    private final BooleanSupplier tablesLoaded;
-    private final Runnable loadTables;
+    private final TokenTables tables;
 
     EchoProducer(ProviderEndpoint endpoint) {
-        this(endpoint, endpoint.getComponent().vertx(), TokenCount::loaded, TokenCount::load);
+        this(endpoint, endpoint.getComponent().vertx(), TokenTables.O200K);
     }
 
-    /** With the token tables' check and load given, for a test to hold the load. */
-    EchoProducer(ProviderEndpoint endpoint, Vertx vertx, BooleanSupplier tablesLoaded, Runnable loadTables) {
+    /** With the token tables given, for a test to hold their load. */
+    EchoProducer(ProviderEndpoint endpoint, Vertx vertx, TokenTables tables) {
         super(endpoint);
         this.chunkDelayMs = endpoint.getChunkDelayMs();
         this.vertx = vertx;
-        this.tablesLoaded = tablesLoaded;
-        this.loadTables = loadTables;
+        this.tables = tables;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        if (!tablesLoaded.getAsBoolean()) {
+        if (!tables.inMemory()) {
             // the echo counts its tokens; the first call after a start would load the o200k tables on this
             // event loop (0.1 to 0.5 s, every connection on the loop waiting): a worker loads them, and the
             // answer continues here once they are in memory
-            vertx.executeBlocking(() -> {
-                loadTables.run();
-                return null;
-            }, false).onComplete(load -> {
+            tables.ready(vertx).onComplete(load -> {
                 if (load.failed()) {
                     exchange.setException(new IllegalStateException("The echo provider could not load its token tables",
                             load.cause()));

@@ -10,6 +10,7 @@ import caravan.api.ErrorType;
 import caravan.api.GatewayException;
 import caravan.api.ModerationRequest;
 import caravan.api.ProviderAccount;
+import caravan.api.TokenTables;
 import caravan.api.Variables;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpClient;
@@ -40,11 +41,18 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     private HttpClientOptions clientOptions;
     private PoolOptions poolOptions;
     /** One client per event loop: a pooled connection is then always served by the loop that asks for it. */
+    private final TokenTables tables;
     private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
     private static final Thread SHARED = new Thread("caravan-shared-upstream-client");
 
     HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec, UpstreamSettings settings) {
+        this(endpoint, codec, settings, TokenTables.O200K);
+    }
+
+    /** With the token tables given, for a test to hold their load. */
+    HttpProviderProducer(ProviderEndpoint endpoint, ProviderCodec codec, UpstreamSettings settings, TokenTables tables) {
         super(endpoint);
+        this.tables = tables;
         this.endpoint = endpoint;
         this.codec = codec;
         this.settings = settings;
@@ -112,7 +120,7 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
             ChatRequest request = exchange.getVariable(Variables.REQUEST, ChatRequest.class);
             String model = exchange.getVariable(Variables.UPSTREAM_MODEL, String.class);
             new UpstreamCall(exchange, callback, call, exchange.getVariable(Variables.CLIENT, ClientStream.class), codec,
-                    model, upstream, endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx())
+                    model, upstream, endpoint.getUpstreamTimeoutMs(), endpoint.getComponent().vertx(), tables)
                     .start(client(), codec.encodeRequest(request, model, upstream), request.stream());
             return false;
         } catch (RuntimeException e) {

@@ -3,8 +3,11 @@ package caravan.guardrails.size;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import caravan.api.TokenCount;
+import caravan.api.TokenTables;
 import caravan.guardrails.Check;
 import caravan.guardrails.Guardrail;
 import caravan.guardrails.GuardrailServices;
@@ -44,10 +47,15 @@ public final class SizeGuardrail implements Guardrail {
 
     private final long maxTokens;
     private final long maxChars;
+    /** Where a token count waits while the tables load, so that it never holds an event loop (null: inline). */
+    private final Executor workers;
+    private final TokenTables tables;
 
-    private SizeGuardrail(long maxTokens, long maxChars) {
+    SizeGuardrail(long maxTokens, long maxChars, Executor workers, TokenTables tables) {
         this.maxTokens = maxTokens;
         this.maxChars = maxChars;
+        this.workers = workers;
+        this.tables = tables;
     }
 
     public static Guardrail create(Map<String, Object> settings, GuardrailServices services) {
@@ -55,7 +63,12 @@ public final class SizeGuardrail implements Guardrail {
         if (bound.maxTokens < 0 && bound.maxChars < 0) {
             throw new IllegalArgumentException("guardrail 'size' needs maxTokens or maxChars");
         }
-        return new SizeGuardrail(bound.maxTokens, bound.maxChars);
+        if (bound.maxTokens > 0) {
+            // every call will be counted: the tables load now, not at the first call
+            TokenCount.loadInBackground();
+        }
+        return new SizeGuardrail(bound.maxTokens, bound.maxChars, services == null ? null : services.workers(),
+                TokenTables.O200K);
     }
 
     @Override
@@ -82,12 +95,22 @@ public final class SizeGuardrail implements Guardrail {
             }
         }
         if (maxTokens > 0) {
-            long tokens = tokens(check);
-            if (tokens > maxTokens) {
-                return over(tokens, maxTokens, "tokens");
+            if (!tables.inMemory() && workers != null) {
+                // a call in the moment after a start, before the load above has finished: it waits on a worker
+                try {
+                    return CompletableFuture.supplyAsync(() -> byTokens(check), workers);
+                } catch (RejectedExecutionException busy) {
+                    return CompletableFuture.completedFuture(byTokens(check));
+                }
             }
+            return CompletableFuture.completedFuture(byTokens(check));
         }
         return CompletableFuture.completedFuture(Verdict.pass());
+    }
+
+    private Verdict byTokens(Check check) {
+        long tokens = tokens(check);
+        return tokens > maxTokens ? overVerdict(tokens, maxTokens, "tokens") : Verdict.pass();
     }
 
     private static long tokens(Check check) {
@@ -102,6 +125,10 @@ public final class SizeGuardrail implements Guardrail {
     }
 
     private static CompletionStage<Verdict> over(long size, long limit, String unit) {
-        return CompletableFuture.completedFuture(Verdict.scored(1, size + " " + unit + ", over the limit of " + limit));
+        return CompletableFuture.completedFuture(overVerdict(size, limit, unit));
+    }
+
+    private static Verdict overVerdict(long size, long limit, String unit) {
+        return Verdict.scored(1, size + " " + unit + ", over the limit of " + limit);
     }
 }

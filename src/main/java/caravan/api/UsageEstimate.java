@@ -28,11 +28,8 @@ public final class UsageEstimate {
      * provider sent anything of the answer or its usage has no usage (null): nothing is known to be paid.
      */
     public static Usage ofStream(ChatRequest request, Usage reported, boolean complete, AnswerTokens counted) {
-        if (reported != null && complete) {
-            return reported;
-        }
-        if (reported == null && !complete && !counted.started()) {
-            return null;
+        if (!counts(reported, complete, counted)) {
+            return complete ? reported : null;
         }
         long output = counted.total();
         if (reported == null) {
@@ -44,6 +41,14 @@ public final class UsageEstimate {
         return new Usage(reported.inputTokens() > 0 ? reported.inputTokens() : inputTokens(request),
                 Math.max(output, reported.outputTokens()), reported.cacheReadTokens(), reported.cacheWriteTokens(),
                 reported.reasoningTokens(), true);
+    }
+
+    /**
+     * Whether {@link #ofStream} counts tokens for these arguments; when it does not, it gives what the
+     * provider reported (a complete stream with usage) or nothing (a stream cut before any of it arrived).
+     */
+    public static boolean counts(Usage reported, boolean complete, AnswerTokens counted) {
+        return !(reported != null && complete) && (reported != null || complete || counted.started());
     }
 
     private static long inputTokens(ChatRequest request) {

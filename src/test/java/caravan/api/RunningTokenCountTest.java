@@ -3,6 +3,8 @@ package caravan.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
@@ -49,6 +51,48 @@ class RunningTokenCountTest {
             assertThat(running.total()).as("%d characters", length).isEqualTo(reference(text));
             assertThat(TokenCount.of(text)).isEqualTo(reference(text));
         }
+    }
+
+    @Test
+    void whileTheTablesLoadSlicesWaitOnTheLoopAndCountAlikeAfter() {
+        Random random = new Random(815);
+        String text = text(random, 3 * TokenCount.SLICE_CHARS + 17, false);
+        AtomicBoolean loaded = new AtomicBoolean();
+        AtomicInteger loadsAsked = new AtomicInteger();
+        RunningTokenCount running = new RunningTokenCount(loaded::get, loadsAsked::incrementAndGet);
+        int half = text.length() / 2;
+
+        running.add(text.substring(0, half));
+        // nothing counted on the asking thread (an event loop, as a stream passes): the load was asked for
+        assertThat(running.countedChars()).isZero();
+        assertThat(loadsAsked).hasPositiveValue();
+
+        loaded.set(true);
+        running.add(text.substring(half));
+        assertThat(running.countedChars()).isPositive();
+        assertThat(running.total()).isEqualTo(reference(text));
+    }
+
+    @Test
+    void slicesPutOffAreCountedWhenTheTotalIsAsked() {
+        String text = text(new Random(816), 2 * TokenCount.SLICE_CHARS + 5, false);
+        RunningTokenCount running = new RunningTokenCount(() -> false, () -> { }).add(text);
+
+        assertThat(running.countedChars()).isZero();
+        assertThat(running.total()).isEqualTo(reference(text));
+    }
+
+    @Test
+    void whatWaitsForTheTablesIsBoundedByTheExactPart() {
+        String text = text(new Random(817), TokenCount.EXACT_CHARS + 5_000, false);
+        RunningTokenCount running = new RunningTokenCount(() -> false, () -> { });
+        for (int at = 0; at < text.length(); at += 1_000) {
+            running.add(text.substring(at, Math.min(text.length(), at + 1_000)));
+        }
+
+        // past the exactly counted part it counts on the asking thread rather than hold more
+        assertThat(running.countedChars()).isEqualTo(TokenCount.EXACT_CHARS);
+        assertThat(running.total()).isEqualTo(reference(text));
     }
 
     @Test

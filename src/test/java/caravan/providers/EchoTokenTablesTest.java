@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.Json;
+import caravan.api.TokenTables;
 import caravan.api.Variables;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
@@ -46,11 +47,11 @@ class EchoTokenTablesTest {
         AtomicBoolean loaded = new AtomicBoolean();
         CompletableFuture<String> loadedOn = new CompletableFuture<>();
         EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
-                loaded::get, () -> {
+                new TokenTables(loaded::get, () -> {
                     loadedOn.complete(Thread.currentThread().getName());
                     await(loadMayFinish);
                     loaded.set(true);
-                });
+                }));
         Exchange exchange = chatExchange();
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
         CompletableFuture<Boolean> loopServedMeanwhile = new CompletableFuture<>();
@@ -72,9 +73,9 @@ class EchoTokenTablesTest {
     @Test
     void onceTheTablesAreLoadedTheEchoAnswersAtOnce() throws Exception {
         EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
-                () -> true, () -> {
+                new TokenTables(() -> true, () -> {
                     throw new AssertionError("the tables are loaded already");
-                });
+                }));
         Exchange exchange = chatExchange();
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
 
@@ -88,9 +89,9 @@ class EchoTokenTablesTest {
     @Test
     void aLoadThatFailsFailsTheCallInsteadOfHangingIt() throws Exception {
         EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
-                () -> false, () -> {
+                new TokenTables(() -> false, () -> {
                     throw new IllegalStateException("no tables");
-                });
+                }));
         Exchange exchange = chatExchange();
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
 

@@ -1,8 +1,13 @@
 package caravan.guardrails.size;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import caravan.api.ChatRequest;
+import caravan.api.TokenTables;
 import caravan.dialect.openai.OpenAiDialect;
 import caravan.guardrails.Check;
 import caravan.guardrails.Guardrail;
@@ -36,6 +41,26 @@ class SizeGuardrailTest {
     @Test
     void aLimitIsRequired() {
         assertThatThrownBy(() -> SizeGuardrail.create(Map.of(), null)).hasMessageContaining("maxTokens or maxChars");
+    }
+
+    @Test
+    void whileTheTokenTablesLoadTheCountWaitsOnAWorker() throws Exception {
+        ExecutorService worker = Executors.newSingleThreadExecutor(task -> new Thread(task, "size-test-worker"));
+        try {
+            CompletableFuture<String> countedOn = new CompletableFuture<>();
+            Guardrail size = new SizeGuardrail(100, -1, task -> worker.execute(() -> {
+                countedOn.complete(Thread.currentThread().getName());
+                task.run();
+            }), new TokenTables(() -> false, () -> { }));
+
+            Verdict verdict = size.check(new Check(Stage.PRE, RequestTexts.of(REQUEST), REQUEST, null, null))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(countedOn.get(10, TimeUnit.SECONDS)).isEqualTo("size-test-worker");
+            assertThat(verdict.score()).isEqualTo(1.0);
+        } finally {
+            worker.shutdownNow();
+        }
     }
 
     private static Verdict judge(Map<String, Object> settings) {
