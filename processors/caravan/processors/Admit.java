@@ -7,12 +7,15 @@ import java.util.concurrent.CompletionStage;
 import caravan.api.CallContext;
 import caravan.api.ChatRequest;
 import caravan.api.ResponseHeaders;
+import caravan.api.TokenTables;
 import caravan.api.Variables;
 import caravan.keys.Tenant;
 import caravan.keys.VirtualKey;
 import caravan.limits.Admission;
 import caravan.limits.Admissions;
 import caravan.limits.RateLimitHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -24,16 +27,26 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * back what the call did not use when it ends ({@code settle}, or the call's end, whichever comes first).
  * The end user is the request's {@code user}, or {@code x-caravan-user}. After {@code resolveTarget}: a
  * call to a model named directly has its first attempt's budget reserved here too. Asynchronous: with
- * Redis, the limits and that reservation are one round trip that never blocks the event loop.
+ * Redis, the limits and that reservation are one round trip that never blocks the event loop; a call counted
+ * before the token tables are in memory waits for them on a worker ({@link TokenTables}).
  */
 public final class Admit extends AsyncProcessorSupport {
 
     static final String USER_HEADER = "x-caravan-user";
 
     private final Admissions admissions;
+    private final Vertx vertx;
+    private final TokenTables tables;
 
-    public Admit(Admissions admissions) {
+    public Admit(Admissions admissions, Vertx vertx) {
+        this(admissions, vertx, TokenTables.O200K);
+    }
+
+    /** With the token tables given, for a test to hold their load. */
+    Admit(Admissions admissions, Vertx vertx, TokenTables tables) {
         this.admissions = admissions;
+        this.vertx = vertx;
+        this.tables = tables;
     }
 
     @Override
@@ -49,6 +62,20 @@ public final class Admit extends AsyncProcessorSupport {
         } else {
             endUser = null;
         }
+        if (vertx != null && !tables.inMemory() && Context.isOnEventLoopThread() && admissions.countsTokens(
+                exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
+                exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class), endUser, Instant.now())) {
+            // a counted call before the tables are in memory (the moment after a start, while the load the key's
+            // read started is under way): a worker waits for them, and the admission goes on here after
+            String user = endUser;
+            tables.ready(vertx).onComplete(loaded -> admit(exchange, callback, call, request, user, false));
+            return false;
+        }
+        return admit(exchange, callback, call, request, endUser, true);
+    }
+
+    private boolean admit(Exchange exchange, AsyncCallback callback, CallContext call, ChatRequest request, String endUser,
+                          boolean sync) {
         RateLimitHeaders headers = new RateLimitHeaders();
         CompletionStage<Admission> admitted;
         try {
@@ -57,11 +84,12 @@ public final class Admit extends AsyncProcessorSupport {
                     exchange.getVariable(Variables.TENANT, String.class), endUser,
                     exchange.getVariable(Variables.PROVIDER, String.class), exchange.getVariable(Variables.UPSTREAM_MODEL, String.class),
                     Instant.now(), headers);
-        } catch (RuntimeException e) {
-            // an async step that throws instead of calling back would leave the exchange unanswered
+        } catch (RuntimeException | LinkageError e) {
+            // an async step that throws instead of calling back would leave the exchange unanswered (a
+            // LinkageError: token tables that failed to load)
             exchange.setException(e);
-            callback.done(true);
-            return true;
+            callback.done(sync);
+            return sync;
         }
         admitted.whenComplete((admission, failure) -> {
                     if (failure != null) {

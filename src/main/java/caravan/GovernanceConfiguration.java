@@ -97,7 +97,7 @@ public final class GovernanceConfiguration implements CamelConfiguration {
                 recorder::onRejection);
         recorder.subscribe(new UnbudgetedSpend(keys, budgets));
         registry.bind("admissions", admissions);
-        registry.bind("admit", new Admit(admissions));
+        registry.bind("admit", new Admit(admissions, vertx));
         registry.bind("settle", new Settle());
 
         Clock clock = Clock.systemUTC();

@@ -85,6 +85,25 @@ public final class Admissions {
      * @param endUser the request's end user, or null
      * @param headers receives the {@code x-ratelimit-*} headers of the tightest limits that apply
      */
+    /**
+     * Whether admitting a call of this key, tenant and end user counts its input tokens (a token limit or a
+     * budget applies): for a caller that must have the token tables in memory first.
+     */
+    public boolean countsTokens(VirtualKey key, Tenant tenant, String endUser, Instant now) {
+        Limits keyLimits = key == null ? Limits.NONE : key.limits();
+        Limits tenantLimits = tenant == null ? Limits.NONE : tenant.limits();
+        return countsTokens(keyLimits, tenantLimits, endUser, budgets.accountsOf(key, tenant, now));
+    }
+
+    private static boolean countsTokens(Limits keyLimits, Limits tenantLimits, String endUser, List<BudgetAccount> accounts) {
+        return keyLimits.tpm() != null || tenantLimits.tpm() != null
+                || endUser != null && userTpm(keyLimits, tenantLimits) != null || !accounts.isEmpty();
+    }
+
+    private static Long userTpm(Limits keyLimits, Limits tenantLimits) {
+        return keyLimits.userTpm() != null ? keyLimits.userTpm() : tenantLimits.userTpm();
+    }
+
     public CompletionStage<Admission> admit(CallContext call, ChatRequest request, VirtualKey key, Tenant tenant,
                                            String tenantId, String endUser, Instant now, RateLimitHeaders headers) {
         return admit(call, request, key, tenant, tenantId, endUser, null, null, now, headers);
@@ -101,13 +120,13 @@ public final class Admissions {
         Limits tenantLimits = tenant == null ? Limits.NONE : tenant.limits();
         List<BudgetAccount> accounts = budgets.accountsOf(key, tenant, now);
         Long userRpm = keyLimits.userRpm() != null ? keyLimits.userRpm() : tenantLimits.userRpm();
-        Long userTpm = keyLimits.userTpm() != null ? keyLimits.userTpm() : tenantLimits.userTpm();
+        Long userTpm = userTpm(keyLimits, tenantLimits);
         String user = endUser == null ? null : tenantId + ":" + endUser;
-        boolean tokens = keyLimits.tpm() != null || tenantLimits.tpm() != null || (user != null && userTpm != null);
         if (keyLimits.none() && tenantLimits.none() && accounts.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        long input = tokens || !accounts.isEmpty() ? TokenCount.ofRequest(request.messages(), request.json().get("tools")) : 0;
+        long input = countsTokens(keyLimits, tenantLimits, endUser, accounts)
+                ? TokenCount.ofRequest(request.messages(), request.json().get("tools")) : 0;
         Long asked = maxTokens(request);
         long output = asked != null ? asked : defaultOutputTokens;
         long estimate = input + output;

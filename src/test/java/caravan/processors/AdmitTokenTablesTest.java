@@ -1,0 +1,124 @@
+package caravan.processors;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import caravan.api.CallContext;
+import caravan.api.ChatRequest;
+import caravan.api.Json;
+import caravan.api.TokenCount;
+import caravan.api.TokenTables;
+import caravan.api.Variables;
+import caravan.keys.Budget;
+import caravan.keys.Limits;
+import caravan.keys.VirtualKey;
+import caravan.limits.Admission;
+import caravan.limits.Admissions;
+import caravan.limits.Budgets;
+import caravan.limits.LocalLimitStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A key with a token limit has each call admitted on a token count. A call that comes before the token
+ * tables are in memory (the moment after a start) waits for them on a worker while its event loop goes on
+ * serving, and is admitted after; a key with request limits only never waits for them.
+ */
+class AdmitTokenTablesTest {
+
+    private static Vertx vertx;
+    private static CamelContext camel;
+    private final Admissions admissions;
+
+    AdmitTokenTablesTest() {
+        LocalLimitStore store = new LocalLimitStore();
+        admissions = new Admissions(store, new Budgets(store, null, null, null, null), true, 4096, (reason, tenant) -> { });
+    }
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        camel = new DefaultCamelContext();
+        // the count itself uses the process's tables
+        TokenCount.load();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        camel.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCountedCallWaitsForTheTablesOffItsEventLoop() throws Exception {
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        AtomicBoolean loaded = new AtomicBoolean();
+        CompletableFuture<String> loadedOn = new CompletableFuture<>();
+        Admit admit = new Admit(admissions, vertx, new TokenTables(loaded::get, () -> {
+            loadedOn.complete(Thread.currentThread().getName());
+            try {
+                mayFinish.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loaded.set(true);
+        }));
+        Exchange exchange = call(new Limits(null, 100_000L, null, null, null));
+        CompletableFuture<Boolean> admitted = new CompletableFuture<>();
+        Context loop = vertx.getOrCreateContext();
+
+        loop.runOnContext(v -> admit.process(exchange, admitted::complete));
+        assertThat(loadedOn.get(10, TimeUnit.SECONDS)).doesNotContain("eventloop");
+        CompletableFuture<Boolean> loopServedMeanwhile = new CompletableFuture<>();
+        loop.runOnContext(v -> loopServedMeanwhile.complete(true));
+        assertThat(loopServedMeanwhile.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(admitted).isNotDone();
+
+        mayFinish.countDown();
+        assertThat(admitted.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getVariable(Variables.ADMISSION, Admission.class)).isNotNull();
+    }
+
+    @Test
+    void aKeyWithRequestLimitsOnlyNeverWaitsForTheTables() throws Exception {
+        Admit admit = new Admit(admissions, vertx, new TokenTables(() -> false, () -> {
+            throw new AssertionError("nothing to count");
+        }));
+        Exchange exchange = call(new Limits(60L, null, null, null, null));
+        CompletableFuture<Boolean> admitted = new CompletableFuture<>();
+
+        vertx.getOrCreateContext().runOnContext(v -> admit.process(exchange, admitted::complete));
+
+        admitted.get(10, TimeUnit.SECONDS);
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getVariable(Variables.ADMISSION, Admission.class)).isNotNull();
+    }
+
+    private static Exchange call(Limits limits) throws Exception {
+        Instant now = Instant.now();
+        VirtualKey key = new VirtualKey("key-1", "digest", "ck-test", "test", "default", null, null, List.of(), limits,
+                Budget.NONE, null, null, now, now, null, false, null);
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setVariable(Variables.CALL, new CallContext("req-1", "/v1/chat/completions", 30_000));
+        exchange.setVariable(Variables.REQUEST, new ChatRequest((ObjectNode) Json.MAPPER.readTree("""
+                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}"""), null));
+        exchange.setVariable(Variables.VIRTUAL_KEY, key);
+        exchange.setVariable(Variables.TENANT, "default");
+        return exchange;
+    }
+}
