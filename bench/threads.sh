@@ -30,7 +30,7 @@ until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do
   sleep 0.1
 done
 
-load() { wrk -t2 -c"${CONNECTIONS:-16}" -d"$1s" -s "$shared/post.lua" "http://127.0.0.1:$port/v1/chat/completions"; }
+load() { wrk -t"$(( ${CONNECTIONS:-16} < 2 ? 1 : 2 ))" -c"${CONNECTIONS:-16}" -d"$1s" -s "$shared/post.lua" "http://127.0.0.1:$port/v1/chat/completions"; }
 # ticks of each thread name (numbers folded: vert.x-eventloop-thread-0 and -1 are one line)
 ticks() {
   for task in /proc/$gateway/task/*; do

@@ -3,12 +3,11 @@ package caravan.processors;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import caravan.api.CallContext;
 import caravan.api.ChatRequest;
+import caravan.api.HeldTokenTables;
 import caravan.api.Json;
 import caravan.api.TokenCount;
 import caravan.api.TokenTables;
@@ -65,30 +64,17 @@ class AdmitTokenTablesTest {
 
     @Test
     void aCountedCallWaitsForTheTablesOffItsEventLoop() throws Exception {
-        CountDownLatch mayFinish = new CountDownLatch(1);
-        AtomicBoolean loaded = new AtomicBoolean();
-        CompletableFuture<String> loadedOn = new CompletableFuture<>();
-        Admit admit = new Admit(admissions, vertx, new TokenTables(loaded::get, () -> {
-            loadedOn.complete(Thread.currentThread().getName());
-            try {
-                mayFinish.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            loaded.set(true);
-        }));
+        HeldTokenTables held = new HeldTokenTables();
+        Admit admit = new Admit(admissions, vertx, held.tables());
         Exchange exchange = call(new Limits(null, 100_000L, null, null, null));
         CompletableFuture<Boolean> admitted = new CompletableFuture<>();
         Context loop = vertx.getOrCreateContext();
 
         loop.runOnContext(v -> admit.process(exchange, admitted::complete));
-        assertThat(loadedOn.get(10, TimeUnit.SECONDS)).doesNotContain("eventloop");
-        CompletableFuture<Boolean> loopServedMeanwhile = new CompletableFuture<>();
-        loop.runOnContext(v -> loopServedMeanwhile.complete(true));
-        assertThat(loopServedMeanwhile.get(10, TimeUnit.SECONDS)).isTrue();
+        held.assertLoadingOffTheLoopWhileItServes(loop);
         assertThat(admitted).isNotDone();
 
-        mayFinish.countDown();
+        held.release();
         assertThat(admitted.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getVariable(Variables.ADMISSION, Admission.class)).isNotNull();

@@ -1,12 +1,11 @@
 package caravan.providers;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
+import caravan.api.HeldTokenTables;
 import caravan.api.Json;
 import caravan.api.TokenTables;
 import caravan.api.Variables;
@@ -43,28 +42,17 @@ class EchoTokenTablesTest {
 
     @Test
     void theTablesLoadOffTheEventLoopAndTheAnswerFollows() throws Exception {
-        CountDownLatch loadMayFinish = new CountDownLatch(1);
-        AtomicBoolean loaded = new AtomicBoolean();
-        CompletableFuture<String> loadedOn = new CompletableFuture<>();
-        EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx,
-                new TokenTables(loaded::get, () -> {
-                    loadedOn.complete(Thread.currentThread().getName());
-                    await(loadMayFinish);
-                    loaded.set(true);
-                }));
+        HeldTokenTables held = new HeldTokenTables();
+        EchoProducer echo = new EchoProducer(endpoints.endpoint("provider:echo?codec=echo"), vertx, held.tables());
         Exchange exchange = chatExchange();
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
-        CompletableFuture<Boolean> loopServedMeanwhile = new CompletableFuture<>();
         Context loop = vertx.getOrCreateContext();
 
         loop.runOnContext(v -> echo.process(exchange, doneSync -> answered.complete(doneSync)));
-        assertThat(loadedOn.get(10, TimeUnit.SECONDS)).doesNotContain("eventloop");
-        // the load is held: the loop the call came in on still runs other work
-        loop.runOnContext(v -> loopServedMeanwhile.complete(true));
-        assertThat(loopServedMeanwhile.get(10, TimeUnit.SECONDS)).isTrue();
+        held.assertLoadingOffTheLoopWhileItServes(loop);
         assertThat(answered).isNotDone();
 
-        loadMayFinish.countDown();
+        held.release();
         assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getVariable(Variables.RESPONSE, ChatResponse.class)).isNotNull();
@@ -109,11 +97,4 @@ class EchoTokenTablesTest {
         return exchange;
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

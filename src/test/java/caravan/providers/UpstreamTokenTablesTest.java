@@ -3,15 +3,14 @@ package caravan.providers;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import caravan.api.CallContext;
 import caravan.api.ChatChunk;
 import caravan.api.ChatRequest;
 import caravan.api.ClientStream;
 import caravan.api.GatewayException;
+import caravan.api.HeldTokenTables;
 import caravan.api.Json;
 import caravan.api.TokenCount;
 import caravan.api.TokenTables;
@@ -91,21 +90,8 @@ class UpstreamTokenTablesTest {
 
     @Test
     void aWholeAnswerWithoutUsageWaitsForTheTablesOffTheLoop() throws Exception {
-        HeldLoad load = new HeldLoad();
-        Exchange exchange = call(false, load.tables(), null);
-        CompletableFuture<Boolean> answered = new CompletableFuture<>();
-        Context loop = vertx.getOrCreateContext();
+        Exchange exchange = answeredOnceTheHeldLoadEnds(false, null);
 
-        loop.runOnContext(v -> producer.process(exchange, answered::complete));
-        assertThat(load.startedOn.get(10, TimeUnit.SECONDS)).doesNotContain("eventloop");
-        CompletableFuture<Boolean> loopServedMeanwhile = new CompletableFuture<>();
-        loop.runOnContext(v -> loopServedMeanwhile.complete(true));
-        assertThat(loopServedMeanwhile.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(answered).isNotDone();
-
-        load.release();
-        assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
-        assertThat(exchange.getException()).isNull();
         Usage usage = exchange.getVariable(Variables.USAGE, Usage.class);
         assertThat(usage.estimated()).isTrue();
         assertThat(usage.outputTokens()).isEqualTo(TokenCount.of("Hello there, how can I help?"));
@@ -113,23 +99,31 @@ class UpstreamTokenTablesTest {
 
     @Test
     void aStreamWithoutUsageEndsOnceTheTablesAreLoaded() throws Exception {
-        HeldLoad load = new HeldLoad();
         RecordingClient client = new RecordingClient();
-        Exchange exchange = call(true, load.tables(), client);
-        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        Exchange exchange = answeredOnceTheHeldLoadEnds(true, client);
 
-        vertx.getOrCreateContext().runOnContext(v -> producer.process(exchange, answered::complete));
-        assertThat(load.startedOn.get(10, TimeUnit.SECONDS)).doesNotContain("eventloop");
-        assertThat(answered).isNotDone();
-
-        load.release();
-        assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
-        assertThat(exchange.getException()).isNull();
         assertThat(client.chunks).hasSize(3);
         assertThat(client.completed.get(10, TimeUnit.SECONDS)).isTrue();
         Usage usage = exchange.getVariable(Variables.USAGE, Usage.class);
         assertThat(usage.estimated()).isTrue();
         assertThat(usage.outputTokens()).isEqualTo(TokenCount.of("Hello there"));
+    }
+
+    /** A call whose token tables load off its event loop, held until the loop was seen serving, then let go. */
+    private Exchange answeredOnceTheHeldLoadEnds(boolean stream, ClientStream client) throws Exception {
+        HeldTokenTables held = new HeldTokenTables();
+        Exchange exchange = call(stream, held.tables(), client);
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        Context loop = vertx.getOrCreateContext();
+
+        loop.runOnContext(v -> producer.process(exchange, answered::complete));
+        held.assertLoadingOffTheLoopWhileItServes(loop);
+        assertThat(answered).isNotDone();
+
+        held.release();
+        assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(exchange.getException()).isNull();
+        return exchange;
     }
 
     @Test
@@ -165,29 +159,6 @@ class UpstreamTokenTablesTest {
             exchange.setVariable(Variables.CLIENT, client);
         }
         return exchange;
-    }
-
-    /** Token tables "not in memory" whose load waits for the test, recording the thread it ran on. */
-    private static final class HeldLoad {
-        final CompletableFuture<String> startedOn = new CompletableFuture<>();
-        private final CountDownLatch mayFinish = new CountDownLatch(1);
-        private final AtomicBoolean loaded = new AtomicBoolean();
-
-        TokenTables tables() {
-            return new TokenTables(loaded::get, () -> {
-                startedOn.complete(Thread.currentThread().getName());
-                try {
-                    mayFinish.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                loaded.set(true);
-            });
-        }
-
-        void release() {
-            mayFinish.countDown();
-        }
     }
 
     private static final class RecordingClient implements ClientStream {
