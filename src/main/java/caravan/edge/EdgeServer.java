@@ -45,6 +45,8 @@ public final class EdgeServer extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
     /** How long a request waits for a reloading route to come back before it is answered 503. */
     private static final long RELOAD_GRACE_MILLIS = 5_000;
+    /** After the router's own sequence for routes in the order they were made (0, 1, 2, ...). */
+    private static final int PARAMETER_PATHS_ORDER = 1_000_000;
 
     private final Vertx vertx;
     private final String host;
@@ -90,6 +92,12 @@ public final class EdgeServer extends ServiceSupport {
         return slots.computeIfAbsent(path + " " + methods, key -> {
             PathSlot slot = new PathSlot(path, intake, RELOAD_GRACE_MILLIS);
             Route route = router.route(path);
+            if (path.indexOf(':') >= 0) {
+                // a path with parameters is a regular expression the router runs (a Matcher, a parameters map)
+                // on every request it tries it for: tried after every exact path, so an exact path wins and a
+                // call to one (the API's own, /v1/chat/completions) never runs one
+                route.order(PARAMETER_PATHS_ORDER);
+            }
             if (!methods.equals(Method.getAll())) {
                 methods.forEach(method -> route.method(HttpMethod.valueOf(method.name())));
             }
