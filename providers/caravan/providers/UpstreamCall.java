@@ -167,7 +167,13 @@ final class UpstreamCall {
         try {
             ChatResponse decoded = codec.decodeResponse(body.result(), upstreamModel);
             exchange.setVariable(Variables.RESPONSE, decoded);
-            afterTokenTables(decoded.usage() == null, () -> {
+            if (decoded.usage() != null) {
+                // the usual answer: nothing to count, nothing allocated for the case that has to
+                exchange.setVariable(Variables.USAGE, decoded.usage());
+                succeed();
+                return;
+            }
+            afterTokenTables(true, () -> {
                 setUsage(() -> UsageEstimate.ofWhole(chatRequest(), decoded));
                 succeed();
             });
