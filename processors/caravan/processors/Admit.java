@@ -62,28 +62,28 @@ public final class Admit extends AsyncProcessorSupport {
         } else {
             endUser = null;
         }
-        if (vertx != null && !tables.inMemory() && Context.isOnEventLoopThread() && admissions.countsTokens(
-                exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
-                exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class), endUser, Instant.now())) {
+        VirtualKey key = exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class);
+        Tenant tenant = exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class);
+        Instant now = Instant.now();
+        if (vertx != null && !tables.inMemory() && Context.isOnEventLoopThread()
+                && admissions.countsTokens(key, tenant, endUser, now)) {
             // a counted call before the tables are in memory (the moment after a start, while the load the key's
             // read started is under way): a worker waits for them, and the admission goes on here after
             String user = endUser;
-            tables.ready(vertx).onComplete(loaded -> admit(exchange, callback, call, request, user, false));
+            tables.ready(vertx).onComplete(loaded -> admit(exchange, callback, call, request, key, tenant, user, now, false));
             return false;
         }
-        return admit(exchange, callback, call, request, endUser, true);
+        return admit(exchange, callback, call, request, key, tenant, endUser, now, true);
     }
 
-    private boolean admit(Exchange exchange, AsyncCallback callback, CallContext call, ChatRequest request, String endUser,
-                          boolean sync) {
+    private boolean admit(Exchange exchange, AsyncCallback callback, CallContext call, ChatRequest request, VirtualKey key,
+                          Tenant tenant, String endUser, Instant now, boolean sync) {
         RateLimitHeaders headers = new RateLimitHeaders();
         CompletionStage<Admission> admitted;
         try {
-            admitted = admissions.admit(call, request, exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class),
-                    exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class),
-                    exchange.getVariable(Variables.TENANT, String.class), endUser,
+            admitted = admissions.admit(call, request, key, tenant, exchange.getVariable(Variables.TENANT, String.class), endUser,
                     exchange.getVariable(Variables.PROVIDER, String.class), exchange.getVariable(Variables.UPSTREAM_MODEL, String.class),
-                    Instant.now(), headers);
+                    now, headers);
         } catch (RuntimeException | LinkageError e) {
             // an async step that throws instead of calling back would leave the exchange unanswered (a
             // LinkageError: token tables that failed to load)

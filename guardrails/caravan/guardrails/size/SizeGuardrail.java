@@ -91,7 +91,7 @@ public final class SizeGuardrail implements Guardrail {
         if (maxChars > 0) {
             long chars = check.texts().chars();
             if (chars > maxChars) {
-                return over(chars, maxChars, "characters");
+                return CompletableFuture.completedFuture(over(chars, maxChars, "characters"));
             }
         }
         if (maxTokens > 0) {
@@ -110,7 +110,7 @@ public final class SizeGuardrail implements Guardrail {
 
     private Verdict byTokens(Check check) {
         long tokens = tokens(check);
-        return tokens > maxTokens ? overVerdict(tokens, maxTokens, "tokens") : Verdict.pass();
+        return tokens > maxTokens ? over(tokens, maxTokens, "tokens") : Verdict.pass();
     }
 
     private static long tokens(Check check) {
@@ -124,11 +124,7 @@ public final class SizeGuardrail implements Guardrail {
         return tokens;
     }
 
-    private static CompletionStage<Verdict> over(long size, long limit, String unit) {
-        return CompletableFuture.completedFuture(overVerdict(size, limit, unit));
-    }
-
-    private static Verdict overVerdict(long size, long limit, String unit) {
+    private static Verdict over(long size, long limit, String unit) {
         return Verdict.scored(1, size + " " + unit + ", over the limit of " + limit);
     }
 }

@@ -79,13 +79,6 @@ public final class Admissions {
     }
 
     /**
-     * The call's admission, or null when no limit or budget applies to it; fails with the 429 (or, failing
-     * closed, the 503) that refuses it.
-     *
-     * @param endUser the request's end user, or null
-     * @param headers receives the {@code x-ratelimit-*} headers of the tightest limits that apply
-     */
-    /**
      * Whether admitting a call of this key, tenant and end user counts its input tokens (a token limit or a
      * budget applies): for a caller that must have the token tables in memory first.
      */
@@ -104,6 +97,13 @@ public final class Admissions {
         return keyLimits.userTpm() != null ? keyLimits.userTpm() : tenantLimits.userTpm();
     }
 
+    /**
+     * The call's admission, or null when no limit or budget applies to it; fails with the 429 (or, failing
+     * closed, the 503) that refuses it.
+     *
+     * @param endUser the request's end user, or null
+     * @param headers receives the {@code x-ratelimit-*} headers of the tightest limits that apply
+     */
     public CompletionStage<Admission> admit(CallContext call, ChatRequest request, VirtualKey key, Tenant tenant,
                                            String tenantId, String endUser, Instant now, RateLimitHeaders headers) {
         return admit(call, request, key, tenant, tenantId, endUser, null, null, now, headers);
