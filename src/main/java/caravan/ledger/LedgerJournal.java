@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import caravan.api.Json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,6 @@ final class LedgerJournal implements Closeable {
     private static final String SUFFIX = ".jsonl";
     private static final String UNREADABLE = "unreadable";
     private static final String REFUSED = "refused.jsonl";
-    private static final ObjectWriter WRITER = Json.MAPPER.writerFor(LedgerRecord.class);
     private static final ObjectReader READER = Json.MAPPER.readerFor(LedgerRecord.class);
     private static final int INITIAL_BUFFER = 1024 * 1024;
     /** A segment's buffer larger than this after a write is let go rather than kept. */
@@ -178,7 +176,7 @@ final class LedgerJournal implements Closeable {
             // the line break is the only separator
             json.setRootValueSeparator(null);
             for (LedgerRecord record : records) {
-                WRITER.writeValue(json, record);
+                LedgerLine.write(record, json);
                 json.writeRaw('\n');
             }
         }
@@ -200,11 +198,7 @@ final class LedgerJournal implements Closeable {
             overflowSince = System.currentTimeMillis();
             overflow = Files.newOutputStream(overflowPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
-        byte[] line = WRITER.writeValueAsBytes(record);
-        byte[] withNewline = new byte[line.length + 1];
-        System.arraycopy(line, 0, withNewline, 0, line.length);
-        withNewline[line.length] = '\n';
-        overflow.write(withNewline);
+        overflow.write(lines(List.of(record)));
     }
 
     /** Closes the overflow segment written so far, if any, so it can be written to the store; null when none. */
@@ -256,8 +250,7 @@ final class LedgerJournal implements Closeable {
     synchronized void refuse(LedgerRecord record) {
         try (OutputStream out = Files.newOutputStream(dir.resolve(REFUSED), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            out.write(WRITER.writeValueAsBytes(record));
-            out.write('\n');
+            out.write(lines(List.of(record)));
         } catch (IOException e) {
             LOG.error("The refused usage record of request {} cannot be kept in {}: {}", record.requestId(),
                     dir.resolve(REFUSED), e.toString());
