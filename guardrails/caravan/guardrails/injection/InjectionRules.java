@@ -38,7 +38,9 @@ final class InjectionRules {
                     + "command commands context message messages]", OVERRIDE),
             new Phrase("[ignore disregard forget] [everything all] [you you've] [were been have] *2 [told instructed given]", OVERRIDE),
             new Phrase("you are now [dan unrestricted unfiltered jailbroken uncensored evil unbound limitless]", PERSONA),
-            new Phrase("[enable enter activate switch] [to into]? [developer dan god jailbreak unrestricted] mode", PERSONA),
+            // not "enable developer mode": phones, browsers and Windows have one, and users ask how to turn it on
+            new Phrase("[enable enter activate switch] [to into]? [dan god jailbreak unrestricted] mode", PERSONA),
+            new Phrase("[you you're] [are]? [now]? [in] developer mode", PERSONA),
             new Phrase("do anything now", PERSONA),
             new Phrase("[pretend act imagine behave] *4 [no without] [restrictions rules guidelines limits filters limitations "
                     + "censorship boundaries]", PERSONA),
@@ -78,11 +80,11 @@ final class InjectionRules {
     /** The kind of the first injection found in {@code text}, or null. */
     static String firstFound(String text, Source source) {
         String[] first = new String[1];
-        // in what a user types, a quoted phrase is talked about; in third-party text (JSON, where every value is
-        // quoted) it is not left out
-        Quotes quotes = source == Source.THIRD_PARTY ? null : new Quotes(text);
+        // a quoted phrase is talked about, not addressed to the model; in third-party text straight double quotes
+        // are no quotation (JSON puts every value in them, and a planted instruction in its own)
+        Quotes quotes = new Quotes(text, source != Source.THIRD_PARTY);
         (source == Source.THIRD_PARTY ? THIRD_PARTY : USER).find(text, (start, end, kind) -> {
-            if (first[0] == null && (quotes == null || !quotes.inside(start))) {
+            if (first[0] == null && !quotes.inside(start)) {
                 first[0] = kind;
             }
         });
@@ -116,14 +118,17 @@ final class InjectionRules {
      */
     static final class Quotes {
         private final String text;
+        /** Whether straight double quotes open and close a quotation (not in third-party text: JSON's own). */
+        private final boolean doubleQuotes;
         private int at;
         private boolean straight;
         private boolean backtick;
         private boolean single;
         private int curly;
 
-        Quotes(String text) {
+        Quotes(String text, boolean doubleQuotes) {
             this.text = text;
+            this.doubleQuotes = doubleQuotes;
         }
 
         boolean inside(int position) {
@@ -134,7 +139,11 @@ final class InjectionRules {
             }
             for (; at < position; at++) {
                 switch (text.charAt(at)) {
-                    case '"' -> straight = !straight;
+                    case '"' -> {
+                        if (doubleQuotes) {
+                            straight = !straight;
+                        }
+                    }
                     case '`' -> backtick = !backtick;
                     case '\u201c', '\u00ab' -> curly++;
                     case '\u201d', '\u00bb' -> curly = Math.max(0, curly - 1);
