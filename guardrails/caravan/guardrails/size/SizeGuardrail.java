@@ -95,8 +95,10 @@ public final class SizeGuardrail implements Guardrail {
             }
         }
         if (maxTokens > 0) {
-            if (!tables.inMemory() && workers != null) {
-                // a call in the moment after a start, before the load above has finished: it waits on a worker
+            if (!tables.inMemory() && workers != null && check.stage() == Stage.PRE) {
+                // a call in the moment after a start, before the load above has finished: it waits on a worker.
+                // Not an answer's: a stream's end runs its post checks to their verdict before it ends (StreamGuard),
+                // so that count is made here, once, waiting for the load already under way
                 try {
                     return CompletableFuture.supplyAsync(() -> byTokens(check), workers);
                 } catch (RejectedExecutionException busy) {

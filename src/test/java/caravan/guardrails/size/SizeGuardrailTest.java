@@ -1,5 +1,6 @@
 package caravan.guardrails.size;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -7,8 +8,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import caravan.api.ChatRequest;
+import caravan.api.ChatResponse;
+import caravan.api.Json;
 import caravan.api.TokenTables;
 import caravan.dialect.openai.OpenAiDialect;
+import caravan.guardrails.AnswerTexts;
 import caravan.guardrails.Check;
 import caravan.guardrails.Guardrail;
 import caravan.guardrails.RequestTexts;
@@ -61,6 +65,23 @@ class SizeGuardrailTest {
         } finally {
             worker.shutdownNow();
         }
+    }
+
+    @Test
+    void anAnswersCountIsMadeWhereItIsAskedForAStreamsEndCannotWait() throws Exception {
+        // a stream's end judges its post checks before it ends: a verdict that came later would be lost
+        Guardrail size = new SizeGuardrail(100, -1, task -> {
+            throw new AssertionError("an answer's count must not go to a worker");
+        }, new TokenTables(() -> false, () -> { }));
+        ChatResponse answer = ChatResponse.of(Json.objectOrNull(("""
+                {"choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}]}"""
+                .formatted("word ".repeat(200))).getBytes(StandardCharsets.UTF_8)), null);
+
+        CompletableFuture<Verdict> verdict = size.check(new Check(Stage.POST, AnswerTexts.of(answer), REQUEST, answer, null))
+                .toCompletableFuture();
+
+        assertThat(verdict).isDone();
+        assertThat(verdict.join().score()).isEqualTo(1.0);
     }
 
     private static Verdict judge(Map<String, Object> settings) {
