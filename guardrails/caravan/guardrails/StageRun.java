@@ -9,10 +9,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import caravan.api.GatewayException;
+import caravan.api.OnLoop;
 import caravan.api.GuardrailOutcome.Outcome;
 import caravan.api.Variables;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,7 @@ final class StageRun {
     private final Check check;
     private final GuardrailRecording recording;
     private final Executor workers;
-    private final Context loop = Vertx.currentContext();
+    private final Context loop = OnLoop.current();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private int index;
 
@@ -231,10 +231,6 @@ final class StageRun {
     }
 
     private void onLoop(Runnable task) {
-        if (loop == null || Vertx.currentContext() == loop) {
-            task.run();
-        } else {
-            loop.runOnContext(v -> task.run());
-        }
+        OnLoop.run(loop, task);
     }
 }

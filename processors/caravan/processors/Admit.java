@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import caravan.api.CallContext;
+import caravan.api.OnLoop;
 import caravan.api.ChatRequest;
 import caravan.api.ResponseHeaders;
 import caravan.api.TokenTables;
@@ -65,19 +66,21 @@ public final class Admit extends AsyncProcessorSupport {
         VirtualKey key = exchange.getVariable(Variables.VIRTUAL_KEY, VirtualKey.class);
         Tenant tenant = exchange.getVariable(Variables.TENANT_PROFILE, Tenant.class);
         Instant now = Instant.now();
+        // a budget's spend may be read on the store's pool: the route goes on from here, on this loop
+        Context loop = OnLoop.current();
         if (vertx != null && !tables.inMemory() && Context.isOnEventLoopThread()
                 && admissions.countsTokens(key, tenant, endUser, now)) {
             // a counted call before the tables are in memory (the moment after a start, while the load the key's
             // read started is under way): a worker waits for them, and the admission goes on here after
             String user = endUser;
-            tables.ready(vertx).onComplete(loaded -> admit(exchange, callback, call, request, key, tenant, user, now, false));
+            tables.ready(vertx).onComplete(loaded -> admit(exchange, callback, call, request, key, tenant, user, now, loop, false));
             return false;
         }
-        return admit(exchange, callback, call, request, key, tenant, endUser, now, true);
+        return admit(exchange, callback, call, request, key, tenant, endUser, now, loop, true);
     }
 
     private boolean admit(Exchange exchange, AsyncCallback callback, CallContext call, ChatRequest request, VirtualKey key,
-                          Tenant tenant, String endUser, Instant now, boolean sync) {
+                          Tenant tenant, String endUser, Instant now, Context loop, boolean sync) {
         RateLimitHeaders headers = new RateLimitHeaders();
         CompletionStage<Admission> admitted;
         try {
@@ -91,7 +94,7 @@ public final class Admit extends AsyncProcessorSupport {
             callback.done(sync);
             return sync;
         }
-        admitted.whenComplete((admission, failure) -> {
+        admitted.whenComplete((admission, failure) -> OnLoop.run(loop, () -> {
                     if (failure != null) {
                         // a 429 says which limit refused it, as OpenAI's does
                         headers.writeTo((name, value) -> ResponseHeaders.put(exchange, name, value));
@@ -103,7 +106,7 @@ public final class Admit extends AsyncProcessorSupport {
                         call.onEnded(admission::settle);
                     }
                     callback.done(false);
-                });
+                }));
         return false;
     }
 }

@@ -11,6 +11,7 @@ import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.ClientStream;
 import caravan.api.Json;
+import caravan.api.OnLoop;
 import caravan.api.ResponseHeaders;
 import caravan.api.Usage;
 import caravan.api.Variables;
@@ -19,7 +20,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -131,9 +131,9 @@ public final class ResponseCache {
             return CompletableFuture.completedFuture(miss(exchange, request, key, ttlMillis, settings, question, null,
                     CacheOutcome.Result.BYPASS));
         }
-        Context loop = Vertx.currentContext();
+        Context loop = OnLoop.current();
         CompletableFuture<CacheOutcome> decided = new CompletableFuture<>();
-        looked.whenComplete((lookup, failure) -> onLoop(loop, () -> {
+        looked.whenComplete((lookup, failure) -> OnLoop.run(loop, () -> {
             if (failure != null || lookup.match() == null) {
                 decided.complete(miss(exchange, request, key, ttlMillis, settings, question,
                         lookup == null ? null : lookup.vector(), CacheOutcome.Result.MISS));
@@ -151,15 +151,6 @@ public final class ResponseCache {
             });
         }));
         return decided;
-    }
-
-    /** Runs on the request's event loop (where its route continues), or here when it has none. */
-    private static void onLoop(Context loop, Runnable work) {
-        if (loop == null || loop.isEventLoopContext() && Vertx.currentContext() == loop) {
-            work.run();
-        } else {
-            loop.runOnContext(v -> work.run());
-        }
     }
 
     /** What serves the call: its named route, or the provider and model it was resolved to. */

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import caravan.api.AttemptGate;
 import caravan.api.CallContext;
+import caravan.api.OnLoop;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
@@ -14,6 +15,7 @@ import caravan.api.GatewayException;
 import caravan.api.Usage;
 import caravan.api.Variables;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.vertx.core.Context;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
@@ -70,6 +72,8 @@ final class ModelProducer extends DefaultAsyncProducer {
         private final CallContext call;
         /** null for a call nobody streams to (a mirror) */
         private final ClientStream client;
+        /** Where an attempt starts after the budget gate, which may decide on the store's pool */
+        private final Context loop = OnLoop.current();
         private int index;
         private int retry;
         private GatewayException last;
@@ -127,7 +131,7 @@ final class ModelProducer extends DefaultAsyncProducer {
                 attempt(target, breaker);
                 return;
             }
-            gate.beforeAttempt(target.provider(), target.model(), refused -> {
+            gate.beforeAttempt(target.provider(), target.model(), refused -> OnLoop.run(loop, () -> {
                 if (refused == null) {
                     attempt(target, breaker);
                     return;
@@ -135,7 +139,7 @@ final class ModelProducer extends DefaultAsyncProducer {
                 release(breaker);
                 skip(refused);
                 next();
-            });
+            }));
         }
 
         private void release(CircuitBreaker breaker) {
