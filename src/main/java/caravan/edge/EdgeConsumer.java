@@ -1,6 +1,7 @@
 package caravan.edge;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,7 @@ import caravan.telemetry.CallRecord;
 import caravan.telemetry.CallRecorder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -121,21 +123,52 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         if (watch != null) {
             watch.answering(client);
         }
-        long held = body.held();
+        Completion completion = new Completion(exchange, client, body.held());
         try {
             exchange.setIn(toMessage(ctx, exchange, body.bytes()));
             createUoW(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-            complete(exchange, client, held);
+            completion.done(true);
             return;
         }
         try {
-            getAsyncProcessor().process(exchange, doneSync -> complete(exchange, client, held));
+            getAsyncProcessor().process(exchange, completion);
         } catch (Throwable t) {
-            // the async contract says process() does not throw; if it does, answer rather than hang
-            exchange.setException(t instanceof Exception e ? e : new RuntimeException(t));
-            complete(exchange, client, held);
+            // the async contract says process() does not throw; if it does, answer rather than hang. An Error
+            // thrown while completing a call the route answered at once lands here too, after its completion:
+            // that one is not completed again
+            if (!completion.isDone()) {
+                exchange.setException(t instanceof Exception e ? e : new RuntimeException(t));
+            }
+            completion.done(true);
+        }
+    }
+
+    /**
+     * The route's callback: completes the call once, whichever comes first of the route's end and the edge's
+     * own handler of a route that threw (a second completion would answer and record the call twice).
+     */
+    private final class Completion extends AtomicBoolean implements AsyncCallback {
+        private final transient Exchange exchange;
+        private final transient HttpClientStream client;
+        private final long heldBodyBytes;
+
+        Completion(Exchange exchange, HttpClientStream client, long heldBodyBytes) {
+            this.exchange = exchange;
+            this.client = client;
+            this.heldBodyBytes = heldBodyBytes;
+        }
+
+        boolean isDone() {
+            return get();
+        }
+
+        @Override
+        public void done(boolean doneSync) {
+            if (compareAndSet(false, true)) {
+                complete(exchange, client, heldBodyBytes);
+            }
         }
     }
 
@@ -147,7 +180,8 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
         try {
             GatewayException error = client.finish(exchange);
             record(exchange, client, error);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // the edge's last word on the call: logged, and the connection closed rather than left half answered
             LOG.error("Failed to write the answer of {}", exchange.getExchangeId(), e);
             client.abort();
         } finally {
