@@ -164,22 +164,30 @@ final class UpstreamCall {
             fail(toGatewayException(body.cause()));
             return;
         }
+        ChatResponse decoded;
         try {
-            ChatResponse decoded = codec.decodeResponse(body.result(), upstreamModel);
-            exchange.setVariable(Variables.RESPONSE, decoded);
-            if (decoded.usage() != null) {
-                // the usual answer: nothing to count, nothing allocated for the case that has to
-                exchange.setVariable(Variables.USAGE, decoded.usage());
-                succeed();
-                return;
-            }
-            afterTokenTables(true, () -> {
-                setUsage(() -> UsageEstimate.ofWhole(chatRequest(), decoded));
-                succeed();
-            });
+            decoded = codec.decodeResponse(body.result(), upstreamModel);
         } catch (GatewayException e) {
             fail(e);
+            return;
         }
+        // claimed before anything is written: an answer that comes after the call ended (its client gone, its
+        // deadline passed) must not land on an exchange the edge has finished with
+        if (!completed.compareAndSet(false, true)) {
+            return;
+        }
+        finishTiming();
+        exchange.setVariable(Variables.RESPONSE, decoded);
+        if (decoded.usage() != null) {
+            // the usual answer: nothing to count, nothing allocated for the case that has to
+            exchange.setVariable(Variables.USAGE, decoded.usage());
+            callback.done(false);
+            return;
+        }
+        afterTokenTables(true, () -> {
+            setUsage(() -> UsageEstimate.ofWhole(chatRequest(), decoded));
+            callback.done(false);
+        });
     }
 
     private void relayStream(HttpClientResponse response) {
@@ -210,6 +218,10 @@ final class UpstreamCall {
         });
         response.exceptionHandler(t -> failStream(toGatewayException(t)));
         response.endHandler(v -> {
+            if (completed.get()) {
+                // the call ended already (its client gone, a silent stream cut): nothing more goes to the client
+                return;
+            }
             try {
                 decoder.finish(relay);
             } catch (GatewayException e) {
@@ -327,13 +339,6 @@ final class UpstreamCall {
 
     private ChatRequest chatRequest() {
         return exchange.getVariable(Variables.REQUEST, ChatRequest.class);
-    }
-
-    private void succeed() {
-        if (completed.compareAndSet(false, true)) {
-            finishTiming();
-            callback.done(false);
-        }
     }
 
     private void fail(GatewayException error) {

@@ -127,6 +127,33 @@ class UpstreamTokenTablesTest {
     }
 
     @Test
+    void aWholeAnswerWhoseClientGoesWhileItIsCountedIsStillPaidFor() throws Exception {
+        // the answer arrived and was paid for: a client that goes while its tokens are counted does not cut the
+        // call short of its usage (before, the usage was set after the call had ended, and billed to no one)
+        HeldTokenTables held = new HeldTokenTables();
+        RecordingClient client = new RecordingClient();
+        Exchange exchange = call(false, held.tables(), client);
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        Context loop = vertx.getOrCreateContext();
+
+        loop.runOnContext(v -> producer.process(exchange, answered::complete));
+        held.assertLoadingOffTheLoopWhileItServes(loop);
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        loop.runOnContext(v -> {
+            client.goAway();
+            gone.complete(null);
+        });
+        gone.get(10, TimeUnit.SECONDS);
+        assertThat(answered).isNotDone();
+
+        held.release();
+        assertThat(answered.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getVariable(Variables.USAGE, Usage.class).outputTokens())
+                .isEqualTo(TokenCount.of("Hello there, how can I help?"));
+    }
+
+    @Test
     void anAnswerWithItsUsageNeverAsksForTheTables() throws Exception {
         reportUsage = true;
         Exchange exchange = call(false, new TokenTables(() -> false, () -> {
@@ -194,8 +221,15 @@ class UpstreamTokenTablesTest {
         public void onDrain(Runnable resume) {
         }
 
+        private final List<Runnable> goneListeners = new CopyOnWriteArrayList<>();
+
         @Override
         public void onClientGone(Runnable listener) {
+            goneListeners.add(listener);
+        }
+
+        void goAway() {
+            goneListeners.forEach(Runnable::run);
         }
     }
 }
