@@ -2,7 +2,6 @@ package caravan.processors;
 
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -10,9 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import caravan.api.CallContext;
-import caravan.api.ChatRequest;
-import caravan.api.Json;
 import caravan.api.TokenTables;
 import caravan.api.Variables;
 import caravan.catalog.Prices;
@@ -21,19 +17,16 @@ import caravan.keys.BudgetPeriod;
 import caravan.keys.KeyStore;
 import caravan.keys.Limits;
 import caravan.keys.StorePool;
-import caravan.keys.VirtualKey;
 import caravan.limits.Admission;
 import caravan.limits.Admissions;
 import caravan.limits.Budgets;
 import caravan.limits.LocalLimitStore;
 import caravan.limits.SpendLog;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +88,7 @@ class AdmitOnLoopTest {
         Admissions admissions = new Admissions(store, new Budgets(store, keyStore, new SpendLog(null), pool,
                 new Prices(List.of())), true, 4096, (reason, tenant) -> { });
         Admit admit = new Admit(admissions, vertx, new TokenTables(() -> true, () -> { }));
-        Exchange exchange = budgetedCall();
+        Exchange exchange = AdmitCalls.of(camel, Limits.NONE, new Budget(new BigDecimal("5"), BudgetPeriod.DAY));
         Context loop = vertx.getOrCreateContext();
         CompletableFuture<Thread> wentOnOn = new CompletableFuture<>();
         CompletableFuture<Thread> loopThread = new CompletableFuture<>();
@@ -110,20 +103,5 @@ class AdmitOnLoopTest {
         assertThat(wentOnOn.get(10, TimeUnit.SECONDS)).isSameAs(loopThread.get());
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getVariable(Variables.ADMISSION, Admission.class)).isNotNull();
-    }
-
-    private static Exchange budgetedCall() throws Exception {
-        Instant now = Instant.now();
-        VirtualKey key = new VirtualKey("key-1", "digest", "ck-test", "test", "default", null, null, List.of(), Limits.NONE,
-                new Budget(new BigDecimal("5"), BudgetPeriod.DAY), null, null, now, now, null, false, null);
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.setVariable(Variables.CALL, new CallContext("req-1", "/v1/chat/completions", 30_000));
-        exchange.setVariable(Variables.REQUEST, new ChatRequest((ObjectNode) Json.MAPPER.readTree("""
-                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}"""), null));
-        exchange.setVariable(Variables.VIRTUAL_KEY, key);
-        exchange.setVariable(Variables.TENANT, "default");
-        exchange.setVariable(Variables.PROVIDER, "openai");
-        exchange.setVariable(Variables.UPSTREAM_MODEL, "gpt-4o-mini");
-        return exchange;
     }
 }

@@ -1,31 +1,23 @@
 package caravan.processors;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import caravan.api.CallContext;
-import caravan.api.ChatRequest;
 import caravan.api.HeldTokenTables;
-import caravan.api.Json;
 import caravan.api.TokenCount;
 import caravan.api.TokenTables;
 import caravan.api.Variables;
 import caravan.keys.Budget;
 import caravan.keys.Limits;
-import caravan.keys.VirtualKey;
 import caravan.limits.Admission;
 import caravan.limits.Admissions;
 import caravan.limits.Budgets;
 import caravan.limits.LocalLimitStore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +58,7 @@ class AdmitTokenTablesTest {
     void aCountedCallWaitsForTheTablesOffItsEventLoop() throws Exception {
         HeldTokenTables held = new HeldTokenTables();
         Admit admit = new Admit(admissions, vertx, held.tables());
-        Exchange exchange = call(new Limits(null, 100_000L, null, null, null));
+        Exchange exchange = AdmitCalls.of(camel, new Limits(null, 100_000L, null, null, null), Budget.NONE);
         CompletableFuture<Boolean> admitted = new CompletableFuture<>();
         Context loop = vertx.getOrCreateContext();
 
@@ -85,7 +77,7 @@ class AdmitTokenTablesTest {
         Admit admit = new Admit(admissions, vertx, new TokenTables(() -> false, () -> {
             throw new AssertionError("nothing to count");
         }));
-        Exchange exchange = call(new Limits(60L, null, null, null, null));
+        Exchange exchange = AdmitCalls.of(camel, new Limits(60L, null, null, null, null), Budget.NONE);
         CompletableFuture<Boolean> admitted = new CompletableFuture<>();
 
         vertx.getOrCreateContext().runOnContext(v -> admit.process(exchange, admitted::complete));
@@ -93,18 +85,5 @@ class AdmitTokenTablesTest {
         admitted.get(10, TimeUnit.SECONDS);
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getVariable(Variables.ADMISSION, Admission.class)).isNotNull();
-    }
-
-    private static Exchange call(Limits limits) throws Exception {
-        Instant now = Instant.now();
-        VirtualKey key = new VirtualKey("key-1", "digest", "ck-test", "test", "default", null, null, List.of(), limits,
-                Budget.NONE, null, null, now, now, null, false, null);
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.setVariable(Variables.CALL, new CallContext("req-1", "/v1/chat/completions", 30_000));
-        exchange.setVariable(Variables.REQUEST, new ChatRequest((ObjectNode) Json.MAPPER.readTree("""
-                {"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}"""), null));
-        exchange.setVariable(Variables.VIRTUAL_KEY, key);
-        exchange.setVariable(Variables.TENANT, "default");
-        return exchange;
     }
 }
