@@ -37,6 +37,25 @@ final class InjectionRules {
                     + "[instruction instructions prompt prompts rule rules direction directions guideline guidelines "
                     + "command commands context message messages]", OVERRIDE),
             new Phrase("[ignore disregard forget] [everything all] [you you've] [were been have] *2 [told instructed given]", OVERRIDE),
+            // the same order in the languages such asks most often come in: a previous (or "your") set of
+            // instructions or rules to ignore or forget; not "messages" or "questions", which users drop themselves
+            new Phrase("[ignora ignore olvida olvide] [todas]? [las]? [instrucciones reglas indicaciones] [anteriores previas]",
+                    OVERRIDE),
+            new Phrase("[ignora ignore olvida olvide] [todas]? [tus sus] [instrucciones reglas indicaciones]", OVERRIDE),
+            new Phrase("[ignore ignorez oublie oubliez] [toutes]? [les] [instructions règles consignes] [précédentes antérieures]",
+                    OVERRIDE),
+            new Phrase("[ignore ignorez oublie oubliez] [toutes]? [tes vos] [instructions règles consignes]", OVERRIDE),
+            new Phrase("[ignoriere ignorier vergiss] [alle]? [vorherigen bisherigen früheren deine ihre] "
+                    + "[anweisungen regeln instruktionen]", OVERRIDE),
+            new Phrase("[ignora dimentica] [tutte]? [le] [tue]? [istruzioni regole] [precedenti]", OVERRIDE),
+            new Phrase("[ignora dimentica] [tutte]? [le] [tue] [istruzioni regole]", OVERRIDE),
+            new Phrase("[ignore esqueça esqueca] [todas]? [as] [instruções instrucoes regras] [anteriores]", OVERRIDE),
+            new Phrase("[ignore esqueça esqueca] [todas]? [as]? [suas tuas] [instruções instrucoes regras]", OVERRIDE),
+            new Phrase("[negeer vergeet] [alle]? [eerdere vorige] [instructies regels]", OVERRIDE),
+            new Phrase("[игнорируй забудь] [все]? [предыдущие свои] [инструкции правила]", OVERRIDE),
+            new Phrase("[zignoruj ignoruj zapomnij] [wszystkie]? [poprzednie swoje] [polecenia instrukcje zasady]", OVERRIDE),
+            new Phrase("[ignorér ignorer ignorera glem glöm] [alle alla]? [tidligere tidigare] "
+                    + "[instruktioner instruksjoner]", OVERRIDE),
             new Phrase("you are now [dan unrestricted unfiltered jailbroken uncensored evil unbound limitless]", PERSONA),
             // not "enable developer mode": phones, browsers and Windows have one, and users ask how to turn it on
             new Phrase("[enable enter activate switch] [to into]? [dan god jailbreak unrestricted] mode", PERSONA),
