@@ -58,10 +58,13 @@ final class MirrorProducer extends DefaultAsyncProducer {
             copy.put("stream", false);
             copy.remove("stream_options");
             tap.setVariable(Variables.REQUEST, request.withBody(copy));
-            // the copy's own call: its own deadline and attempts; no client to stream to, no headers to add
+            // the copy's own call: its own deadline and attempts; no client to stream to, no headers to add, and
+            // none of the primary's accounting (its admission and the budget it reserved, its pending cache entry)
             tap.setVariable(Variables.CALL, new CallContext("mirror", null, timeoutMillis));
             tap.removeVariable(Variables.CLIENT);
             tap.removeVariable(Variables.RESPONSE_HEADERS);
+            tap.removeVariable(Variables.ADMISSION);
+            tap.removeVariable(Variables.CACHE_PENDING);
             tap.setVariable(Variables.PROVIDER, candidate.provider());
             tap.setVariable(Variables.UPSTREAM_MODEL, candidate.model());
             tap.removeVariable(Variables.RESPONSE);

@@ -1,6 +1,5 @@
 package caravan.routing;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,19 +11,13 @@ import caravan.api.CallContext;
 import caravan.api.ChatRequest;
 import caravan.api.GatewayException;
 import caravan.api.Json;
-import caravan.api.RequestIds;
 import caravan.api.Variables;
-import caravan.catalog.ModelCatalog;
-import caravan.catalog.Prices;
-import caravan.telemetry.CallRecorder;
-import caravan.telemetry.MetricLabels;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,26 +41,13 @@ class GatedAttemptOnLoopTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         storeThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "store-test"));
-        ModelCatalog catalog = ModelCatalog.read(GatedAttemptOnLoopTest.class.getResourceAsStream("/models.yaml"));
-        camel = new DefaultCamelContext();
-        camel.getRegistry().bind("vertx", vertx);
-        camel.getRegistry().bind("modelCatalog", catalog);
-        camel.getRegistry().bind("prices", new Prices(java.util.List.of()));
-        camel.getRegistry().bind("retryPolicy", new RetryPolicy(20, 100));
-        camel.getRegistry().bind("circuitBreakers", new CircuitBreakers(CircuitBreakers.config(50, 100,
-                Duration.ofSeconds(10), 100, 100, Duration.ofMinutes(1), 1)));
-        camel.getRegistry().bind("latencyStats", new LatencyStats(100));
-        camel.getRegistry().bind("recentCalls", new RecentCalls(new RequestIds(), 100, Duration.ofMinutes(1)));
-        camel.getRegistry().bind("callRecorder", CallRecorder.detached());
-        camel.getRegistry().bind("metricLabels", new MetricLabels(catalog, provider -> true, route -> true));
-        camel.addRoutes(new RouteBuilder() {
+        camel = ModelsContext.start(vertx, new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:provider-openai").routeId("provider-openai")
                         .process(exchange -> providerCalledOn.complete(Thread.currentThread()));
             }
         });
-        camel.start();
     }
 
     @AfterAll
