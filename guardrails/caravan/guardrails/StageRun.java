@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import caravan.api.GatewayException;
-import caravan.api.OnLoop;
 import caravan.api.GuardrailOutcome.Outcome;
+import caravan.api.OnLoop;
 import caravan.api.Variables;
 import io.vertx.core.Context;
 import org.apache.camel.Exchange;

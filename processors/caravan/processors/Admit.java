@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import caravan.api.CallContext;
-import caravan.api.OnLoop;
 import caravan.api.ChatRequest;
+import caravan.api.OnLoop;
 import caravan.api.ResponseHeaders;
 import caravan.api.TokenTables;
 import caravan.api.Variables;

@@ -40,8 +40,8 @@ final class HttpProviderProducer extends DefaultAsyncProducer {
     private EchoProducer standIn;
     private HttpClientOptions clientOptions;
     private PoolOptions poolOptions;
-    /** One client per event loop: a pooled connection is then always served by the loop that asks for it. */
     private final TokenTables tables;
+    /** One client per event loop: a pooled connection is then always served by the loop that asks for it. */
     private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
     private static final Thread SHARED = new Thread("caravan-shared-upstream-client");
 

@@ -1,8 +1,8 @@
 package caravan.edge;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import caravan.api.CacheOutcome;
@@ -150,8 +150,8 @@ final class EdgeConsumer extends DefaultConsumer implements PlatformHttpConsumer
      * own handler of a route that threw (a second completion would answer and record the call twice).
      */
     private final class Completion extends AtomicBoolean implements AsyncCallback {
-        private final transient Exchange exchange;
-        private final transient HttpClientStream client;
+        private final Exchange exchange;
+        private final HttpClientStream client;
         private final long heldBodyBytes;
 
         Completion(Exchange exchange, HttpClientStream client, long heldBodyBytes) {

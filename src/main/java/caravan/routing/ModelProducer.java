@@ -6,12 +6,12 @@ import java.util.concurrent.TimeUnit;
 
 import caravan.api.AttemptGate;
 import caravan.api.CallContext;
-import caravan.api.OnLoop;
 import caravan.api.ChatRequest;
 import caravan.api.ChatResponse;
 import caravan.api.ClientGoneException;
 import caravan.api.ClientStream;
 import caravan.api.GatewayException;
+import caravan.api.OnLoop;
 import caravan.api.Usage;
 import caravan.api.Variables;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
